@@ -1,0 +1,94 @@
+//! The fast path and the cycle engine agree exactly: state, events (with their cycle
+//! stamps), reports and cycle counts, over random networks, activities, STDP
+//! settings and pacing.
+
+mod support;
+
+use ncx_model::{Activity, Core, Event, EventKind, Schedule, TimestepReport};
+use proptest::prelude::*;
+use support::{Knobs, random_core, random_stimulus};
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    (4u32..=6, 4u32..=6, any::<u64>(), 0u64..=100, 0u64..=100, any::<bool>(), prop_oneof![Just(0u32), 0u32..3000])
+        .prop_map(|(neurons_log2, inputs_log2, seed, density, plasticity, stdp, period)| Knobs {
+            neurons_log2,
+            inputs_log2,
+            seed,
+            density,
+            plasticity,
+            stdp,
+            period,
+        })
+}
+
+/// Run `stimulus` on a clone of `core` with both engines and compare everything.
+fn check_equivalent(core: &Core, stimulus: &[Vec<u16>]) -> Result<(), TestCaseError> {
+    let mut fast = core.clone();
+    let mut slow = core.clone();
+    for (step, inputs) in stimulus.iter().enumerate() {
+        let previous_spikes = fast.last_spikes().len();
+        let (mut fast_events, mut slow_events) = (Vec::new(), Vec::new());
+        let fast_report = fast.run_timestep(inputs, &mut fast_events).unwrap();
+        let slow_report = slow.run_timestep_cycles(inputs, &mut slow_events).unwrap();
+        prop_assert_eq!(&fast_events, &slow_events, "events differ in timestep {}", step);
+        prop_assert_eq!(fast_report, slow_report, "reports differ in timestep {}", step);
+        prop_assert!(fast == slow, "state differs after timestep {}", step);
+        check_closed_form(&fast, fast_report, inputs, previous_spikes, &slow_events)?;
+    }
+    Ok(())
+}
+
+/// The compute cycles equal the documented formula; events lie inside the timestep
+/// in cycle order and end with TimestepDone on its last compute cycle.
+fn check_closed_form(
+    core: &Core,
+    report: TimestepReport,
+    inputs: &[u16],
+    previous_spikes: usize,
+    events: &[Event],
+) -> Result<(), TestCaseError> {
+    let mut distinct = inputs.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let spikes = events.iter().filter(|e| matches!(e.kind, EventKind::Spike { .. })).count();
+    let activity = Activity { inputs: distinct.len(), previous_spikes, spikes, stdp: core.config().stdp.enabled };
+    prop_assert_eq!(report.compute_cycles, Schedule::new(core.geometry(), activity).cycles);
+    prop_assert_eq!(report.cycles, report.compute_cycles.max(u64::from(core.config().period)));
+    prop_assert_eq!(report.spikes, spikes);
+    let last = events.last().unwrap();
+    prop_assert_eq!(last.kind, EventKind::TimestepDone { spikes: spikes as u32 });
+    prop_assert_eq!(last.cycle.0, report.start.0 + report.compute_cycles - 1);
+    prop_assert!(events.windows(2).all(|w| w[0].cycle <= w[1].cycle), "events out of cycle order");
+    prop_assert!(events.iter().all(|e| e.cycle >= report.start && e.timestep == report.timestep));
+    prop_assert_eq!(core.cycle().0, report.start.0 + report.cycles);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fast_path_equals_cycle_engine(k in knobs(), steps in 1usize..8, rate in 0u64..40) {
+        let core = random_core(k);
+        let stimulus = random_stimulus(k.seed, core.geometry().inputs(), steps, rate);
+        check_equivalent(&core, &stimulus)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Fewer, larger cores: geometries up to 1024, unequal N and M.
+    #[test]
+    fn fast_path_equals_cycle_engine_on_large_cores(
+        neurons_log2 in 7u32..=10,
+        inputs_log2 in 4u32..=10,
+        seed in any::<u64>(),
+        stdp in any::<bool>(),
+    ) {
+        let k = Knobs { neurons_log2, inputs_log2, seed, density: 30, plasticity: 50, stdp, period: 0 };
+        let core = random_core(k);
+        let stimulus = random_stimulus(seed, core.geometry().inputs(), 3, 5);
+        check_equivalent(&core, &stimulus)?;
+    }
+}

@@ -1,0 +1,1 @@
+//! ncx-hdl (placeholder).

@@ -1,0 +1,1 @@
+//! ncx: host library (skeleton).
