@@ -61,7 +61,30 @@ pub struct Core {
     pub(crate) timestep: Timestep,
     pub(crate) overruns: u64,
     pub(crate) seq: Sequencer,
+    pub(crate) scratch: Scratch,
 }
+
+/// Working buffers of the fast path's STDP phases, kept to avoid allocating every
+/// timestep. They hold nothing between timesteps, so they never make two cores differ.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    /// Per post neuron: Δ(A−, x_post).
+    pub(crate) depression: Vec<i32>,
+    /// Effective (bumped if fired) input and pre traces.
+    pub(crate) eff_in: Vec<u8>,
+    pub(crate) eff_pre: Vec<u8>,
+    /// Per pre: Δ(A+, effective trace).
+    pub(crate) pot_in: Vec<i32>,
+    pub(crate) pot_pre: Vec<i32>,
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _other: &Scratch) -> bool {
+        true
+    }
+}
+
+impl Eq for Scratch {}
 
 impl Core {
     /// A core at power-on: all weights 0, no synapse plastic, every neuron
@@ -91,6 +114,7 @@ impl Core {
             timestep: Timestep(0),
             overruns: 0,
             seq: Sequencer::default(),
+            scratch: Scratch::default(),
         }
     }
 

@@ -7,7 +7,7 @@
 //! per-neuron Δ once per timestep instead of once per synapse.
 
 use crate::arith::{decay_trace, depress, potentiate, stdp_delta};
-use crate::core::{Core, TimestepReport, effective_trace, integrate};
+use crate::core::{Core, Scratch, TimestepReport, effective_trace, integrate};
 use crate::error::ModelError;
 use crate::event::{Event, EventKind, EventSink};
 use crate::memory::{Matrix, Synapses};
@@ -94,7 +94,10 @@ impl Core {
         let ts = self.timestep;
 
         // LTD: one column per pre spike (inputs, then neurons), Δ from the stored post trace.
-        let depression: Vec<i32> = self.x_post.iter().map(|&x| stdp_delta(cfg.a_minus, x, cfg.shift)).collect();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let depression = &mut scratch.depression;
+        depression.clear();
+        depression.extend(self.x_post.iter().map(|&x| stdp_delta(cfg.a_minus, x, cfg.shift)));
         let columns =
             self.inputs.iter().map(|&a| (Matrix::Input, a)).chain(self.spikes.iter().map(|&j| (Matrix::Recurrent, j)));
         for (slot, (matrix, pre)) in columns.enumerate() {
@@ -106,7 +109,7 @@ impl Core {
             let column = syn.at(0, usize::from(pre))..syn.at(n, usize::from(pre));
             let weights = &mut syn.weights[column.clone()];
             let plastic = &syn.plastic[column];
-            for (post, ((w, &on), &delta)) in weights.iter_mut().zip(plastic).zip(&depression).enumerate() {
+            for (post, ((w, &on), &delta)) in weights.iter_mut().zip(plastic).zip(depression.iter()).enumerate() {
                 if !on {
                     continue;
                 }
@@ -123,30 +126,38 @@ impl Core {
         // LTP: one row per post spike (all inputs, then all neurons), Δ from the
         // effective pre traces (bumped for pres that fired in this timestep).
         let (inc, mode) = (cfg.pre_increment, cfg.trace_mode);
-        let eff_in: Vec<u8> =
-            self.x_in.iter().zip(&self.input_spiked).map(|(&x, &f)| effective_trace(x, f, inc, mode)).collect();
-        let eff_pre: Vec<u8> =
-            self.x_pre.iter().zip(&self.spiked).map(|(&x, &f)| effective_trace(x, f, inc, mode)).collect();
-        let pot_in: Vec<i32> = eff_in.iter().map(|&x| stdp_delta(cfg.a_plus, x, cfg.shift)).collect();
-        let pot_pre: Vec<i32> = eff_pre.iter().map(|&x| stdp_delta(cfg.a_plus, x, cfg.shift)).collect();
+        let Scratch { eff_in, eff_pre, pot_in, pot_pre, .. } = &mut scratch;
+        effective_traces(eff_in, &self.x_in, &self.input_spiked, inc, mode);
+        effective_traces(eff_pre, &self.x_pre, &self.spiked, inc, mode);
+        pot_in.clear();
+        pot_in.extend(eff_in.iter().map(|&x| stdp_delta(cfg.a_plus, x, cfg.shift)));
+        pot_pre.clear();
+        pot_pre.extend(eff_pre.iter().map(|&x| stdp_delta(cfg.a_plus, x, cfg.shift)));
         let m = self.geometry.inputs() as u64;
         for (slot, &post) in self.spikes.iter().enumerate() {
             let first = start.after(schedule.ltp + slot as u64 * schedule.row_slot + SLOT_SETUP_CYCLES);
-            potentiate_row(&mut self.w_in, Matrix::Input, post, &pot_in, cfg.w_max, first, ts, sink);
-            potentiate_row(&mut self.w_rec, Matrix::Recurrent, post, &pot_pre, cfg.w_max, first.after(m), ts, sink);
+            potentiate_row(&mut self.w_in, Matrix::Input, post, pot_in, cfg.w_max, first, ts, sink);
+            potentiate_row(&mut self.w_rec, Matrix::Recurrent, post, pot_pre, cfg.w_max, first.after(m), ts, sink);
         }
 
         // Traces: decay the effective values (post traces bumped for neurons that fired).
-        for (x, e) in self.x_in.iter_mut().zip(&eff_in) {
+        for (x, e) in self.x_in.iter_mut().zip(eff_in.iter()) {
             *x = decay_trace(*e, cfg.pre_decay);
         }
-        for (x, e) in self.x_pre.iter_mut().zip(&eff_pre) {
+        for (x, e) in self.x_pre.iter_mut().zip(eff_pre.iter()) {
             *x = decay_trace(*e, cfg.pre_decay);
         }
         for (x, &f) in self.x_post.iter_mut().zip(&self.spiked) {
             *x = decay_trace(effective_trace(*x, f, cfg.post_increment, mode), cfg.post_decay);
         }
+        self.scratch = scratch;
     }
+}
+
+/// `out[k] = eff(x[k])`: each trace bumped if its owner fired in this timestep.
+fn effective_traces(out: &mut Vec<u8>, x: &[u8], fired: &[bool], increment: u8, mode: crate::arith::TraceMode) {
+    out.clear();
+    out.extend(x.iter().zip(fired).map(|(&x, &f)| effective_trace(x, f, increment, mode)));
 }
 
 /// `acc[post] += column[post]` for every post-synaptic neuron.

@@ -26,6 +26,8 @@
 //! # Ok::<(), ncx_model::ModelError>(())
 //! ```
 
+#![warn(clippy::unwrap_used)]
+
 pub mod arith;
 mod core;
 mod cycle;
