@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# setup.sh — install everything the ncx workspace needs to build and test.
+#
+# Installs the system packages listed in NCX_APT_PACKAGES through apt, then
+# checks the Rust toolchain (cargo, rustfmt, clippy). Idempotent and
+# non-interactive: apt runs only when a package is missing (checked with
+# `dpkg -s`), with sudo only when not already root. Rust itself is not installed
+# here; see the message printed when it is missing.
+#
+# Usage: bash scripts/setup.sh
+set -euo pipefail
+
+# System packages, one per line. Later issues extend this list: the RTL issue adds
+# verilator, yosys and iverilog. Today the Rust model needs nothing beyond cargo;
+# pkg-config is here for the native builds that come with the RTL tooling.
+NCX_APT_PACKAGES=(
+    pkg-config
+)
+
+say() { printf 'setup: %s\n' "$*"; }
+
+missing=()
+for pkg in "${NCX_APT_PACKAGES[@]}"; do
+    # Installed means "install ok installed", not merely known to dpkg (a removed
+    # package whose config files remain also makes `dpkg -s` succeed).
+    status=$(dpkg -s "$pkg" 2>/dev/null || true)
+    if ! grep -q '^Status: install ok installed$' <<<"$status"; then
+        missing+=("$pkg")
+    fi
+done
+
+if ((${#missing[@]} == 0)); then
+    say "system packages present: ${NCX_APT_PACKAGES[*]}"
+else
+    if ! command -v apt-get >/dev/null 2>&1; then
+        say "missing packages ${missing[*]}, and apt-get is not available: install them by hand" >&2
+        exit 1
+    fi
+    sudo=()
+    if ((EUID != 0)); then
+        if ! command -v sudo >/dev/null 2>&1; then
+            say "missing packages ${missing[*]}: run as root or install sudo" >&2
+            exit 1
+        fi
+        sudo=(sudo)
+    fi
+    say "installing ${missing[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The Rust toolchain: installed with rustup, not apt (the workspace needs Rust 1.88+).
+if ! command -v cargo >/dev/null 2>&1; then
+    say "cargo not found: install Rust with rustup (https://rustup.rs), e.g." >&2
+    say "  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy" >&2
+    say "then open a new shell (or: source \"\$HOME/.cargo/env\") and run this script again" >&2
+    exit 1
+fi
+for tool in fmt clippy; do
+    if ! cargo "$tool" --version >/dev/null 2>&1; then
+        say "cargo $tool not found: install it with 'rustup component add ${tool/fmt/rustfmt}'" >&2
+        exit 1
+    fi
+done
+say "rust toolchain: $(cargo --version), $(cargo fmt --version), $(cargo clippy --version)"
+say "ok"

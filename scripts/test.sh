@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# test.sh — every check of the ncx workspace, in the order CI runs them.
+#
+# Formatting, clippy with warnings as errors, the whole test suite, and a build of
+# the model's benchmark (compiled, not run, so that it keeps compiling). Runs from
+# the repository root wherever it is called from, and stops at the first failure
+# with a non-zero exit status.
+#
+# Usage: bash scripts/test.sh   (after bash scripts/setup.sh)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format: cargo fmt --all --check"
+cargo fmt --all --check
+
+step "lint: cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "test: cargo test --workspace"
+cargo test --workspace
+
+step "bench builds: cargo bench -p ncx-model --no-run"
+cargo bench -p ncx-model --no-run
+
+step "all checks passed"
