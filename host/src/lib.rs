@@ -1,18 +1,20 @@
 //! # ncx — the host toolchain of the NCX-1 spiking core
 //!
 //! NCX-1 is an all-to-all LIF + STDP spiking core for small FPGAs. This crate is
-//! the host side: it builds networks, runs them on the cycle-accurate reference
-//! model ([`ncx_model`]) and, as later issues land, compiles them into device images,
-//! talks to boards and checks the RTL against the model. The `ncx` binary is a thin
-//! command-line front end over this library.
+//! the host side: it describes networks in TOML, compiles them into device images,
+//! runs them on the cycle-accurate reference model ([`ncx_model`]) and writes what
+//! they did. The `ncx` binary is a thin command-line front end over this library;
+//! the library reports typed errors and never prints.
 //!
-//! Today it offers the built-in demo ([`demo`]), its seeded stimulus generator
-//! ([`rng`]) and the command-line definition ([`cli`]).
+//! - [`compile`]: network description → [`image::Image`] + quantisation report;
+//! - [`image`]: the device image and its `.ncx` container;
+//! - [`demo`]: the built-in demo network, with its seeded generator [`rng`].
 
 #![warn(clippy::unwrap_used)]
 
-pub mod cli;
+pub mod compile;
 pub mod demo;
+pub mod image;
 pub mod rng;
 
 pub use crate::rng::SplitMix64;

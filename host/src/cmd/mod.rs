@@ -1,0 +1,5 @@
+//! The subcommands of the `ncx` binary, one module each: its clap arguments and the
+//! function that runs it. They call the library and turn its typed errors into
+//! anyhow errors with context.
+
+pub(crate) mod demo;
