@@ -11,7 +11,7 @@ use crate::cycle::Sequencer;
 use crate::error::ModelError;
 use crate::geometry::Geometry;
 use crate::memory::{Matrix, Synapses, TraceKind};
-use crate::params::{CoreConfig, NeuronParams, NeuronState};
+use crate::params::{CoreConfig, NeuronParams, NeuronState, NeuronTable};
 use crate::spec;
 use crate::time::{Cycle, Timestep};
 
@@ -40,7 +40,7 @@ pub struct Core {
     pub(crate) config: CoreConfig,
     pub(crate) w_in: Synapses,
     pub(crate) w_rec: Synapses,
-    pub(crate) params: Vec<NeuronParams>,
+    pub(crate) params: NeuronTable,
     pub(crate) v: Vec<i32>,
     pub(crate) i: Vec<i32>,
     pub(crate) refractory: Vec<u8>,
@@ -97,7 +97,7 @@ impl Core {
             config: CoreConfig::default(),
             w_in: Synapses::new(n, m),
             w_rec: Synapses::new(n, n),
-            params: vec![NeuronParams::SILENT; n],
+            params: NeuronTable::new(n, NeuronParams::SILENT),
             v: vec![0; n],
             i: vec![0; n],
             refractory: vec![0; n],
@@ -168,7 +168,7 @@ impl Core {
     /// Parameters of neuron `n`.
     pub fn neuron_params(&self, n: usize) -> Result<NeuronParams, ModelError> {
         ModelError::check_index("neuron", n, self.params.len())?;
-        Ok(self.params[n])
+        Ok(self.params.get(n))
     }
 
     /// Set the parameters of neuron `n`.
@@ -176,7 +176,7 @@ impl Core {
         self.ensure_idle()?;
         ModelError::check_index("neuron", n, self.params.len())?;
         params.validate()?;
-        self.params[n] = params;
+        self.params.set(n, params);
         Ok(())
     }
 
@@ -364,20 +364,52 @@ impl Core {
 
 /// The neuron datapath (docs/semantics.md §4): one neuron, one timestep.
 ///
-/// Returns the new state and whether the neuron fired.
+/// Returns the new state and whether the neuron fired. Written without branches and
+/// in 32-bit arithmetic so that the fast path's loop over all neurons vectorises; it
+/// is exact for every state and parameter the fields allow (see [`decay24`]).
 #[inline(always)]
 pub(crate) fn integrate(p: &NeuronParams, s: NeuronState, acc: i32, weight_shift: u8) -> (NeuronState, bool) {
-    let synaptic = i64::from(acc) << weight_shift;
-    let i = spec::I.saturate(i64::from(arith::decay(s.i, p.i_decay)) + synaptic) as i32;
-    if s.refractory > 0 {
-        return (NeuronState { v: s.v, i, refractory: s.refractory - 1 }, false);
-    }
-    let v = spec::V.saturate(i64::from(arith::decay(s.v, p.v_decay)) + i64::from(i) + i64::from(p.bias)) as i32;
-    if v >= p.threshold {
-        (NeuronState { v: p.reset, i, refractory: p.refractory }, true)
+    // |decay(I)| < 2^23, so any |acc << shift| >= 2^25 saturates I the same way as
+    // the exact value: clamping acc first keeps the shift inside 32 bits.
+    let limit = (1i32 << 25) >> weight_shift;
+    let synaptic = acc.clamp(-limit, limit) << weight_shift;
+    let i = saturate24(decay24(s.i, p.i_decay) + synaptic);
+    let u = saturate24(decay24(s.v, p.v_decay) + i + p.bias);
+    let refractory = s.refractory > 0;
+    let fired = !refractory & (u >= p.threshold);
+    let v = if refractory {
+        s.v
+    } else if fired {
+        p.reset
     } else {
-        (NeuronState { v, i, refractory: 0 }, false)
-    }
+        u
+    };
+    let r = if refractory {
+        s.refractory - 1
+    } else if fired {
+        p.refractory
+    } else {
+        0
+    };
+    (NeuronState { v, i, refractory: r }, fired)
+}
+
+/// [`arith::decay`] for values inside 24 bits, in 32-bit arithmetic:
+/// `|x| = h·4096 + l` gives `(|x|·f) >> 12 = h·f + ((l·f) >> 12)` exactly, and both
+/// products stay below 2^24.
+#[inline(always)]
+pub(crate) fn decay24(x: i32, delta: u16) -> i32 {
+    let f = 4096 - i32::from(delta);
+    let a = x.unsigned_abs() as i32;
+    let m = (a >> 12) * f + (((a & 4095) * f) >> 12);
+    if x < 0 { -m } else { m }
+}
+
+const _: () = assert!(spec::V.bits == 24 && spec::I.bits == 24 && spec::BIAS.bits == 24 && spec::ACC.bits < 32);
+
+#[inline(always)]
+fn saturate24(x: i32) -> i32 {
+    x.clamp(spec::V.min() as i32, spec::V.max() as i32)
 }
 
 /// A pre or post trace as seen by the STDP phases: bumped if its owner fired in this
@@ -385,4 +417,36 @@ pub(crate) fn integrate(p: &NeuronParams, s: NeuronState, acc: i32, weight_shift
 #[inline(always)]
 pub(crate) fn effective_trace(x: u8, fired: bool, increment: u8, mode: TraceMode) -> u8 {
     if fired { arith::bump_trace(x, increment, mode) } else { x }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decay24_equals_the_reference_decay_on_24_bit_values() {
+        let (lo, hi) = (spec::V.min() as i32, spec::V.max() as i32);
+        let edges = [lo, lo + 1, -4097, -4096, -4095, -1, 0, 1, 4095, 4096, 4097, hi - 1, hi];
+        for delta in [0, 1, 2, 409, 410, 1024, 2048, 3000, 4094, 4095] {
+            for x in (lo..=hi).step_by(997).chain(edges) {
+                assert_eq!(decay24(x, delta), arith::decay(x, delta), "x = {x}, δ = {delta}");
+            }
+        }
+    }
+
+    #[test]
+    fn clamped_shift_saturates_like_the_exact_sum() {
+        let p = NeuronParams { threshold: spec::THRESHOLD.max() as i32, ..NeuronParams::SILENT };
+        let state = NeuronState { v: 0, i: spec::I.min() as i32, refractory: 0 };
+        // acc = 2^18 − 1 shifted by 15 is far beyond 2^25: I saturates at the top.
+        let (next, _) = integrate(&p, state, (1 << 18) - 1, 15);
+        assert_eq!(next.i, spec::I.max() as i32);
+        let (next, _) = integrate(&p, NeuronState { i: spec::I.max() as i32, ..state }, -(1 << 18), 15);
+        assert_eq!(next.i, spec::I.min() as i32);
+        // Below the clamp the sum is exact: 2^10 << 12 = 2^22 fits, 2^11 << 12 = 2^23 does not.
+        let (next, _) = integrate(&p, NeuronState { i: 0, ..state }, 1 << 10, 12);
+        assert_eq!(next.i, 1 << 22);
+        let (next, _) = integrate(&p, NeuronState { i: 0, ..state }, 1 << 11, 12);
+        assert_eq!(next.i, spec::I.max() as i32);
+    }
 }

@@ -149,7 +149,7 @@ impl Core {
 
     fn neuron_cycle<S: EventSink>(&mut self, n: usize, now: Cycle, sink: &mut S) {
         let state = NeuronState { v: self.v[n], i: self.i[n], refractory: self.refractory[n] };
-        let (next, fired) = integrate(&self.params[n], state, self.acc[n], self.config.weight_shift);
+        let (next, fired) = integrate(&self.params.get(n), state, self.acc[n], self.config.weight_shift);
         self.acc[n] = 0;
         self.v[n] = next.v;
         self.i[n] = next.i;
