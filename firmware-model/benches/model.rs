@@ -381,14 +381,14 @@ fn machine() -> String {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "rustc ?".into());
-    let simd = if cfg!(target_feature = "avx512f") {
-        "avx512"
-    } else if cfg!(target_feature = "avx2") {
-        "avx2"
+    let simd = if cfg!(target_feature = "avx2") {
+        "compiled for avx2"
+    } else if cfg!(target_arch = "x86_64") && std::arch::is_x86_feature_detected!("avx2") {
+        "compiled for baseline x86-64, fast path runs its avx2 variant"
     } else {
-        "baseline x86-64 (SSE2)"
+        "compiled for the baseline target, no avx2"
     };
-    format!("machine: {cpu}, {cores} logical CPUs; {rustc}; compiled for {simd}")
+    format!("machine: {cpu}, {cores} logical CPUs; {rustc}; {simd}")
 }
 
 fn ratio(a: Option<f64>, b: Option<f64>) -> String {
