@@ -8,6 +8,9 @@
 //!
 //! - [`compile`]: network description → [`image::Image`] + quantisation report;
 //! - [`image`]: the device image and its `.ncx` container;
+//! - [`stimulus`]: stimulus files → input spikes per timestep;
+//! - [`run`]: run an image with a stimulus on a target, reporting through [`progress`];
+//! - [`output`]: the raster and probe CSVs and the SVG plot of a run;
 //! - [`demo`]: the built-in demo network, with its seeded generator [`rng`].
 
 #![warn(clippy::unwrap_used)]
@@ -15,6 +18,11 @@
 pub mod compile;
 pub mod demo;
 pub mod image;
+pub mod network;
+pub mod output;
+pub mod progress;
 pub mod rng;
+pub mod run;
+pub mod stimulus;
 
 pub use crate::rng::SplitMix64;

@@ -33,12 +33,41 @@ enum Command {
     /// timestep ('|' = spike, '.' = none, neuron 0 first), then a summary: spikes,
     /// simulated core cycles and the model's speed on this machine.
     Demo(cmd::demo::DemoArgs),
+    /// Compile a network description (.toml) into a device image (.ncx).
+    ///
+    /// Reads NET and the files it includes (docs/network-format.md), places the
+    /// populations and input groups on the core, quantises every parameter and
+    /// writes the image (default: NET with the extension .ncx). Prints the placement
+    /// map and the quantisation report; warnings go to stderr, and with --strict they
+    /// are errors (exit status 2, nothing written).
+    Compile(cmd::compile::CompileArgs),
+    /// Summarise a device image: geometry, configuration, placement, weights.
+    ///
+    /// Shows the name, format version, size and content hash, the geometry and field
+    /// widths, the configuration (weight shift, pacing period in time at the stored
+    /// clock, STDP), where each population and input group sits on the core, per weight
+    /// matrix the non-zero and plastic synapse counts, weight range, a histogram and
+    /// the same per (source → population) projection, and neuron parameter ranges per
+    /// population. A .toml network description is compiled in memory first.
+    Inspect(cmd::inspect::InspectArgs),
+    /// Run a network on a target with a stimulus and write what it did.
+    ///
+    /// NET is a network description (.toml, compiled first) or an image (.ncx). The
+    /// stimulus (.toml or .csv, docs/stimulus-format.md) drives the input groups for
+    /// --steps timesteps. Writes the raster and probe CSVs and an SVG plot if asked
+    /// (docs/outputs.md), saves the image with its learned weights with --save-image,
+    /// and prints a summary: spikes per population and their rates, simulated core
+    /// cycles and their duration at the image's clock, wall time, STDP weight changes.
+    Run(cmd::run::RunArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(&args),
+        Command::Compile(args) => cmd::compile::run(&args),
+        Command::Inspect(args) => cmd::inspect::run(&args),
+        Command::Run(args) => cmd::run::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,9 +95,12 @@ mod tests {
 
     #[test]
     fn demo_defaults_and_options() {
-        let Command::Demo(args) = Cli::try_parse_from(["ncx", "demo"]).unwrap().command;
+        let Command::Demo(args) = Cli::try_parse_from(["ncx", "demo"]).unwrap().command else { panic!("not demo") };
         assert_eq!((args.steps, args.seed), (ncx::demo::DEFAULT_STEPS, ncx::demo::DEFAULT_SEED));
-        let Command::Demo(args) = Cli::try_parse_from(["ncx", "demo", "--steps", "7", "--seed", "9"]).unwrap().command;
+        let Command::Demo(args) = Cli::try_parse_from(["ncx", "demo", "--steps", "7", "--seed", "9"]).unwrap().command
+        else {
+            panic!("not demo")
+        };
         assert_eq!((args.steps, args.seed), (7, 9));
         assert!(Cli::try_parse_from(["ncx", "demo", "--steps", "0"]).is_err());
         assert!(Cli::try_parse_from(["ncx", "demo", "--steps", "-3"]).is_err());

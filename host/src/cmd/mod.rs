@@ -2,4 +2,8 @@
 //! function that runs it. They call the library and turn its typed errors into
 //! anyhow errors with context.
 
+pub(crate) mod compile;
 pub(crate) mod demo;
+pub(crate) mod inspect;
+pub(crate) mod progress;
+pub(crate) mod run;

@@ -4,10 +4,13 @@
 //! network's populations and input groups.
 //!
 //! The compiler ([`crate::compile`]) produces an [`Image`]; [`codec`] turns it into
-//! the versioned binary `.ncx` container of docs/image-format.md and back; the model
-//! target loads it with [`Image::to_core`].
+//! the versioned binary `.ncx` container of docs/image-format.md and back, and [`file`](mod@file)
+//! reads and writes it on disk; [`summary`] is what `ncx inspect` shows about it; the
+//! model target loads it with [`Image::to_core`].
 
 pub mod codec;
+pub mod file;
+pub mod summary;
 
 use ncx_model::{Core, CoreConfig, Geometry, Matrix, ModelError, NeuronParams};
 

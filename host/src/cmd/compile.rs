@@ -1,0 +1,123 @@
+//! `ncx compile`: compile a network description (docs/network-format.md) into a
+//! device image (`.ncx`), print where everything went and the quantisation report,
+//! and print the warnings (errors with `--strict`: then nothing is written).
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use ncx::compile::{self, CompileOptions, Compiled};
+use ncx::image::{Block, file};
+use ncx::network::{Pacing, Severity};
+
+/// Options of `ncx compile`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct CompileArgs {
+    /// The network description (.toml).
+    #[arg(value_name = "NET")]
+    pub(crate) net: PathBuf,
+
+    /// Where to write the image; default: NET with the extension .ncx.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Treat every warning as an error: exit with status 2 and write nothing.
+    #[arg(long)]
+    pub(crate) strict: bool,
+
+    /// Print nothing on success but the warnings.
+    #[arg(long)]
+    pub(crate) quiet: bool,
+
+    /// Also write the quantisation report as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report_json: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: &CompileArgs) -> anyhow::Result<()> {
+    let compiled = compile::compile_file(&args.net, &CompileOptions { strict: args.strict })?;
+    let output = args.output.clone().unwrap_or_else(|| args.net.with_extension("ncx"));
+    {
+        let mut err = io::stderr().lock();
+        for w in &compiled.report.warnings {
+            writeln!(err, "{}\n", w.render(Severity::Warning))?;
+        }
+    }
+    file::write_file(&output, &compiled.image)?;
+    if let Some(path) = &args.report_json {
+        let mut json = serde_json::to_string_pretty(&compiled.report.to_json())?;
+        json.push('\n');
+        write_atomic(path, json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if !args.quiet {
+        let bytes = fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        render(&mut out, &args.net, &output, bytes, &compiled)?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// Header, placement map, quantisation report.
+fn render(out: &mut impl Write, net: &Path, output: &Path, bytes: u64, c: &Compiled) -> io::Result<()> {
+    let (image, meta) = (&c.image, &c.image.meta);
+    writeln!(out, "compiled `{}` ({}) -> {} ({bytes} bytes)", meta.name, net.display(), output.display())?;
+    let pacing = match c.network.core.pacing {
+        Pacing::Free => "free-running".to_owned(),
+        Pacing::Fixed => format!("paced at {} cycles", image.config.period),
+    };
+    writeln!(
+        out,
+        "core: {} neurons x {} inputs, timestep {} ms, {pacing}, clock {} MHz",
+        image.geometry.neurons(),
+        image.geometry.inputs(),
+        c.network.core.timestep_ms,
+        c.network.core.clock_mhz
+    )?;
+    let width = meta.populations.iter().chain(&meta.inputs).map(|b| b.name.len()).max().unwrap_or(0);
+    writeln!(out, "populations ({} of {} neurons used):", used(&meta.populations), image.geometry.neurons())?;
+    for b in &meta.populations {
+        let mut extra = String::new();
+        if b.record {
+            extra.push_str("  recorded");
+        }
+        if !b.probe.is_empty() {
+            extra.push_str(&format!("  {} probed", b.probe.len()));
+        }
+        writeln!(out, "  {:<width$}  neurons {}{extra}", b.name, range(b))?;
+    }
+    writeln!(out, "inputs ({} of {} axons used):", used(&meta.inputs), image.geometry.inputs())?;
+    for b in &meta.inputs {
+        writeln!(out, "  {:<width$}  inputs  {}", b.name, range(b))?;
+    }
+    writeln!(out, "quantisation:")?;
+    for line in c.report.to_string().lines() {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}
+
+fn used(blocks: &[Block]) -> usize {
+    blocks.iter().map(|b| usize::from(b.len)).sum()
+}
+
+fn range(b: &Block) -> String {
+    format!("{}..{} ({})", b.start, u32::from(b.start) + u32::from(b.len) - 1, b.len)
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder.
+fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().ok_or_else(|| io::Error::other("the path does not name a file"))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = path.with_file_name(temp_name);
+    let result = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, path));
+    if result.is_err() {
+        // Best effort: the temporary file is ours and the write already failed.
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}

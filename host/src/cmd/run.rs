@@ -1,0 +1,252 @@
+//! `ncx run`: run a network (a `.toml` description, compiled first, or a `.ncx`
+//! image) for a number of timesteps with a stimulus, write the raster, probe and plot
+//! files asked for, optionally save the image with its learned weights, and print a
+//! summary (docs/outputs.md).
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use ncx::compile::{self, CompileOptions};
+use ncx::image::{Image, file};
+use ncx::output::{self, plot};
+use ncx::run::{self, RunOptions, RunResult, Target};
+use ncx::stimulus::{self, Stimulus, StimulusOptions};
+
+use super::progress::Bar;
+
+/// Options of `ncx run`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RunArgs {
+    /// The network: a description (.toml, compiled first) or a compiled image (.ncx).
+    #[arg(value_name = "NET")]
+    pub(crate) net: PathBuf,
+
+    /// Input spikes: a .toml or .csv stimulus (docs/stimulus-format.md). Without it the
+    /// inputs stay silent.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) stimulus: Option<PathBuf>,
+
+    /// Number of timesteps to run (at least 1).
+    #[arg(long, value_name = "T", value_parser = parse_steps)]
+    pub(crate) steps: usize,
+
+    /// Where to run the network.
+    #[arg(long, value_enum, default_value_t = TargetArg::Model)]
+    pub(crate) target: TargetArg,
+
+    /// Write the spikes of the recorded neurons as CSV (timestep,neuron,population,index).
+    #[arg(long, value_name = "CSV")]
+    pub(crate) raster: Option<PathBuf>,
+
+    /// Write v and I of the probed neurons after every timestep as CSV
+    /// (timestep,neuron,population,index,v,i; raw core units).
+    #[arg(long, value_name = "CSV")]
+    pub(crate) probe: Option<PathBuf>,
+
+    /// Draw the raster (and the probed potentials) as an SVG plot.
+    #[arg(long, value_name = "SVG")]
+    pub(crate) plot: Option<PathBuf>,
+
+    /// Save the image with the weights at the end of the run (learned by STDP) as .ncx.
+    #[arg(long, value_name = "NCX")]
+    pub(crate) save_image: Option<PathBuf>,
+
+    /// Print no summary and no progress bar (warnings and errors still go to stderr).
+    #[arg(long)]
+    pub(crate) quiet: bool,
+
+    /// Seed of the stimulus's random encoders, overriding the stimulus file's `seed`.
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
+}
+
+/// The targets `--target` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TargetArg {
+    /// The in-process reference model.
+    Model,
+}
+
+impl From<TargetArg> for Target {
+    fn from(target: TargetArg) -> Target {
+        match target {
+            TargetArg::Model => Target::Model,
+        }
+    }
+}
+
+fn parse_steps(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("a run needs at least 1 timestep".to_owned()),
+        Ok(steps) => Ok(steps),
+        Err(_) => Err(format!("expected a whole number of timesteps, at least 1 (at most {})", usize::MAX)),
+    }
+}
+
+pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
+    let image = load_network(&args.net)?;
+    for path in [&args.raster, &args.probe, &args.plot, &args.save_image].into_iter().flatten() {
+        check_directory(path)?;
+    }
+    let options = StimulusOptions { steps: args.steps, seed: args.seed };
+    let (stimulus, seed) = match &args.stimulus {
+        Some(path) => {
+            let loaded = stimulus::load(path, &image, &options)?;
+            for warning in &loaded.warnings {
+                eprintln!("warning: {warning}");
+            }
+            (loaded.stimulus, Some(loaded.seed))
+        }
+        None => (Stimulus::silent(args.steps), None),
+    };
+    let run_options = RunOptions { steps: args.steps, target: args.target.into() };
+    let mut bar = Bar::new(args.quiet, "timesteps");
+    let result = run::run(&image, &stimulus, &run_options, &mut bar)
+        .with_context(|| format!("cannot run {}", args.net.display()))?;
+    let written = write_outputs(args, &image, &result)?;
+    if !args.quiet {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        render_summary(&mut out, args, seed, &image, &result, &written)?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// Compile a `.toml` description or read a `.ncx` image.
+fn load_network(path: &Path) -> anyhow::Result<Image> {
+    let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "toml" => Ok(compile::compile_file(path, &CompileOptions::default())
+            .with_context(|| format!("cannot compile {}", path.display()))?
+            .image),
+        "ncx" => Ok(file::read_file(path)?),
+        _ => bail!(
+            "{}: unknown network file type {extension:?}\nhelp: give a network description (.toml) or a \
+             compiled image (.ncx)",
+            path.display()
+        ),
+    }
+}
+
+/// Fail before running if an output file's directory does not exist.
+fn check_directory(path: &Path) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {}: the directory {} does not exist\nhelp: create it first, or write elsewhere",
+            path.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Write the files asked for; returns a line per file for the summary.
+fn write_outputs(args: &RunArgs, image: &Image, result: &RunResult) -> anyhow::Result<Vec<String>> {
+    let meta = &image.meta;
+    let mut written = Vec::new();
+    if let Some(path) = &args.raster {
+        output::write_atomically(path, |out| output::raster::write_csv(out, &result.raster, meta))?;
+        written.push(format!("{} ({} spikes)", path.display(), result.raster.len()));
+    }
+    if let Some(path) = &args.probe {
+        output::write_atomically(path, |out| output::probe::write_csv(out, &result.probes, meta))?;
+        written.push(format!("{} ({} samples)", path.display(), result.probes.len()));
+    }
+    if let Some(path) = &args.plot {
+        let svg = plot::svg(result, meta, image.geometry)?;
+        output::write_atomically(path, |out| out.write_all(svg.as_bytes()))?;
+        written.push(path.display().to_string());
+    }
+    if let Some(path) = &args.save_image {
+        file::write_file(path, &result.learned_image(image))?;
+        written.push(format!("{} (weights after the run)", path.display()));
+    }
+    Ok(written)
+}
+
+/// The summary of docs/outputs.md §7; `seed` is the stimulus's, if there is one.
+fn render_summary(
+    out: &mut impl Write,
+    args: &RunArgs,
+    seed: Option<u64>,
+    image: &Image,
+    result: &RunResult,
+    written: &[String],
+) -> io::Result<()> {
+    let meta = &image.meta;
+    let name = if meta.name.is_empty() { args.net.display().to_string() } else { meta.name.clone() };
+    let (n, m) = (image.geometry.neurons(), image.geometry.inputs());
+    writeln!(out, "ncx run: {name} on the {}, {n} neurons x {m} inputs", Target::from(args.target).name())?;
+    let stimulus = match (&args.stimulus, seed) {
+        (Some(path), Some(seed)) => format!("{} (seed {seed})", path.display()),
+        _ => "none".to_owned(),
+    };
+    writeln!(out, "stimulus:              {stimulus}, {} input spikes", result.input_spikes)?;
+    let steps = result.steps as f64;
+    let timestep_s = f64::from(meta.timestep_us) / 1e6;
+    if meta.timestep_us > 0 {
+        let simulated = seconds(steps * timestep_s);
+        writeln!(out, "steps:                 {} ({} µs each, {simulated} simulated)", result.steps, meta.timestep_us)?;
+    } else {
+        writeln!(out, "steps:                 {}", result.steps)?;
+    }
+    writeln!(out, "spikes per population:")?;
+    let width = meta.populations.iter().map(|b| b.name.len()).max().unwrap_or(0);
+    for (block, &count) in meta.populations.iter().zip(&result.spikes_per_population) {
+        let rate = if meta.timestep_us > 0 && block.len > 0 {
+            format!(", {:.2} Hz per neuron", count as f64 / (f64::from(block.len) * steps * timestep_s))
+        } else {
+            String::new()
+        };
+        let (spikes, neurons) = (plural(count, "spike"), plural(block.len.into(), "neuron"));
+        writeln!(out, "  {:<width$}  {spikes} in {neurons}{rate}", block.name)?;
+    }
+    writeln!(out, "total spikes:          {}", result.total_spikes)?;
+    let real = if meta.clock_hz > 0 {
+        format!(" = {} at {} MHz", seconds(result.cycles as f64 / f64::from(meta.clock_hz)), meta.clock_hz as f64 / 1e6)
+    } else {
+        String::new()
+    };
+    writeln!(out, "simulated core cycles: {}{real}", result.cycles)?;
+    if result.overruns > 0 {
+        writeln!(out, "overruns:              {} timesteps took longer than the period", result.overruns)?;
+    }
+    match result.timesteps_per_second() {
+        Some(rate) => {
+            writeln!(out, "wall clock:            {}, {rate:.0} timesteps/s", seconds(result.wall.as_secs_f64()))?
+        }
+        None => writeln!(out, "wall clock:            too fast to measure")?,
+    }
+    let changes: Vec<String> = result
+        .weight_changes
+        .iter()
+        .filter(|c| c.changed > 0)
+        .map(|c| format!("{} {} (mean |Δw| {:.2})", c.matrix, plural(c.changed, "synapse"), c.mean_abs_delta()))
+        .collect();
+    if !changes.is_empty() {
+        writeln!(out, "STDP changed:          {}", changes.join(", "))?;
+    }
+    for line in written {
+        writeln!(out, "wrote {line}")?;
+    }
+    Ok(())
+}
+
+/// `count` and `noun`, plural unless the count is 1.
+fn plural(count: u64, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
+/// A time in seconds in the unit that keeps it readable.
+fn seconds(s: f64) -> String {
+    if s < 1e-3 {
+        format!("{:.2} µs", s * 1e6)
+    } else if s < 1.0 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{s:.2} s")
+    }
+}
