@@ -6,15 +6,18 @@
 //! they did. The `ncx` binary is a thin command-line front end over this library;
 //! the library reports typed errors and never prints.
 //!
+//! - [`network`]: the TOML network description (docs/network-format.md), validated;
 //! - [`compile`]: network description → [`image::Image`] + quantisation report;
 //! - [`image`]: the device image and its `.ncx` container;
 //! - [`stimulus`]: stimulus files → input spikes per timestep;
 //! - [`run`]: run an image with a stimulus on a target, reporting through [`progress`];
 //! - [`output`]: the raster and probe CSVs and the SVG plot of a run;
-//! - [`demo`]: the built-in demo network, with its seeded generator [`rng`].
+//! - [`demo`]: the built-in demo network, with its seeded generator [`rng`];
+//! - [`atomic_file`]: every file ncx writes is written whole or not at all.
 
 #![warn(clippy::unwrap_used)]
 
+pub mod atomic_file;
 pub mod compile;
 pub mod demo;
 pub mod image;

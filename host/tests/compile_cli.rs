@@ -47,8 +47,8 @@ fn compiles_to_the_default_output_and_prints_the_map() {
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("compiled `cli` (net.toml) -> net.ncx ("), "{stdout}");
     assert!(stdout.contains("core: 16 neurons x 16 inputs, timestep 1 ms, free-running, clock 100 MHz"), "{stdout}");
-    assert!(stdout.contains("  exc  neurons 0..2 (3)  recorded\n"), "{stdout}");
-    assert!(stdout.contains("  in   inputs  0..3 (4)\n"), "{stdout}");
+    assert!(stdout.contains("  exc  neurons 0..3 (3)  recorded\n"), "{stdout}");
+    assert!(stdout.contains("  in   inputs  0..4 (4)\n"), "{stdout}");
     assert!(stdout.contains("scale q = "), "{stdout}");
     assert_eq!(text(&out.stderr), "");
     // The same description gives byte-identical images.

@@ -49,7 +49,8 @@ pub(crate) fn run(args: &CompileArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.report_json {
         let mut json = serde_json::to_string_pretty(&compiled.report.to_json())?;
         json.push('\n');
-        write_atomic(path, json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        ncx::atomic_file::write_atomically(path, |out| out.write_all(json.as_bytes()))
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !args.quiet {
         let bytes = fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
@@ -104,20 +105,5 @@ fn used(blocks: &[Block]) -> usize {
 }
 
 fn range(b: &Block) -> String {
-    format!("{}..{} ({})", b.start, u32::from(b.start) + u32::from(b.len) - 1, b.len)
-}
-
-/// Write `bytes` to `path` through a temporary file in the same folder.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path.file_name().ok_or_else(|| io::Error::other("the path does not name a file"))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".{}.tmp", std::process::id()));
-    let temp = path.with_file_name(temp_name);
-    let result = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, path));
-    if result.is_err() {
-        // Best effort: the temporary file is ours and the write already failed.
-        let _ = fs::remove_file(&temp);
-    }
-    result
+    format!("{}..{} ({})", b.start, u32::from(b.start) + u32::from(b.len), b.len)
 }

@@ -3,10 +3,9 @@
 //! temporary file next to the target and renames it into place.
 
 use std::fmt;
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::Image;
 use super::codec::{self, ImageError};
@@ -74,23 +73,6 @@ pub fn read_file(path: &Path) -> Result<Image, FileError> {
 pub fn write_file(path: &Path, image: &Image) -> Result<(), FileError> {
     codec::check(image).map_err(|source| FileError::Invalid { path: path.to_owned(), source })?;
     let bytes = codec::encode(image);
-    let write_error = |source| FileError::Write { path: path.to_owned(), source };
-    let name = path.file_name().ok_or_else(|| write_error(io::Error::other("the path does not name a file")))?;
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".{}.{unique}.tmp", std::process::id()));
-    let temp = path.with_file_name(temp_name);
-    let mut file = OpenOptions::new().write(true).create_new(true).open(&temp).map_err(write_error)?;
-    let written = file.write_all(&bytes).and_then(|()| file.sync_all());
-    drop(file);
-    match written.and_then(|()| fs::rename(&temp, path)) {
-        Ok(()) => Ok(()),
-        Err(source) => {
-            // Best effort: the temporary file is ours, and the write already failed.
-            let _ = fs::remove_file(&temp);
-            Err(write_error(source))
-        }
-    }
+    crate::atomic_file::write_atomically(path, |out| out.write_all(&bytes))
+        .map_err(|source| FileError::Write { path: path.to_owned(), source })
 }
