@@ -28,7 +28,7 @@ pub(crate) struct CompileArgs {
     pub(crate) strict: bool,
 
     /// Print nothing on success but the warnings.
-    #[arg(long)]
+    #[arg(long, short)]
     pub(crate) quiet: bool,
 
     /// Also write the quantisation report as JSON to this file.

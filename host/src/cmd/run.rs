@@ -54,7 +54,7 @@ pub(crate) struct RunArgs {
     pub(crate) save_image: Option<PathBuf>,
 
     /// Print no summary and no progress bar (warnings and errors still go to stderr).
-    #[arg(long)]
+    #[arg(long, short)]
     pub(crate) quiet: bool,
 
     /// Seed of the stimulus's random encoders, overriding the stimulus file's `seed`.
