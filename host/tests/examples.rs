@@ -62,10 +62,10 @@ fn every_example_compiles_to_its_golden_image() {
 }
 
 /// The full volley at t = 5: every group fires exactly once, all 16 neurons together,
-/// one timestep after the group before it. The trigger inputs (weight 1.5 ≥ threshold
-/// 1) make g0 fire in the timestep of the volley (an input at t takes effect at t), and
-/// 16 spikes of weight 0.1 (1.6 ≥ 1) make the next group fire one timestep later (a
-/// recurrent spike fired at t takes effect at t + 1).
+/// one timestep after the group before it. The trigger inputs, of weight 1.5 against a
+/// threshold of 1, make g0 fire in the timestep of the volley (an input at t takes
+/// effect at t), and 16 spikes of weight 0.1, 1.6 in all, make the next group fire one
+/// timestep later (a recurrent spike fired at t takes effect at t + 1).
 ///
 /// The partial volley at t = 40 fires only g0's neurons 0..5; their 6 × 0.1 = 0.6 is
 /// below threshold at first but builds up over the following timesteps (τ_syn = 2 ms,
