@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # test.sh — every check of the ncx workspace, in the order CI runs them.
 #
-# Formatting, clippy with warnings as errors, the whole test suite, and a build of
-# the model's benchmark (compiled, not run, so that it keeps compiling). Runs from
-# the repository root wherever it is called from, and stops at the first failure
-# with a non-zero exit status.
+# Formatting, clippy with warnings as errors, the whole test suite, the API docs
+# (broken links are errors), and a build of the model's benchmark (compiled, not
+# run, so that it keeps compiling). Runs from the repository root wherever it is
+# called from, and stops at the first failure with a non-zero exit status.
 #
 # Usage: bash scripts/test.sh   (after bash scripts/setup.sh)
 set -euo pipefail
@@ -21,6 +21,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "test: cargo test --workspace"
 cargo test --workspace
+
+step "docs: cargo doc --workspace --no-deps (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
 step "bench builds: cargo bench -p ncx-model --no-run"
 cargo bench -p ncx-model --no-run

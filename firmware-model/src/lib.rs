@@ -40,6 +40,7 @@ mod params;
 pub mod schedule;
 pub mod spec;
 mod time;
+pub mod wire;
 
 pub use crate::arith::TraceMode;
 pub use crate::core::{Core, TimestepReport};
