@@ -1,0 +1,58 @@
+//! Links: how bytes travel between the host and a device — a serial port, a
+//! pseudo-terminal, the in-process model of the device, or any of these through a
+//! fault injector. The driver (docs/protocol.md §11) sees only the [`Link`] trait, so
+//! every target speaks exactly the same bytes.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A byte pipe to a device.
+pub trait Link {
+    /// What the link is, for messages: `model`, `serial:/dev/ttyUSB1`, …
+    fn name(&self) -> String;
+
+    /// Send all of `bytes` (in one or more writes; never byte by byte with sleeps).
+    fn send(&mut self, bytes: &[u8]) -> Result<(), LinkError>;
+
+    /// Receive whatever bytes are available into `buf`, waiting up to `timeout` for the
+    /// first one. Returns the number of bytes read; `Ok(0)` means the timeout passed
+    /// with nothing to read.
+    fn receive(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, LinkError>;
+}
+
+/// Why a link failed (a timeout is not an error of the link: `receive` returns 0).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LinkError {
+    /// The port or device could not be opened.
+    Open {
+        /// The link's name.
+        link: String,
+        /// What the operating system said, and what to do.
+        reason: String,
+    },
+    /// Reading or writing failed.
+    Io {
+        /// The link's name.
+        link: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The far end went away.
+    Closed {
+        /// The link's name.
+        link: String,
+    },
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::Open { link, reason } => write!(f, "cannot open {link}: {reason}"),
+            LinkError::Io { link, source } => write!(f, "{link}: {source}"),
+            LinkError::Closed { link } => write!(f, "{link}: the other end closed the link"),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
