@@ -31,6 +31,7 @@
 pub mod arith;
 mod core;
 mod cycle;
+pub mod device;
 mod error;
 mod event;
 mod fast;

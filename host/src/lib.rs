@@ -9,6 +9,7 @@
 //! - [`network`]: the TOML network description (docs/network-format.md), validated;
 //! - [`compile`]: network description → [`image::Image`] + quantisation report;
 //! - [`image`]: the device image and its `.ncx` container;
+//! - [`driver`]: the ncx/1 host driver — commands, upload, readback, device runs;
 //! - [`link`]: byte pipes to devices (serial, pty, in-process model, fault injector);
 //! - [`stimulus`]: stimulus files → input spikes per timestep;
 //! - [`run`]: run an image with a stimulus on a target, reporting through [`progress`];
@@ -21,6 +22,7 @@
 pub mod atomic_file;
 pub mod compile;
 pub mod demo;
+pub mod driver;
 pub mod image;
 pub mod link;
 pub mod network;

@@ -59,6 +59,44 @@ enum Command {
     /// and prints a summary: spikes per population and their rates, simulated core
     /// cycles and their duration at the image's clock, wall time, STDP weight changes.
     Run(cmd::run::RunArgs),
+    /// List the serial ports of this machine, to find a board's port.
+    ///
+    /// Prints one line per port: its path and how it is connected (USB with
+    /// vendor:product, serial number and product name when known; pci, bluetooth, pty
+    /// or unknown). Use the path as `--target serial:<path>`.
+    Ports(cmd::ports::PortsArgs),
+    /// Serve a virtual board (the device model) on a pseudo-terminal.
+    ///
+    /// Creates a pty, prints the path of its serial end on one line (e.g. `virtual
+    /// board on /dev/pts/5 (ncx/1, 256 x 256, model)`) and answers ncx/1 on it like a
+    /// board until interrupted (Ctrl-C or SIGTERM: exit status 0). Any serial client can
+    /// connect to the path, as to a board: `--target serial:/dev/pts/5`.
+    Emulate(cmd::emulate::EmulateArgs),
+    /// Connect to a device and print what it says about itself.
+    ///
+    /// Prints the protocol version, geometry, field widths (and whether they match
+    /// this host's), clock, baud rate (clock / divisor), build id, features and buffer
+    /// sizes from HELLO. The `model` and `pty` targets are a fresh 256 x 256 device model.
+    Info(cmd::info::InfoArgs),
+    /// Upload an image (.ncx) to a device and verify it.
+    ///
+    /// Refuses an image built for another geometry or other field widths, writes the
+    /// image's regions in chunks (a progress bar shows bytes, rate and time left), then
+    /// verifies with one CRC per region (--verify crc) or by reading everything back
+    /// (--verify full). Resets the device's state.
+    Flash(cmd::flash::FlashArgs),
+    /// Read a device's memories back into a file.
+    ///
+    /// --what weights (W_in, W_rec and their enable bits), state (v, I, refractory
+    /// counters, STDP traces) or all; the output's extension chooses the format:
+    /// .toml (a summary), .csv (array,row,col,value) or .npy (one NumPy file per array).
+    Readback(cmd::readback::ReadbackArgs),
+    /// Check a device and its link step by step.
+    ///
+    /// Opens the link, says HELLO, checks the protocol version and widths, checks the
+    /// read path (READ and CRC of every region agree; nothing is written), times STATUS
+    /// round trips and prints the device's receiver counters.
+    Doctor(cmd::doctor::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +106,12 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(&args),
         Command::Inspect(args) => cmd::inspect::run(&args),
         Command::Run(args) => cmd::run::run(&args),
+        Command::Ports(args) => cmd::ports::run(&args),
+        Command::Emulate(args) => cmd::emulate::run(&args),
+        Command::Info(args) => cmd::info::run(&args),
+        Command::Flash(args) => cmd::flash::run(&args),
+        Command::Readback(args) => cmd::readback::run(&args),
+        Command::Doctor(args) => cmd::doctor::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

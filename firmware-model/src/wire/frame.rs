@@ -21,7 +21,7 @@ pub const MAX_FRAME: usize = HEADER_LEN + MAX_PAYLOAD + TRAILER_LEN;
 /// The header CRC, CRC-8/SMBUS (poly 0x07, init 0, not reflected, no final XOR).
 static HEADER_CRC: Crc<u8> = Crc::<u8>::new(&CRC_8_SMBUS);
 /// The frame CRC, CRC-32/ISO-HDLC (the CRC of zlib and Ethernet).
-pub(super) static FRAME_CRC: Crc<u32> = Crc::<u32>::new(&CRC_32_ISO_HDLC);
+pub(crate) static FRAME_CRC: Crc<u32> = Crc::<u32>::new(&CRC_32_ISO_HDLC);
 
 /// CRC-8/SMBUS of `bytes`: the `hcrc` of a frame whose opcode, seq and len are `bytes`.
 pub fn header_crc(bytes: &[u8]) -> u8 {

@@ -16,8 +16,10 @@
 
 mod decoder;
 mod frame;
+pub mod layout;
 
 pub use decoder::{DecodeError, DecodeErrorKind, Decoded, Decoder, DecoderStats};
+pub(crate) use frame::FRAME_CRC;
 pub use frame::{
     Frame, FrameError, HEADER_LEN, MAX_FRAME, MAX_PAYLOAD, SYNC, TRAILER_LEN, encode, encode_into, frame_crc,
     header_crc,

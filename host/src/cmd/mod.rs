@@ -4,6 +4,12 @@
 
 pub(crate) mod compile;
 pub(crate) mod demo;
+pub(crate) mod doctor;
+pub(crate) mod emulate;
+pub(crate) mod flash;
+pub(crate) mod info;
 pub(crate) mod inspect;
+pub(crate) mod ports;
 pub(crate) mod progress;
+pub(crate) mod readback;
 pub(crate) mod run;

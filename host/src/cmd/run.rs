@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use ncx::compile::{self, CompileOptions};
 use ncx::image::{Image, file};
 use ncx::output::{self, plot};
@@ -32,9 +32,11 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "T", value_parser = parse_steps)]
     pub(crate) steps: usize,
 
-    /// Where to run the network.
-    #[arg(long, value_enum, default_value_t = TargetArg::Model)]
-    pub(crate) target: TargetArg,
+    /// Where to run the network: `model` (the reference model in-process), or a device
+    /// through the ncx/1 driver — `model-device` (the device model in-process), `pty`,
+    /// `serial:<path>[@<baud>]`, `faulty:<seed>:<faults>[:<target>]`.
+    #[arg(long, value_name = "TARGET", default_value = "model", value_parser = super::info::parse_run_target)]
+    pub(crate) target: String,
 
     /// Write the spikes of the recorded neurons as CSV (timestep,neuron,population,index).
     #[arg(long, value_name = "CSV")]
@@ -62,21 +64,6 @@ pub(crate) struct RunArgs {
     pub(crate) seed: Option<u64>,
 }
 
-/// The targets `--target` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum TargetArg {
-    /// The in-process reference model.
-    Model,
-}
-
-impl From<TargetArg> for Target {
-    fn from(target: TargetArg) -> Target {
-        match target {
-            TargetArg::Model => Target::Model,
-        }
-    }
-}
-
 fn parse_steps(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("a run needs at least 1 timestep".to_owned()),
@@ -101,10 +88,16 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
         }
         None => (Stimulus::silent(args.steps), None),
     };
-    let run_options = RunOptions { steps: args.steps, target: args.target.into() };
     let mut bar = Bar::new(args.quiet, "timesteps");
-    let result = run::run(&image, &stimulus, &run_options, &mut bar)
-        .with_context(|| format!("cannot run {}", args.net.display()))?;
+    let result = match args.target.as_str() {
+        "model" => {
+            let run_options = RunOptions { steps: args.steps, target: Target::Model };
+            run::run(&image, &stimulus, &run_options, &mut bar)
+                .with_context(|| format!("cannot run {}", args.net.display()))?
+        }
+        target => super::info::run_on_target(target, &image, &stimulus, args.steps, &mut bar)
+            .with_context(|| format!("cannot run {} on {target}", args.net.display()))?,
+    };
     let written = write_outputs(args, &image, &result)?;
     if !args.quiet {
         let mut out = io::BufWriter::new(io::stdout().lock());
@@ -179,7 +172,7 @@ fn render_summary(
     let meta = &image.meta;
     let name = if meta.name.is_empty() { args.net.display().to_string() } else { meta.name.clone() };
     let (n, m) = (image.geometry.neurons(), image.geometry.inputs());
-    writeln!(out, "ncx run: {name} on the {}, {n} neurons x {m} inputs", Target::from(args.target).name())?;
+    writeln!(out, "ncx run: {name} on the {}, {n} neurons x {m} inputs", super::info::target_name(&args.target))?;
     let stimulus = match (&args.stimulus, seed) {
         (Some(path), Some(seed)) => format!("{} (seed {seed})", path.display()),
         _ => "none".to_owned(),

@@ -6,6 +6,20 @@
 use std::fmt;
 use std::time::Duration;
 
+pub mod faulty;
+pub mod model;
+pub mod pty;
+pub mod pty_model;
+pub mod serial;
+pub mod target;
+
+pub use faulty::{FaultCounts, FaultSpec, FaultSpecError, FaultStats, FaultyLink};
+pub use model::ModelLink;
+pub use pty::{PtyLink, PtyPair};
+pub use pty_model::PtyModelLink;
+pub use serial::{PortInfo, PortKind, SerialLink, available_ports};
+pub use target::{LinkTarget, TargetError};
+
 /// A byte pipe to a device.
 pub trait Link {
     /// What the link is, for messages: `model`, `serial:/dev/ttyUSB1`, …
@@ -56,3 +70,19 @@ impl fmt::Display for LinkError {
 }
 
 impl std::error::Error for LinkError {}
+
+/// A boxed link is a link, so targets chosen at run time can be wrapped (e.g. in a
+/// [`FaultyLink`]).
+impl<L: Link + ?Sized> Link for Box<L> {
+    fn name(&self) -> String {
+        (**self).name()
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
+        (**self).send(bytes)
+    }
+
+    fn receive(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, LinkError> {
+        (**self).receive(buf, timeout)
+    }
+}

@@ -1,0 +1,108 @@
+//! `ncx doctor --target T`: check a device step by step — open the link, handshake,
+//! protocol version and widths, read-path integrity (for every region, READ its first
+//! bytes and compare their CRC-32 with the device's CRC of the same range: nothing is
+//! written, so the device's memories are untouched), STATUS round-trip times, and the
+//! device's receiver counters. Fails (exit status 2) at the first check that fails.
+
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Args;
+use ncx::driver::upload::crc32;
+use ncx_model::device::MAX_READ;
+use ncx_model::wire::layout::Region;
+
+use super::info::connect;
+
+/// STATUS commands timed.
+const PINGS: usize = 20;
+
+/// Options of `ncx doctor`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DoctorArgs {
+    /// The device: `model`, `pty`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`.
+    #[arg(long, value_name = "T")]
+    pub(crate) target: String,
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let started = Instant::now();
+    let mut driver = connect(&args.target, None)?;
+    let info = *driver.info();
+    writeln!(out, "ok  open and handshake on {} ({})", driver.link_name(), ms(started.elapsed()))?;
+    writeln!(
+        out,
+        "ok  protocol ncx/{}.{}, {} neurons x {} inputs, {:.0} baud",
+        info.version_major,
+        info.version_minor,
+        info.geometry.neurons(),
+        info.geometry.inputs(),
+        info.baud()
+    )?;
+    if !info.widths_match() {
+        bail!(
+            "the device's field widths differ from this host's\nhelp: `ncx info --target {}` lists them; use a \
+             bitstream and an ncx built from the same spec",
+            args.target
+        );
+    }
+    writeln!(out, "ok  field widths match this host")?;
+    let before = driver.status().context("STATUS failed")?;
+    for region in Region::ALL {
+        let len = region.size(info.geometry).min(MAX_READ);
+        let bytes = driver.read(region, 0, len as u16).with_context(|| format!("cannot READ region {region}"))?;
+        let device = driver.crc(region, 0, len as u32).with_context(|| format!("cannot CRC region {region}"))?;
+        let host = crc32(&bytes);
+        if host != device {
+            bail!(
+                "region {} ({region}): the {len} bytes read have CRC-32 {host:#010x} but the device computes \
+                 {device:#010x}\nhelp: bytes are corrupted on the way; check the cable and the baud rate",
+                region as u8
+            );
+        }
+    }
+    writeln!(out, "ok  read path: READ and CRC agree on the first bytes of all {} regions", Region::ALL.len())?;
+    let mut times = Vec::with_capacity(PINGS);
+    for _ in 0..PINGS {
+        let t = Instant::now();
+        driver.status().context("STATUS failed")?;
+        times.push(t.elapsed());
+    }
+    times.sort_unstable();
+    writeln!(
+        out,
+        "ok  STATUS round trip over {PINGS}: min {}, median {}, max {}",
+        ms(times[0]),
+        ms(times[PINGS / 2]),
+        ms(times[PINGS - 1])
+    )?;
+    let after = driver.status().context("STATUS failed")?;
+    let state = if after.running { "running" } else { "idle" };
+    writeln!(out, "    device: {state}, next timestep {}, {} overruns", after.timestep, after.overruns)?;
+    writeln!(
+        out,
+        "    device receiver: {} frames, {} header errors, {} CRC errors, {} bytes discarded ({} frames, {} \
+         CRC errors during this check); {} output frames sent",
+        after.frames,
+        after.header_errors,
+        after.crc_errors,
+        after.bytes_discarded,
+        after.frames.wrapping_sub(before.frames),
+        after.crc_errors.wrapping_sub(before.crc_errors),
+        after.outputs_sent
+    )?;
+    let stats = driver.stats();
+    writeln!(
+        out,
+        "    host: {} commands, {} retries, {} bad frames received, {} stale replies",
+        stats.commands, stats.retries, stats.bad_frames, stats.stale_replies
+    )?;
+    out.flush()?;
+    Ok(())
+}

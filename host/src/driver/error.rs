@@ -1,0 +1,161 @@
+//! Why a driver call failed: the link broke, the device refused a command (a NAK, with
+//! its reason and detail), no reply came after every retry, a reply made no sense, the
+//! device does not fit the image, or a verification found a difference.
+
+use std::fmt;
+use std::time::Duration;
+
+use ncx_model::Geometry;
+
+use ncx_model::device::{Nak, Opcode};
+use ncx_model::wire::layout::Region;
+
+use super::command::nak_help;
+use crate::link::LinkError;
+
+/// Why a driver call failed. Every message names the command and says what to do.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DriverError {
+    /// The link failed (cannot open, I/O error, closed).
+    Link(LinkError),
+    /// The device answered the command with a NAK.
+    Nak {
+        /// The command refused.
+        command: Opcode,
+        /// The reason and its detail.
+        nak: Nak,
+    },
+    /// No reply came, after the first try and every retry.
+    Timeout {
+        /// The command that got no reply.
+        command: Opcode,
+        /// The link's name (the port).
+        link: String,
+        /// How many times the frame was sent.
+        attempts: u32,
+        /// How long each attempt waited.
+        timeout: Duration,
+        /// The last command the device acknowledged, if any.
+        last_acked: Option<Opcode>,
+    },
+    /// A reply arrived but its data is not what the command returns.
+    BadReply {
+        /// The command.
+        command: Opcode,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The device speaks another major version of the protocol.
+    Version {
+        /// The device's version (major, minor).
+        device: (u8, u8),
+        /// The version this driver speaks (major, minor).
+        host: (u8, u8),
+    },
+    /// The image was built for another core than the device's.
+    Mismatch {
+        /// What differs (`"geometry"` or the name of a field width).
+        what: String,
+        /// The image's value.
+        image: String,
+        /// The device's value.
+        device: String,
+    },
+    /// A region's CRC on the device differs from the image's after an upload.
+    Crc {
+        /// The region.
+        region: Region,
+        /// The CRC-32 of the image's bytes.
+        expected: u32,
+        /// The CRC-32 the device computed.
+        got: u32,
+    },
+    /// A region read back differs from the image.
+    Differs {
+        /// The region.
+        region: Region,
+        /// Byte offset of the first difference.
+        offset: usize,
+        /// The image's byte.
+        expected: u8,
+        /// The device's byte.
+        got: u8,
+    },
+    /// A run could not be done as asked.
+    Run {
+        /// What went wrong.
+        problem: String,
+        /// What to do.
+        help: &'static str,
+    },
+}
+
+impl fmt::Display for DriverError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DriverError::Link(e) => {
+                write!(f, "{e}\nhelp: check the cable and the port name (`ncx ports` lists the serial ports)")
+            }
+            DriverError::Nak { command, nak } => {
+                write!(f, "the device refused {command}: {nak} (detail {})\nhelp: {}", nak.detail, nak_help(nak))
+            }
+            DriverError::Timeout { command, link, attempts, timeout, last_acked } => {
+                let last = last_acked.map_or_else(|| "none".to_owned(), |c| c.to_string());
+                write!(
+                    f,
+                    "no reply to {command} on {link} after {attempts} attempts of {} ms each (last command \
+                     acknowledged: {last})\nhelp: check that the device is powered, configured with the NCX-1 \
+                     bitstream and connected to {link}, and that nothing else uses the port; `ncx doctor --target \
+                     {link}` checks the link",
+                    timeout.as_millis()
+                )
+            }
+            DriverError::BadReply { command, problem } => write!(
+                f,
+                "the reply to {command} makes no sense: {problem}\nhelp: the device's firmware may not speak \
+                 ncx/1 as this host does; check `ncx info` and update the bitstream or ncx"
+            ),
+            DriverError::Version { device, host } => write!(
+                f,
+                "the device speaks ncx/{}.{} but this host speaks ncx/{}.{}\nhelp: use a version of ncx and a \
+                 bitstream with the same major protocol version",
+                device.0, device.1, host.0, host.1
+            ),
+            DriverError::Mismatch { what, image, device } => write!(
+                f,
+                "the image does not fit the device: {what} is {image} in the image but {device} on the device\n\
+                 help: recompile the network for this device (`ncx info` shows its geometry and widths)"
+            ),
+            DriverError::Crc { region, expected, got } => write!(
+                f,
+                "verification failed: region {} ({region}) has CRC-32 {got:#010x} on the device but \
+                 {expected:#010x} in the image\nhelp: flash again; if it keeps failing, `ncx flash --verify full` \
+                 shows the first differing byte",
+                *region as u8
+            ),
+            DriverError::Differs { region, offset, expected, got } => write!(
+                f,
+                "verification failed: region {} ({region}) byte {offset} is {got:#04x} on the device but \
+                 {expected:#04x} in the image\nhelp: flash again; if the same byte keeps failing, the device's \
+                 memory may be faulty",
+                *region as u8
+            ),
+            DriverError::Run { problem, help } => write!(f, "{problem}\nhelp: {help}"),
+        }
+    }
+}
+
+/// The link's error is part of the message, so it is not also a `source`.
+impl std::error::Error for DriverError {}
+
+impl From<LinkError> for DriverError {
+    fn from(e: LinkError) -> Self {
+        DriverError::Link(e)
+    }
+}
+
+/// `N neurons x M inputs`.
+pub(super) fn geometry_text(geometry: Geometry) -> String {
+    format!("{} neurons x {} inputs", geometry.neurons(), geometry.inputs())
+}

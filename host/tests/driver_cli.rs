@@ -1,0 +1,124 @@
+//! The device commands of the `ncx` binary on the in-process device model and the
+//! fault injector: `info`, `flash`, `readback` (TOML, CSV, .npy), `doctor`, and
+//! `run --target model-device|faulty:…` giving the raster of `--target model`.
+
+mod driver_support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use ncx::image::codec;
+
+fn ncx(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ncx")).args(args).current_dir(dir).output().expect("ncx runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn info_prints_the_hello_description() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ncx(dir.path(), &["info", "--target", "model"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("protocol:        ncx/1.0\n"), "{stdout}");
+    assert!(stdout.contains("geometry:        256 neurons x 256 inputs\n"), "{stdout}");
+    // 100 MHz / 100.
+    assert!(stdout.contains("baud:            1000000 (clock / divisor 100)\n"), "{stdout}");
+    assert!(stdout.contains("features:        stdp, pacing (0x3)\n"), "{stdout}");
+    let out = ncx(dir.path(), &["info", "--target", "serial:"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no port path"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn flash_uploads_and_verifies_also_through_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = driver_support::image(256, 256, 5, true);
+    std::fs::write(dir.path().join("big.ncx"), codec::encode(&image)).unwrap();
+    let out = ncx(dir.path(), &["flash", "big.ncx", "--target", "model", "--verify", "full"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    // 18 + 65536 + 65536 + 8192 + 8192 + 17 · 256 = 151826 bytes in 154 WRITEs.
+    assert!(stdout.contains("image bytes:     151826 in 154 WRITEs"), "{stdout}");
+    assert!(stdout.contains("verified:        every byte read back"), "{stdout}");
+    // Light faults: a few retries, still verified.
+    let out = ncx(dir.path(), &["flash", "big.ncx", "--target", "faulty:9:drop=0.00001,corrupt=0.00001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn readback_writes_toml_csv_and_npy() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ncx(dir.path(), &["readback", "--target", "model", "--what", "all", "-o", "r.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let toml = std::fs::read_to_string(dir.path().join("r.toml")).unwrap();
+    // A power-on 256 x 256 device: all weights 0.
+    assert!(toml.starts_with("[geometry]\nneurons = 256\ninputs = 256\n"), "{toml}");
+    assert!(toml.contains("[w_in]\nsynapses = 65536\nnonzero = 0\nplastic = 0\nrange = [0, 0]\nsum = 0\n"), "{toml}");
+    let out = ncx(dir.path(), &["readback", "--target", "model", "--what", "state", "-o", "s.csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(dir.path().join("s.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    // Header, then v, i, refractory of 256 neurons, x_in of 256 inputs, x_pre and x_post of 256 neurons.
+    assert_eq!(lines.len(), 1 + 3 * 256 + 256 + 2 * 256);
+    assert_eq!(lines[0], "array,row,col,value");
+    assert_eq!(lines[1], "v,0,,0");
+    let out = ncx(dir.path(), &["readback", "--target", "model", "--what", "weights", "-o", "w.npy"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let bytes = std::fs::read(dir.path().join("w.w_in.npy")).unwrap();
+    let npy = npyz::NpyFile::new(&bytes[..]).unwrap();
+    assert_eq!(npy.shape(), &[256, 256]);
+    let values: Vec<i8> = npy.into_vec().unwrap();
+    assert!(values.iter().all(|&w| w == 0));
+    for name in ["w.w_rec.npy", "w.e_in.npy", "w.e_rec.npy"] {
+        assert!(dir.path().join(name).is_file(), "{name}");
+    }
+    let out = ncx(dir.path(), &["readback", "--target", "model", "-o", "x.bin"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("help: name the output .toml"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn doctor_checks_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ncx(dir.path(), &["doctor", "--target", "faulty:1:drop=0.001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("ok  read path: READ and CRC agree"), "{stdout}");
+    assert!(stdout.contains("ok  STATUS round trip over 20"), "{stdout}");
+}
+
+#[test]
+fn run_on_the_device_gives_the_models_raster() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut image = driver_support::image(32, 32, 11, true);
+    image.meta.name = "rand".to_owned();
+    std::fs::write(dir.path().join("net.ncx"), codec::encode(&image)).unwrap();
+    let stimulus: String = std::iter::once("timestep,input\n".to_owned())
+        .chain(
+            driver_support::stimulus(32, 40, 11)
+                .as_steps()
+                .iter()
+                .enumerate()
+                .flat_map(|(t, inputs)| inputs.iter().map(move |i| format!("{t},{i}\n")).collect::<Vec<_>>()),
+        )
+        .collect();
+    std::fs::write(dir.path().join("stim.csv"), stimulus).unwrap();
+    let run = |target: &str, raster: &str| {
+        let args =
+            ["run", "net.ncx", "--steps", "40", "--stimulus", "stim.csv", "--target", target, "--raster", raster];
+        let out = ncx(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{target}: {}", text(&out.stderr));
+        (text(&out.stdout), std::fs::read_to_string(dir.path().join(raster)).unwrap())
+    };
+    let (_, model) = run("model", "model.csv");
+    assert!(model.lines().count() > 5, "the network should spike: {model}");
+    let (summary, device) = run("model-device", "device.csv");
+    assert_eq!(device, model);
+    assert!(summary.starts_with("ncx run: rand on the device on model-device, 32 neurons x 32 inputs"), "{summary}");
+    let (_, faulty) = run("faulty:4:drop=0.002,corrupt=0.002,dup=0.001", "faulty.csv");
+    assert_eq!(faulty, model);
+}

@@ -1,0 +1,152 @@
+//! `ncx emulate --pty` end to end: the built binary prints the path of its virtual
+//! board, a serial client (SerialLink) gets the ACK of a HELLO there, and SIGTERM or
+//! SIGINT ends it with exit status 0; bad options exit with status 2.
+//! Also `ncx ports`, which prints a list or says there is none.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use ncx::link::{Link, SerialLink};
+use ncx_model::device::{Opcode, request};
+use ncx_model::wire::{Decoded, Decoder, Frame, encode};
+
+fn ncx() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ncx"))
+}
+
+/// Kills the emulator if a test fails before it ends.
+struct Emulator(Child);
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Emulator {
+    /// Start `ncx emulate --pty` with `args`; the emulator and its first line.
+    fn start(args: &[&str]) -> (Emulator, String) {
+        let child =
+            ncx().args(["emulate", "--pty"]).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut emulator = Emulator(child);
+        let mut line = String::new();
+        BufReader::new(emulator.0.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+        (emulator, line)
+    }
+
+    /// Send `signal` and wait (at most 5 s) for the exit; the status and stderr.
+    fn stop(mut self, signal: &str) -> (ExitStatus, String) {
+        let pid = self.0.id().to_string();
+        assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let status = loop {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "the emulator did not stop on {signal}");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        self.0.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        (status, stderr)
+    }
+}
+
+/// `virtual board on <path> (ncx/1, N x M, model)`: the path.
+fn path_of(line: &str, neurons: u16, inputs: u16) -> String {
+    let rest = line.strip_prefix("virtual board on ").unwrap_or_else(|| panic!("{line:?}"));
+    let (path, tail) = rest.split_once(' ').unwrap();
+    assert_eq!(tail, format!("(ncx/1, {neurons} x {inputs}, model)\n"));
+    assert!(path.starts_with("/dev/"), "{path}");
+    path.to_owned()
+}
+
+fn hello_reply(port: &mut SerialLink, seq: u8) -> Frame {
+    port.send(&encode(Opcode::Hello as u8, seq, &request::hello()).unwrap()).unwrap();
+    let mut decoder = Decoder::new();
+    let mut buf = [0u8; 256];
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let n = port.receive(&mut buf, Duration::from_millis(100)).unwrap();
+        for &byte in &buf[..n] {
+            if let Some(Decoded::Frame(frame)) = decoder.push(byte) {
+                return frame;
+            }
+        }
+    }
+    panic!("no reply to HELLO within 5 s");
+}
+
+/// Open `path` again after closing it. A process that another test forks at that moment
+/// holds a copy of the closed descriptor, and with it the port's lock, until it execs
+/// (microseconds to milliseconds): a busy port is retried for up to a second.
+fn reopen(path: &str) -> SerialLink {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        match SerialLink::open(path, 115_200) {
+            Ok(port) => return port,
+            Err(e) if Instant::now() < deadline && e.to_string().contains("busy") => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn a_serial_client_gets_the_hello_ack_of_the_virtual_board_and_sigterm_exits_0() {
+    let (emulator, line) = Emulator::start(&["--neurons", "64", "--inputs", "32"]);
+    let path = path_of(&line, 64, 32);
+    let mut port = SerialLink::open(&path, 1_000_000).unwrap();
+    let frame = hello_reply(&mut port, 0x42);
+    // ACK (status 0) of HELLO (0x01 | 0x80) with the 60 bytes of §8: version 1.0, N = 64,
+    // M = 32 little-endian.
+    assert_eq!((frame.opcode, frame.seq, frame.payload.len()), (0x81, 0x42, 61));
+    assert_eq!(frame.payload[..7], [0, 1, 0, 64, 0, 32, 0]);
+    // A second client after the first has gone is served too.
+    drop(port);
+    let mut port = reopen(&path);
+    assert_eq!(hello_reply(&mut port, 7).seq, 7);
+    let (status, stderr) = emulator.stop("-TERM");
+    assert!(status.success(), "{status:?}\n{stderr}");
+    assert!(stderr.contains(&format!("connect with --target serial:{path}")), "{stderr}");
+    // Two HELLOs of 11 bytes in, two replies of 11 + 61 bytes out.
+    assert!(stderr.contains("22 bytes received, 144 sent"), "{stderr}");
+}
+
+#[test]
+fn sigint_exits_0_and_quiet_prints_only_the_path() {
+    let (emulator, line) = Emulator::start(&["--quiet"]);
+    path_of(&line, 256, 256);
+    let (status, stderr) = emulator.stop("-INT");
+    assert!(status.success(), "{status:?}\n{stderr}");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn bad_options_exit_with_status_2() {
+    let out = ncx().args(["emulate", "--pty", "--neurons", "100"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: cannot emulate a core of 100 neurons x 256 inputs"), "{stderr}");
+    assert!(out.stdout.is_empty());
+
+    let out = ncx().args(["emulate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr, "error: ncx emulate needs to know where to serve the board\nhelp: use `ncx emulate --pty`\n");
+}
+
+#[test]
+fn ncx_ports_lists_ports_or_says_there_are_none() {
+    let out = ncx().arg("ports").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    if stdout.starts_with("no serial ports found\n") {
+        assert!(stdout.contains("\nhelp: "), "{stdout}");
+    } else {
+        assert!(stdout.lines().all(|l| l.starts_with('/') || l.starts_with("COM")), "{stdout}");
+    }
+}
