@@ -13,7 +13,7 @@ use ncx::driver::upload::crc32;
 use ncx_model::device::MAX_READ;
 use ncx_model::wire::layout::Region;
 
-use super::info::connect;
+use super::device::{DeviceArgs, connect};
 
 /// STATUS commands timed.
 const PINGS: usize = 20;
@@ -21,9 +21,8 @@ const PINGS: usize = 20;
 /// Options of `ncx doctor`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct DoctorArgs {
-    /// The device: `model`, `pty`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`.
-    #[arg(long, value_name = "T")]
-    pub(crate) target: String,
+    #[command(flatten)]
+    pub(crate) device: DeviceArgs,
 }
 
 fn ms(d: Duration) -> String {
@@ -31,9 +30,10 @@ fn ms(d: Duration) -> String {
 }
 
 pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<()> {
+    let target = args.device.target();
     let mut out = io::BufWriter::new(io::stdout().lock());
     let started = Instant::now();
-    let mut driver = connect(&args.target, None)?;
+    let mut driver = connect(&target, None)?;
     let info = *driver.info();
     writeln!(out, "ok  open and handshake on {} ({})", driver.link_name(), ms(started.elapsed()))?;
     writeln!(
@@ -49,7 +49,7 @@ pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<()> {
         bail!(
             "the device's field widths differ from this host's\nhelp: `ncx info --target {}` lists them; use a \
              bitstream and an ncx built from the same spec",
-            args.target
+            target
         );
     }
     writeln!(out, "ok  field widths match this host")?;

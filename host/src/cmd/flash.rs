@@ -13,7 +13,7 @@ use ncx::driver::{Verify, upload};
 use ncx::image::file;
 use ncx::progress::Progress;
 
-use super::info::connect;
+use super::device::{DeviceArgs, connect};
 
 /// Options of `ncx flash`.
 #[derive(Debug, Clone, Args)]
@@ -22,9 +22,8 @@ pub(crate) struct FlashArgs {
     #[arg(value_name = "IMAGE")]
     pub(crate) image: PathBuf,
 
-    /// The device: `model`, `pty`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`.
-    #[arg(long, value_name = "T")]
-    pub(crate) target: String,
+    #[command(flatten)]
+    pub(crate) device: DeviceArgs,
 
     /// How to check the upload: one CRC per region, or every byte read back.
     #[arg(long, value_enum, default_value_t = VerifyArg::Crc)]
@@ -80,15 +79,16 @@ impl Progress for BytesBar {
 }
 
 pub(crate) fn run(args: &FlashArgs) -> anyhow::Result<()> {
+    let target = args.device.target();
     let image = file::read_file(&args.image)?;
-    let mut driver = connect(&args.target, Some(image.geometry))?;
+    let mut driver = connect(&target, Some(image.geometry))?;
     let verify = match args.verify {
         VerifyArg::Crc => Verify::Crc,
         VerifyArg::Full => Verify::Full,
     };
     let started = Instant::now();
     let report = upload(&mut driver, &image, verify, &mut BytesBar::new(args.quiet))
-        .with_context(|| format!("cannot flash {} to {}", args.image.display(), args.target))?;
+        .with_context(|| format!("cannot flash {} to {}", args.image.display(), target))?;
     let elapsed = started.elapsed();
     if !args.quiet {
         let mut out = io::BufWriter::new(io::stdout().lock());

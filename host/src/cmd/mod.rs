@@ -4,6 +4,7 @@
 
 pub(crate) mod compile;
 pub(crate) mod demo;
+pub(crate) mod device;
 pub(crate) mod doctor;
 pub(crate) mod emulate;
 pub(crate) mod flash;

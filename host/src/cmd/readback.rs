@@ -13,15 +13,14 @@ use ncx::driver::readback::{Readback, State, Weights};
 use ncx::driver::{What, readback};
 use npyz::WriterBuilder;
 
+use super::device::{DeviceArgs, connect};
 use super::flash::BytesBar;
-use super::info::connect;
 
 /// Options of `ncx readback`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ReadbackArgs {
-    /// The device: `model`, `pty`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`.
-    #[arg(long, value_name = "T")]
-    pub(crate) target: String,
+    #[command(flatten)]
+    pub(crate) device: DeviceArgs,
 
     /// What to read: the weights and enable bits, the neuron state and traces, or both.
     #[arg(long, value_enum, default_value_t = WhatArg::All)]
@@ -56,6 +55,7 @@ enum Format {
 }
 
 pub(crate) fn run(args: &ReadbackArgs) -> anyhow::Result<()> {
+    let target = args.device.target();
     let extension = args.output.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let format = match extension.as_str() {
         "toml" => Format::Toml,
@@ -80,9 +80,9 @@ pub(crate) fn run(args: &ReadbackArgs) -> anyhow::Result<()> {
         WhatArg::State => What::State,
         WhatArg::All => What::All,
     };
-    let mut driver = connect(&args.target, None)?;
+    let mut driver = connect(&target, None)?;
     let back = readback(&mut driver, what, &mut BytesBar::new(args.quiet))
-        .with_context(|| format!("cannot read back from {}", args.target))?;
+        .with_context(|| format!("cannot read back from {}", target))?;
     let written = match format {
         Format::Toml => {
             let text = summary(&back);

@@ -35,7 +35,7 @@ pub(crate) struct RunArgs {
     /// Where to run the network: `model` (the reference model in-process), or a device
     /// through the ncx/1 driver — `model-device` (the device model in-process), `pty`,
     /// `serial:<path>[@<baud>]`, `faulty:<seed>:<faults>[:<target>]`.
-    #[arg(long, value_name = "TARGET", default_value = "model", value_parser = super::info::parse_run_target)]
+    #[arg(long, value_name = "TARGET", default_value = "model", value_parser = super::device::parse_run_target)]
     pub(crate) target: String,
 
     /// Write the spikes of the recorded neurons as CSV (timestep,neuron,population,index).
@@ -95,7 +95,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
             run::run(&image, &stimulus, &run_options, &mut bar)
                 .with_context(|| format!("cannot run {}", args.net.display()))?
         }
-        target => super::info::run_on_target(target, &image, &stimulus, args.steps, &mut bar)
+        target => super::device::run_on_target(target, &image, &stimulus, args.steps, &mut bar)
             .with_context(|| format!("cannot run {} on {target}", args.net.display()))?,
     };
     let written = write_outputs(args, &image, &result)?;
@@ -172,7 +172,7 @@ fn render_summary(
     let meta = &image.meta;
     let name = if meta.name.is_empty() { args.net.display().to_string() } else { meta.name.clone() };
     let (n, m) = (image.geometry.neurons(), image.geometry.inputs());
-    writeln!(out, "ncx run: {name} on the {}, {n} neurons x {m} inputs", super::info::target_name(&args.target))?;
+    writeln!(out, "ncx run: {name} on the {}, {n} neurons x {m} inputs", super::device::target_name(&args.target))?;
     let stimulus = match (&args.stimulus, seed) {
         (Some(path), Some(seed)) => format!("{} (seed {seed})", path.display()),
         _ => "none".to_owned(),

@@ -1,0 +1,96 @@
+//! How the device commands (`info`, `flash`, `readback`, `doctor`, `run --target`)
+//! name a device — `--target T` or `--port P` — open it and connect to it.
+
+use anyhow::Context;
+use clap::Args;
+use ncx::driver::{Driver, run_on_device};
+use ncx::image::Image;
+use ncx::link::{Link, LinkTarget};
+use ncx::progress::Progress;
+use ncx::run::RunResult;
+use ncx::stimulus::Stimulus;
+use ncx_model::Geometry;
+use ncx_model::device::{Device, DeviceConfig};
+
+/// Geometry of the device model behind the `model` and `pty` targets when no image
+/// says otherwise (as `ncx emulate`).
+pub(crate) const MODEL_NEURONS: usize = 256;
+/// See [`MODEL_NEURONS`].
+pub(crate) const MODEL_INPUTS: usize = 256;
+
+/// The device a command talks to.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DeviceArgs {
+    /// The device: `model`, `pty`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`.
+    #[arg(long, value_name = "T", required_unless_present = "port", conflicts_with = "port")]
+    target: Option<String>,
+
+    /// A serial port, e.g. /dev/ttyUSB1: the same as `--target serial:<PORT>`.
+    #[arg(long, value_name = "PORT")]
+    port: Option<String>,
+}
+
+impl DeviceArgs {
+    /// The target text, `--port P` written as `serial:P`.
+    pub(crate) fn target(&self) -> String {
+        match (&self.target, &self.port) {
+            (Some(target), _) => target.clone(),
+            (None, Some(port)) => format!("serial:{port}"),
+            // clap requires one of the two.
+            (None, None) => "model".to_owned(),
+        }
+    }
+}
+
+/// A connected device.
+pub(crate) type Session = Driver<Box<dyn Link + Send>>;
+
+/// Parse `target`, open it (a `model` or `pty` target gets a fresh device model of
+/// `geometry`) and connect.
+pub(crate) fn connect(target: &str, geometry: Option<Geometry>) -> anyhow::Result<Session> {
+    let parsed = LinkTarget::parse(target)?;
+    let geometry = match geometry {
+        Some(geometry) => geometry,
+        None => Geometry::new(MODEL_NEURONS, MODEL_INPUTS)?,
+    };
+    let model = move || Device::new(geometry, DeviceConfig::default());
+    let link = parsed.open(model).with_context(|| format!("cannot open the target {target}"))?;
+    Driver::connect(link).with_context(|| format!("cannot connect to the device on {target}"))
+}
+
+/// The `--target` of `ncx run`: `model` (the reference model), `model-device` (the
+/// device model through the driver) or a link target.
+pub(crate) fn parse_run_target(text: &str) -> Result<String, String> {
+    match text {
+        "model" | "model-device" => Ok(text.to_owned()),
+        _ => LinkTarget::parse(text).map(|_| text.to_owned()).map_err(|e| {
+            format!(
+                "{e}\nncx run targets: model (the reference model), model-device (the device model through the \
+                 driver), pty, serial:<path>[@<baud>], faulty:<seed>:<faults>[:<target>]"
+            )
+        }),
+    }
+}
+
+/// How the summary of `ncx run` names a target.
+pub(crate) fn target_name(target: &str) -> String {
+    match target {
+        "model" => "model".to_owned(),
+        _ => format!("device on {target}"),
+    }
+}
+
+/// Run `image` on the device of `target` (`model-device` is the `model` link target)
+/// through the driver: upload, stream the stimulus, collect.
+pub(crate) fn run_on_target(
+    target: &str,
+    image: &Image,
+    stimulus: &Stimulus,
+    steps: usize,
+    progress: &mut dyn Progress,
+) -> anyhow::Result<RunResult> {
+    let link_target = if target == "model-device" { "model" } else { target };
+    let mut driver = connect(link_target, Some(image.geometry))?;
+    let (result, _) = run_on_device(&mut driver, image, stimulus, steps, progress)?;
+    Ok(result)
+}
