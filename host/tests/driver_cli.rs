@@ -114,11 +114,14 @@ fn run_on_the_device_gives_the_models_raster() {
         assert_eq!(out.status.code(), Some(0), "{target}: {}", text(&out.stderr));
         (text(&out.stdout), std::fs::read_to_string(dir.path().join(raster)).unwrap())
     };
-    let (_, model) = run("model", "model.csv");
+    let (model_summary, model) = run("model", "model.csv");
     assert!(model.lines().count() > 5, "the network should spike: {model}");
+    assert!(model_summary.contains("\nsimulated core cycles: "), "{model_summary}");
+    assert!(!model_summary.contains("not reported"), "{model_summary}");
     let (summary, device) = run("model-device", "device.csv");
     assert_eq!(device, model);
     assert!(summary.starts_with("ncx run: rand on the device on model-device, 32 neurons x 32 inputs"), "{summary}");
+    assert!(summary.contains("\nsimulated core cycles: not reported by the device\n"), "{summary}");
     let (_, faulty) = run("faulty:4:drop=0.002,corrupt=0.002,dup=0.001", "faulty.csv");
     assert_eq!(faulty, model);
 }

@@ -203,7 +203,11 @@ fn render_summary(
     } else {
         String::new()
     };
-    writeln!(out, "simulated core cycles: {}{real}", result.cycles)?;
+    if args.target == "model" {
+        writeln!(out, "simulated core cycles: {}{real}", result.cycles)?;
+    } else {
+        writeln!(out, "simulated core cycles: not reported by the device")?;
+    }
     if result.overruns > 0 {
         writeln!(out, "overruns:              {} timesteps took longer than the period", result.overruns)?;
     }
