@@ -150,3 +150,33 @@ fn ncx_ports_lists_ports_or_says_there_are_none() {
         assert!(stdout.lines().all(|l| l.starts_with('/') || l.starts_with("COM")), "{stdout}");
     }
 }
+
+/// The acceptance: a run on `serial:` through `ncx emulate --pty` writes the same
+/// raster as `--target model`.
+#[test]
+fn a_run_through_the_emulated_board_equals_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/stdp");
+    let (net, stimulus) = (examples.join("net.toml"), examples.join("stimulus.toml"));
+    let (emulator, line) = Emulator::start(&["--neurons", "16", "--inputs", "32", "--quiet"]);
+    let path = path_of(&line, 16, 32);
+    let run = |target: &str, raster: &str| {
+        let out = ncx()
+            .current_dir(dir.path())
+            .arg("run")
+            .arg(&net)
+            .arg("--stimulus")
+            .arg(&stimulus)
+            .args(["--steps", "300", "--target", target, "--raster", raster, "-q"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{target}: {}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read_to_string(dir.path().join(raster)).unwrap()
+    };
+    let model = run("model", "model.csv");
+    let board = run(&format!("serial:{path}"), "board.csv");
+    assert!(model.lines().count() > 20, "the example should spike: {model}");
+    assert_eq!(board, model);
+    let (status, _) = emulator.stop("-TERM");
+    assert!(status.success());
+}
