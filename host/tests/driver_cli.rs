@@ -49,6 +49,26 @@ fn flash_uploads_and_verifies_also_through_faults() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
+/// The rates: 1 % of the bytes dropped, 1 % corrupted, 0.5 % duplicated, in
+/// both directions. A small command then crosses both ways only about once in three
+/// tries, so the default of 5 retries is not enough and `--retries 60` is given; the
+/// full read-back proves the device holds the image exactly.
+#[test]
+fn flash_through_one_percent_faults_verifies_every_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = driver_support::image(32, 32, 3, true);
+    std::fs::write(dir.path().join("net.ncx"), codec::encode(&image)).unwrap();
+    for seed in 1..=5 {
+        let target = format!("faulty:{seed}:drop=0.01,corrupt=0.01,dup=0.005");
+        let args = ["flash", "net.ncx", "--target", &target, "--verify", "full", "--retries", "60"];
+        let out = ncx(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "seed {seed}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("verified:        every byte read back"), "{stdout}");
+        assert!(!stdout.contains(" 0 retries"), "seed {seed}: no fault hit the upload?\n{stdout}");
+    }
+}
+
 #[test]
 fn readback_writes_toml_csv_and_npy() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::Args;
-use ncx::driver::{Driver, run_on_device};
+use ncx::driver::{Driver, DriverOptions, run_on_device};
 use ncx::image::Image;
 use ncx::link::{Link, LinkTarget};
 use ncx::progress::Progress;
@@ -28,6 +28,11 @@ pub(crate) struct DeviceArgs {
     /// A serial port, e.g. /dev/ttyUSB1: the same as `--target serial:<PORT>`.
     #[arg(long, value_name = "PORT")]
     port: Option<String>,
+
+    /// How often a command is re-sent after a timeout before giving up (a noisy link
+    /// needs more; a dead link is reported after N + 1 timeouts).
+    #[arg(long, value_name = "N", default_value_t = ncx::driver::RETRIES)]
+    pub(crate) retries: u32,
 }
 
 impl DeviceArgs {
@@ -46,8 +51,8 @@ impl DeviceArgs {
 pub(crate) type Session = Driver<Box<dyn Link + Send>>;
 
 /// Parse `target`, open it (a `model` or `pty` target gets a fresh device model of
-/// `geometry`) and connect.
-pub(crate) fn connect(target: &str, geometry: Option<Geometry>) -> anyhow::Result<Session> {
+/// `geometry`) and connect, re-sending each command up to `retries` times.
+pub(crate) fn connect(target: &str, retries: u32, geometry: Option<Geometry>) -> anyhow::Result<Session> {
     let parsed = LinkTarget::parse(target)?;
     let geometry = match geometry {
         Some(geometry) => geometry,
@@ -55,7 +60,8 @@ pub(crate) fn connect(target: &str, geometry: Option<Geometry>) -> anyhow::Resul
     };
     let model = move || Device::new(geometry, DeviceConfig::default());
     let link = parsed.open(model).with_context(|| format!("cannot open the target {target}"))?;
-    Driver::connect(link).with_context(|| format!("cannot connect to the device on {target}"))
+    let options = DriverOptions { retries, ..DriverOptions::default() };
+    Driver::connect_with(link, options).with_context(|| format!("cannot connect to the device on {target}"))
 }
 
 /// The `--target` of `ncx run`: `model` (the reference model), `model-device` (the
@@ -84,13 +90,14 @@ pub(crate) fn target_name(target: &str) -> String {
 /// through the driver: upload, stream the stimulus, collect.
 pub(crate) fn run_on_target(
     target: &str,
+    retries: u32,
     image: &Image,
     stimulus: &Stimulus,
     steps: usize,
     progress: &mut dyn Progress,
 ) -> anyhow::Result<RunResult> {
     let link_target = if target == "model-device" { "model" } else { target };
-    let mut driver = connect(link_target, Some(image.geometry))?;
+    let mut driver = connect(link_target, retries, Some(image.geometry))?;
     let (result, _) = run_on_device(&mut driver, image, stimulus, steps, progress)?;
     Ok(result)
 }

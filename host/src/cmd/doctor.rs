@@ -33,7 +33,7 @@ pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<()> {
     let target = args.device.target();
     let mut out = io::BufWriter::new(io::stdout().lock());
     let started = Instant::now();
-    let mut driver = connect(&target, None)?;
+    let mut driver = connect(&target, args.device.retries, None)?;
     let info = *driver.info();
     writeln!(out, "ok  open and handshake on {} ({})", driver.link_name(), ms(started.elapsed()))?;
     writeln!(

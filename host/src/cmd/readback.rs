@@ -80,7 +80,7 @@ pub(crate) fn run(args: &ReadbackArgs) -> anyhow::Result<()> {
         WhatArg::State => What::State,
         WhatArg::All => What::All,
     };
-    let mut driver = connect(&target, None)?;
+    let mut driver = connect(&target, args.device.retries, None)?;
     let back = readback(&mut driver, what, &mut BytesBar::new(args.quiet))
         .with_context(|| format!("cannot read back from {}", target))?;
     let written = match format {

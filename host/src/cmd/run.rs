@@ -38,6 +38,11 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "TARGET", default_value = "model", value_parser = super::device::parse_run_target)]
     pub(crate) target: String,
 
+    /// On a device target: how often a command is re-sent after a timeout before giving
+    /// up (a noisy link needs more).
+    #[arg(long, value_name = "N", default_value_t = ncx::driver::RETRIES)]
+    pub(crate) retries: u32,
+
     /// Write the spikes of the recorded neurons as CSV (timestep,neuron,population,index).
     #[arg(long, value_name = "CSV")]
     pub(crate) raster: Option<PathBuf>,
@@ -95,7 +100,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
             run::run(&image, &stimulus, &run_options, &mut bar)
                 .with_context(|| format!("cannot run {}", args.net.display()))?
         }
-        target => super::device::run_on_target(target, &image, &stimulus, args.steps, &mut bar)
+        target => super::device::run_on_target(target, args.retries, &image, &stimulus, args.steps, &mut bar)
             .with_context(|| format!("cannot run {} on {target}", args.net.display()))?,
     };
     let written = write_outputs(args, &image, &result)?;
