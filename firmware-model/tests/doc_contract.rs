@@ -1,26 +1,15 @@
 //! docs/semantics.md is a contract: its tables of field widths (§2) and schedule
 //! constants (§6) must say exactly what `ncx_model::spec` says.
 
+mod support;
+
 use ncx_model::spec;
+use support::docs::first_table;
 
 const SEMANTICS: &str = include_str!("../../docs/semantics.md");
 
-/// The body of section `## {number}.` of the document.
 fn section(number: u32) -> &'static str {
-    let heading = format!("\n## {number}. ");
-    let start = SEMANTICS.find(&heading).unwrap_or_else(|| panic!("docs/semantics.md has no section {number}"));
-    let body = &SEMANTICS[start + heading.len()..];
-    &body[..body.find("\n## ").unwrap_or(body.len())]
-}
-
-/// The cells of the rows of the first table in `text` (header and rule skipped).
-fn first_table(text: &str) -> Vec<Vec<&str>> {
-    text.lines()
-        .skip_while(|l| !l.starts_with('|'))
-        .take_while(|l| l.starts_with('|'))
-        .skip(2)
-        .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
-        .collect()
+    support::docs::section(SEMANTICS, "docs/semantics.md", number)
 }
 
 #[test]

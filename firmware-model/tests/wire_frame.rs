@@ -4,29 +4,18 @@
 //! garbage, repeated sync0, recovery, frames hidden behind corrupted headers — with the
 //! counters and the pending bytes checked after each case.
 
+mod support;
+
 use ncx_model::wire::{
     DecodeError, DecodeErrorKind, Decoded, Decoder, DecoderStats, Frame, FrameError, HEADER_LEN, MAX_FRAME,
     MAX_PAYLOAD, SYNC, TRAILER_LEN, encode, encode_into, frame_crc, header_crc,
 };
+use support::docs::first_table;
 
 const PROTOCOL: &str = include_str!("../../docs/protocol.md");
 
-/// The body of section `## {number}.` of the document.
 fn section(number: u32) -> &'static str {
-    let heading = format!("\n## {number}. ");
-    let start = PROTOCOL.find(&heading).unwrap_or_else(|| panic!("docs/protocol.md has no section {number}"));
-    let body = &PROTOCOL[start + heading.len()..];
-    &body[..body.find("\n## ").unwrap_or(body.len())]
-}
-
-/// The cells of the rows of the first table in `text` (header and rule skipped).
-fn first_table(text: &str) -> Vec<Vec<&str>> {
-    text.lines()
-        .skip_while(|l| !l.starts_with('|'))
-        .take_while(|l| l.starts_with('|'))
-        .skip(2)
-        .map(|l| l.trim_matches('|').split('|').map(|c| c.trim().trim_matches('`')).collect())
-        .collect()
+    support::docs::section(PROTOCOL, "docs/protocol.md", number)
 }
 
 /// Feed `bytes` into `decoder`, checking the byte accounting after every byte.

@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod docs;
+
 use ncx_model::{Core, CoreConfig, Geometry, Matrix, NeuronParams, NeuronState, StdpConfig, TraceKind, TraceMode};
 
 /// SplitMix64: a tiny, well-known generator so that a failing case is reproducible
