@@ -8,9 +8,8 @@ mod run_common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use ncx::image::{Block, Image, codec};
-use ncx_model::{CoreConfig, Geometry, NeuronParams, StdpConfig, TraceMode};
-use run_common::{TINY_STEPS, fixture, tiny_network};
+use ncx::image::codec;
+use run_common::{TINY_STEPS, fixture, stdp_example, tiny_network};
 use tempfile::TempDir;
 
 /// A temporary directory holding `net.ncx`, the tiny network.
@@ -150,35 +149,6 @@ fn spikes_past_the_run_are_a_warning() {
         "warning: s.csv:3: 1 input spike at timestep 5 or later ignored (the first at timestep 9): the run has \
          timesteps 0 to 4\nhelp: run more timesteps to include them\n"
     );
-}
-
-/// The STDP example of docs/semantics.md §10.2 as an image: after its 4 timesteps
-/// W_in[0][0] = 20 (was 10) and W_in[0][1] = −8 (was 0).
-fn stdp_example() -> Image {
-    let mut image = Image::empty(Geometry::new(16, 16).expect("valid"));
-    let stdp = StdpConfig {
-        enabled: true,
-        a_plus: 64,
-        a_minus: 32,
-        shift: 4,
-        w_min: -8,
-        w_max: 20,
-        pre_decay: 2048,
-        post_decay: 2048,
-        pre_increment: 128,
-        post_increment: 128,
-        trace_mode: TraceMode::Add,
-    };
-    image.config = CoreConfig { weight_shift: 0, period: 0, stdp };
-    image.neurons[0] = NeuronParams { threshold: 10, reset: 0, bias: 0, v_decay: 0, i_decay: 4095, refractory: 5 };
-    image.w_in[0] = 10;
-    image.plastic_in[0] = true;
-    image.plastic_in[1] = true;
-    image.meta.name = "stdp".to_owned();
-    let block = |name: &str| Block { name: name.to_owned(), start: 0, len: 16, record: false, probe: vec![] };
-    image.meta.populations = vec![block("n")];
-    image.meta.inputs = vec![block("x")];
-    image
 }
 
 #[test]

@@ -12,7 +12,7 @@ use ncx::progress::{NoProgress, Progress};
 use ncx::run::{self, ProbeSample, RunError, RunOptions, RunResult, Spike, Target};
 use ncx::stimulus::{self, Stimulus, StimulusOptions};
 use ncx_model::{CoreConfig, Geometry, Matrix, NeuronParams, NullSink, StdpConfig, TraceMode};
-use run_common::{TINY_STEPS, fixture, tiny_network};
+use run_common::{TINY_STEPS, fixture, stdp_example, tiny_network};
 
 fn options(steps: usize) -> RunOptions {
     RunOptions { steps, target: Target::Model }
@@ -212,28 +212,7 @@ fn recorded_neurons_follow_the_record_flags() {
 /// (was 0): 2 synapses changed, Σ|Δw| = 10 + 8 = 18, mean 9.
 #[test]
 fn stdp_weight_changes_are_counted() {
-    let mut image = Image::empty(Geometry::new(16, 16).expect("valid"));
-    image.config = CoreConfig {
-        weight_shift: 0,
-        period: 0,
-        stdp: StdpConfig {
-            enabled: true,
-            a_plus: 64,
-            a_minus: 32,
-            shift: 4,
-            w_min: -8,
-            w_max: 20,
-            pre_decay: 2048,
-            post_decay: 2048,
-            pre_increment: 128,
-            post_increment: 128,
-            trace_mode: TraceMode::Add,
-        },
-    };
-    image.neurons[0] = NeuronParams { threshold: 10, reset: 0, bias: 0, v_decay: 0, i_decay: 4095, refractory: 5 };
-    image.w_in[0] = 10;
-    image.plastic_in[0] = true;
-    image.plastic_in[1] = true;
+    let image = stdp_example();
     let stim = Stimulus::from_steps(vec![vec![1], vec![0], vec![], vec![1]]);
     let result = run::run(&image, &stim, &options(4), &mut NoProgress).expect("runs");
     let [w_in, w_rec] = result.weight_changes;

@@ -3,7 +3,7 @@
 //! `run_model.rs` (and checked again through the binary in `run_cli.rs`).
 
 use ncx::image::{Block, Image};
-use ncx_model::{CoreConfig, Geometry, NeuronParams};
+use ncx_model::{CoreConfig, Geometry, NeuronParams, StdpConfig, TraceMode};
 
 /// Timesteps the tiny stimulus is written for.
 pub(crate) const TINY_STEPS: usize = 6;
@@ -50,5 +50,35 @@ pub(crate) fn tiny_network() -> Image {
     image.meta.populations =
         vec![block("a", 0, 2, true, vec![1]), block("b", 2, 1, true, vec![0]), block("hidden", 3, 1, false, vec![])];
     image.meta.inputs = vec![block("pix", 0, 4, false, vec![]), block("ctl", 4, 2, false, vec![])];
+    image
+}
+
+/// The STDP example of docs/semantics.md §10.2 as an image: after its 4 timesteps
+/// W_in[0][0] = 20 (was 10) and W_in[0][1] = −8 (was 0).
+// Not every test binary that includes this module uses every item.
+#[allow(dead_code)]
+pub(crate) fn stdp_example() -> Image {
+    let mut image = Image::empty(Geometry::new(16, 16).expect("valid"));
+    let stdp = StdpConfig {
+        enabled: true,
+        a_plus: 64,
+        a_minus: 32,
+        shift: 4,
+        w_min: -8,
+        w_max: 20,
+        pre_decay: 2048,
+        post_decay: 2048,
+        pre_increment: 128,
+        post_increment: 128,
+        trace_mode: TraceMode::Add,
+    };
+    image.config = CoreConfig { weight_shift: 0, period: 0, stdp };
+    image.neurons[0] = NeuronParams { threshold: 10, reset: 0, bias: 0, v_decay: 0, i_decay: 4095, refractory: 5 };
+    image.w_in[0] = 10;
+    image.plastic_in[0] = true;
+    image.plastic_in[1] = true;
+    image.meta.name = "stdp".to_owned();
+    image.meta.populations = vec![block("n", 0, 16, false, vec![])];
+    image.meta.inputs = vec![block("x", 0, 16, false, vec![])];
     image
 }
