@@ -8,6 +8,8 @@
 //! replies; a command frame whose CRC fails gets no reply. After each command it runs
 //! every timestep whose input is present, on the fast path, and sends one output frame
 //! per timestep. A NAK never changes anything, and nothing a host can send panics.
+//! [`TimedDevice`] adds the cycle timing of §10.1: when each byte is received, each
+//! command and timestep runs and each byte is sent.
 //!
 //! ```
 //! use ncx_model::device::{Ack, Device, DeviceConfig, Opcode, request};
@@ -32,6 +34,7 @@ pub mod region;
 pub mod reply;
 pub mod request;
 mod run;
+mod timed;
 
 pub use codes::{
     FEATURE_PACING, FEATURE_STDP, MAX_INPUTS, MAX_PROBES, MAX_READ, MAX_WRITE, Nak, OUTPUT_OPCODE, Opcode,
@@ -39,11 +42,12 @@ pub use codes::{
 };
 pub use reply::{Ack, DeviceInfo, DeviceStatus, OutputFrame, ProbeSample, ReplyError};
 pub use request::Request;
+pub use timed::TimedDevice;
 
 use self::history::{Cached, History};
 use self::region::RegionError;
 use self::run::Run;
-use crate::core::Core;
+use crate::core::{Core, TimestepReport};
 use crate::event::NullSink;
 use crate::geometry::Geometry;
 use crate::wire::{Decoded, Decoder, DecoderStats, HEADER_LEN, encode, frame_crc};
@@ -185,29 +189,40 @@ impl Device {
         self.run_ready();
     }
 
-    /// Run one timestep if its input is present (held or not); whether one ran.
-    pub fn step(&mut self) -> bool {
-        let Some(run) = self.run.as_mut() else { return false };
+    /// Run one timestep if its input is present (held or not): its report (which
+    /// timestep, its compute cycles, ...), or `None` when none was ready.
+    pub fn step(&mut self) -> Option<TimestepReport> {
+        let run = self.run.as_mut()?;
         let now = self.core.timestep().0;
         if now >= run.end {
             self.run = None;
-            return false;
+            return None;
         }
-        let Some(inputs) = run.inputs.pop_front() else { return false };
-        if self.core.run_timestep(&inputs, &mut NullSink).is_err() {
+        let inputs = run.inputs.pop_front()?;
+        let Ok(report) = self.core.run_timestep(&inputs, &mut NullSink) else {
             // Unreachable (the core is idle and the inputs were checked): end the run.
             self.run = None;
-            return false;
-        }
+            return None;
+        };
         self.send_output(now);
         if self.run.as_ref().is_some_and(|r| self.core.timestep().0 >= r.end) {
             self.run = None;
         }
-        true
+        Some(report)
+    }
+
+    /// Whether [`Device::step`] would run a timestep now.
+    pub(crate) fn timestep_ready(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| self.core.timestep().0 < r.end && !r.inputs.is_empty())
+    }
+
+    /// The receiver (the frame decoder and its state).
+    pub(crate) fn decoder(&self) -> &Decoder {
+        &self.decoder
     }
 
     fn run_ready(&mut self) {
-        while !self.hold && self.step() {}
+        while !self.hold && self.step().is_some() {}
     }
 
     /// The output frame of timestep `t`, just completed: sent and kept.

@@ -132,7 +132,7 @@ impl Host {
 
     /// Run one timestep of a held device: its output frames.
     pub fn step(&mut self) -> Vec<Frame> {
-        assert!(self.device.step(), "no timestep was ready");
+        assert!(self.device.step().is_some(), "no timestep was ready");
         let sent = self.collect();
         assert!(sent.replies.is_empty());
         sent.outputs
