@@ -10,11 +10,19 @@
 # Usage: bash scripts/setup.sh
 set -euo pipefail
 
-# System packages, one per line. Later issues extend this list: the RTL issue adds
-# verilator, yosys and iverilog. Today the Rust model needs nothing beyond cargo;
-# pkg-config is here for the native builds that come with the RTL tooling.
+# System packages, one per line. The Rust model needs nothing beyond cargo; the RTL
+# in hdl/ needs the three HDL tools (Debian 12: Verilator 5.006, yosys 0.23,
+# Icarus Verilog 11): verilator lints it (scripts/lint-hdl.sh) and builds the
+# co-simulation of crate ncx-hdl, yosys and iverilog check that it stays in the
+# portable subset all three accept. pkg-config, g++ and make serve the native
+# builds (the Verilator runtime and the C++ shim are compiled with them).
 NCX_APT_PACKAGES=(
     pkg-config
+    g++
+    make
+    verilator
+    yosys
+    iverilog
 )
 
 say() { printf 'setup: %s\n' "$*"; }

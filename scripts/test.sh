@@ -2,8 +2,9 @@
 # test.sh — every check of the ncx workspace, in the order CI runs them.
 #
 # Formatting, clippy with warnings as errors, the whole test suite, the API docs
-# (broken links are errors), and a build of the model's benchmark (compiled, not
-# run, so that it keeps compiling). Runs from the repository root wherever it is
+# (broken links are errors), the RTL lint (Verilator -Wall, Icarus and yosys over
+# hdl/rtl/), and a build of the model's benchmark (compiled, not run, so that it
+# keeps compiling). Runs from the repository root wherever it is
 # called from, and stops at the first failure with a non-zero exit status.
 #
 # Usage: bash scripts/test.sh   (after bash scripts/setup.sh)
@@ -24,6 +25,9 @@ cargo test --workspace
 
 step "docs: cargo doc --workspace --no-deps (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+step "hdl lint: bash scripts/lint-hdl.sh"
+bash scripts/lint-hdl.sh
 
 step "bench builds: cargo bench -p ncx-model --no-run"
 cargo bench -p ncx-model --no-run

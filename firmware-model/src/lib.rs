@@ -3,7 +3,8 @@
 //! A pure, cycle-accurate model of the NCX-1 all-to-all LIF + STDP core: its number
 //! formats ([`spec`]), its arithmetic ([`arith`]), its memories and state ([`Core`]),
 //! and its timestep schedule with exact cycle counts ([`schedule`]). It does no I/O,
-//! prints nothing and needs no threads.
+//! prints nothing and needs no threads. [`rtl_pkg`] renders the RTL package
+//! `hdl/rtl/ncx_pkg.sv` from the same constants.
 //!
 //! Two engines drive a [`Core`]:
 //!
@@ -38,6 +39,7 @@ mod fast;
 mod geometry;
 mod memory;
 mod params;
+pub mod rtl_pkg;
 pub mod schedule;
 pub mod spec;
 mod time;

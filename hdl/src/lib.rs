@@ -1,6 +1,32 @@
-//! # ncx-hdl — placeholder for the NCX-1 RTL and its Verilator co-simulation
+//! # ncx-hdl — the NCX-1 RTL and its Verilator co-simulation
 //!
-//! This crate is empty on purpose and currently exposes nothing. The RTL of the
-//! NCX-1 core and the Verilator co-simulation that checks it, event by event,
-//! against the reference model (`ncx-model`) arrive with the RTL issue; until then
-//! the crate only reserves its place in the workspace.
+//! The SystemVerilog RTL lives in `hdl/rtl/` (one module per file). This crate checks it
+//! from Rust: the build script (`hdl/build.rs`) verilates a co-simulation top and links it
+//! through a small C shim (`hdl/csrc/`), and the tests in `hdl/tests/` drive it cycle by
+//! cycle.
+//!
+//! - [`line`](mod@line): bus-functional models of a UART line in pure Rust — a [`line::LineDriver`]
+//!   that bit-bangs bytes onto a receiver's pin at a given divisor, and a
+//!   [`line::LineDecoder`] that decodes a transmitter's pin. Always compiled.
+//! - `uart` (only when Verilator was found at build time, see [`COSIM_AVAILABLE`]):
+//!   `UartSim`, the Verilated `ncx_uart_loop` top (the receiver `ncx_uart_rx` and the
+//!   transmitter `ncx_uart_tx`) behind a safe API.
+//!
+//! Without Verilator the crate still builds (with a cargo warning) and the co-simulation
+//! tests are compiled out; `NCX_REQUIRE_VERILATOR=1` turns a missing Verilator into a
+//! build error, as CI does.
+//!
+//! **Cycles.** Cycle n is the clock period that ends with the n-th rising edge after reset
+//! (`UartSim::cycle` is n while the model is in cycle n). An input set in cycle n is
+//! sampled by the edge that ends it; an output read in cycle n is its value during cycle
+//! n. The RTL headers document their timing in the same terms.
+
+pub mod line;
+
+#[cfg(have_verilator)]
+mod ffi;
+#[cfg(have_verilator)]
+pub mod uart;
+
+/// Whether the Verilator co-simulation was built (Verilator was found at build time).
+pub const COSIM_AVAILABLE: bool = cfg!(have_verilator);

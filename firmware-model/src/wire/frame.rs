@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crc::{CRC_8_SMBUS, CRC_32_ISO_HDLC, Crc};
+use crc::{Algorithm, CRC_8_SMBUS, CRC_32_ISO_HDLC, Crc};
 
 /// The two bytes that open every frame.
 pub const SYNC: [u8; 2] = [0xA5, 0x5A];
@@ -18,10 +18,17 @@ pub const MAX_PAYLOAD: usize = 1024;
 /// Largest frame, in bytes.
 pub const MAX_FRAME: usize = HEADER_LEN + MAX_PAYLOAD + TRAILER_LEN;
 
-/// The header CRC, CRC-8/SMBUS (poly 0x07, init 0, not reflected, no final XOR).
-static HEADER_CRC: Crc<u8> = Crc::<u8>::new(&CRC_8_SMBUS);
-/// The frame CRC, CRC-32/ISO-HDLC (the CRC of zlib and Ethernet).
-pub(crate) static FRAME_CRC: Crc<u32> = Crc::<u32>::new(&CRC_32_ISO_HDLC);
+/// The header CRC's catalogue name and parameters: CRC-8/SMBUS (poly 0x07, init 0, not
+/// reflected, no final XOR). The RTL package (`rtl_pkg`) prints them.
+pub(crate) const HEADER_CRC_ALGORITHM: (&str, &Algorithm<u8>) = ("CRC-8/SMBUS", &CRC_8_SMBUS);
+/// The frame CRC's catalogue name and parameters: CRC-32/ISO-HDLC (the CRC of zlib and
+/// Ethernet). The RTL package (`rtl_pkg`) prints them.
+pub(crate) const FRAME_CRC_ALGORITHM: (&str, &Algorithm<u32>) = ("CRC-32/ISO-HDLC", &CRC_32_ISO_HDLC);
+
+/// The header CRC.
+static HEADER_CRC: Crc<u8> = Crc::<u8>::new(HEADER_CRC_ALGORITHM.1);
+/// The frame CRC.
+pub(crate) static FRAME_CRC: Crc<u32> = Crc::<u32>::new(FRAME_CRC_ALGORITHM.1);
 
 /// CRC-8/SMBUS of `bytes`: the `hcrc` of a frame whose opcode, seq and len are `bytes`.
 pub fn header_crc(bytes: &[u8]) -> u8 {

@@ -19,7 +19,7 @@ mod frame;
 pub mod layout;
 
 pub use decoder::{DecodeError, DecodeErrorKind, Decoded, Decoder, DecoderStats};
-pub(crate) use frame::FRAME_CRC;
+pub(crate) use frame::{FRAME_CRC, FRAME_CRC_ALGORITHM, HEADER_CRC_ALGORITHM};
 pub use frame::{
     Frame, FrameError, HEADER_LEN, MAX_FRAME, MAX_PAYLOAD, SYNC, TRAILER_LEN, encode, encode_into, frame_crc,
     header_crc,

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# lint-hdl.sh — lint the RTL in hdl/rtl/ and check that it stays in the portable subset.
+#
+# For the package (hdl/rtl/*_pkg.sv, ncx_pkg.sv first) and then for every module file,
+# as its own top with the packages and once per parameter set of the matrix below:
+#   - verilator --lint-only -Wall, with hdl/lint/verilator_waiver.vlt read first;
+#   - iverilog -g2012 (Icarus Verilog 11) elaborates it;
+#   - yosys 0.23 reads it (read_verilog -sv) and elaborates it (hierarchy -check; proc).
+# A module's submodules are found by file name (one module per file, named after it).
+# Works with only the package in hdl/rtl/ as with package and modules. Writes no files
+# outside a temporary directory it removes. Stops at the first failure.
+#
+# Usage: bash scripts/lint-hdl.sh   (after bash scripts/setup.sh)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+RTL=hdl/rtl
+WAIVER=hdl/lint/verilator_waiver.vlt
+
+# The parameter matrix: the parameter sets a module is linted with, one set per line,
+# each a space-separated list of Name=value (an empty line: the module's defaults).
+# A module not listed here is linted with its defaults only. Modules with parameters
+# that change the structure (geometry, STDP on/off) list every supported set, e.g.
+#   ncx_core) printf '%s\n' "NeuronsLog2=4 InputsLog2=4" "NeuronsLog2=10 InputsLog2=10" ;;
+param_sets() {
+    case "$1" in
+        *) echo "" ;;
+    esac
+}
+
+say() { printf 'lint-hdl: %s\n' "$*"; }
+fail() {
+    say "$*" >&2
+    exit 1
+}
+
+for tool in verilator iverilog yosys; do
+    command -v "$tool" >/dev/null 2>&1 || fail "$tool not found: run bash scripts/setup.sh"
+done
+
+shopt -s nullglob
+packages=()
+[[ -f $RTL/ncx_pkg.sv ]] || fail "$RTL/ncx_pkg.sv is missing (it is generated: see hdl/README.md)"
+packages+=("$RTL/ncx_pkg.sv")
+for f in "$RTL"/*_pkg.sv; do
+    [[ $f == "$RTL/ncx_pkg.sv" ]] || packages+=("$f")
+done
+modules=()
+for f in "$RTL"/*.sv; do
+    [[ $f == *_pkg.sv ]] || modules+=("$f")
+done
+[[ -f $WAIVER ]] || fail "$WAIVER is missing"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Verilator: lint TOP (a module or a package) over FILES with parameters PARAMS.
+verilator_lint() {
+    local top=$1 params=$2
+    shift 2
+    local gs=()
+    for p in $params; do gs+=("-G$p"); done
+    verilator --lint-only -Wall "$WAIVER" -y "$RTL" --top-module "$top" "${gs[@]}" "$@"
+}
+
+# Icarus: elaborate TOP over FILES with parameters PARAMS.
+icarus_check() {
+    local top=$1 params=$2
+    shift 2
+    local ps=()
+    for p in $params; do ps+=("-P$top.$p"); done
+    local status=0
+    iverilog -g2012 -o /dev/null -y "$RTL" -Y .sv -s "$top" "${ps[@]}" "$@" >"$tmp/iverilog.log" 2>&1 || status=$?
+    # Icarus 11 notes every `unique case` it compiles as a plain case; that is expected.
+    grep -v 'vvp.tgt sorry: Case unique/unique0 qualities are ignored.' "$tmp/iverilog.log" >&2 || true
+    return "$status"
+}
+
+# yosys: read FILES, elaborate TOP with parameters PARAMS.
+yosys_check() {
+    local top=$1 params=$2
+    shift 2
+    local chparam=""
+    for p in $params; do chparam+=" -chparam ${p%%=*} ${p#*=}"; done
+    yosys -q -p "read_verilog -sv $*; hierarchy -check -top $top$chparam; proc" >"$tmp/yosys.log" 2>&1 ||
+        {
+            cat "$tmp/yosys.log" >&2
+            return 1
+        }
+}
+
+# The packages alone: Verilator lints a package as the top; Icarus and yosys need a
+# module to elaborate, so they get an empty one that comes after the packages.
+for pkg in "${packages[@]}"; do
+    name=$(basename "$pkg" .sv)
+    verilator_lint "$name" "" "${packages[@]}" || fail "verilator: $pkg"
+done
+printf 'module ncx_lint_root;\nendmodule\n' >"$tmp/ncx_lint_root.sv"
+icarus_check ncx_lint_root "" "${packages[@]}" "$tmp/ncx_lint_root.sv" || fail "iverilog: ${packages[*]}"
+yosys_check ncx_lint_root "" "${packages[@]}" "$tmp/ncx_lint_root.sv" || fail "yosys: ${packages[*]}"
+say "packages ok: ${packages[*]}"
+
+# Every module as its own top, once per parameter set. yosys has no library path: it
+# reads every module file, and `hierarchy -top` keeps the top's subtree.
+for file in "${modules[@]}"; do
+    top=$(basename "$file" .sv)
+    while IFS= read -r params; do
+        what="$top${params:+ ($params)}"
+        verilator_lint "$top" "$params" "${packages[@]}" "$file" || fail "verilator: $what"
+        icarus_check "$top" "$params" "${packages[@]}" "$file" || fail "iverilog: $what"
+        yosys_check "$top" "$params" "${packages[@]}" "${modules[@]}" || fail "yosys: $what"
+        say "ok: $what"
+    done < <(param_sets "$top")
+done
+say "${#packages[@]} package(s), ${#modules[@]} module(s): verilator -Wall, iverilog and yosys clean"
