@@ -11,9 +11,10 @@
 //! `C = 1 + 18·(k_in + k_prev) + 19 + 1 = 21 + 18·(k_in + k_prev)` cycles and neuron n's
 //! NeuronUpdate is in cycle `start + 1 + 18·(k_in + k_prev) + 3 + n`.
 
-use ncx_model::{
-    Core, CoreConfig, Cycle, Event, EventKind, Geometry, Matrix, NeuronParams, NeuronState, TimestepReport,
-};
+mod support;
+
+use ncx_model::{Core, CoreConfig, Cycle, Event, EventKind, Geometry, Matrix, NeuronParams, NeuronState};
+use support::step;
 
 const V_MAX: i32 = 8_388_607;
 const V_MIN: i32 = -8_388_608;
@@ -32,20 +33,6 @@ fn params(threshold: i32, reset: i32, bias: i32, v_decay: u16, i_decay: u16, ref
 
 fn state(v: i32, i: i32, refractory: u8) -> NeuronState {
     NeuronState { v, i, refractory }
-}
-
-/// One timestep on the fast path; the same timestep on a clone with the cycle engine
-/// must give the same report, events and state.
-fn step(core: &mut Core, inputs: &[u16]) -> (TimestepReport, Vec<Event>) {
-    let mut slow = core.clone();
-    let mut events = Vec::new();
-    let report = core.run_timestep(inputs, &mut events).unwrap();
-    let mut slow_events = Vec::new();
-    let slow_report = slow.run_timestep_cycles(inputs, &mut slow_events).unwrap();
-    assert_eq!(report, slow_report, "fast path and cycle engine reports differ");
-    assert_eq!(events, slow_events, "fast path and cycle engine events differ");
-    assert!(*core == slow, "fast path and cycle engine states differ");
-    (report, events)
 }
 
 /// Neuron n's state in the core and in its (single) NeuronUpdate event, and that

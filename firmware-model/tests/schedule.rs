@@ -9,10 +9,13 @@
 //! 0 and all weights are 0: a neuron fires in the next timestep iff the host set its v to
 //! 1, so k_prev and k_out are chosen by the host and k_in is the number of inputs given.
 
+mod support;
+
 use ncx_model::{
     Activity, Core, CoreConfig, Cycle, Event, EventKind, Geometry, Matrix, ModelError, NeuronParams, NeuronState,
-    Schedule, StdpConfig, Timestep, TimestepReport, TraceKind, TraceMode,
+    Schedule, StdpConfig, Timestep, TraceKind, TraceMode,
 };
+use support::step;
 
 fn armed_core(neurons: usize, inputs: usize, stdp: bool, period: u32) -> Core {
     let mut core = Core::new(Geometry::new(neurons, inputs).unwrap());
@@ -29,19 +32,6 @@ fn arm(core: &mut Core, count: usize) {
     for n in 0..count {
         core.set_neuron_state(n, NeuronState { v: 1, i: 0, refractory: 0 }).unwrap();
     }
-}
-
-/// One timestep on the fast path, checked against the cycle engine on a clone.
-fn step(core: &mut Core, inputs: &[u16]) -> (TimestepReport, Vec<Event>) {
-    let mut slow = core.clone();
-    let mut events = Vec::new();
-    let report = core.run_timestep(inputs, &mut events).unwrap();
-    let mut slow_events = Vec::new();
-    let slow_report = slow.run_timestep_cycles(inputs, &mut slow_events).unwrap();
-    assert_eq!(report, slow_report, "fast path and cycle engine reports differ");
-    assert_eq!(events, slow_events, "fast path and cycle engine events differ");
-    assert!(*core == slow, "fast path and cycle engine states differ");
-    (report, events)
 }
 
 /// Compute cycles of a timestep with the given activity (after a timestep that made

@@ -15,10 +15,13 @@
 //! δ_pre = δ_post = 2048, inc = 128, add mode; so one timestep after a spike a trace
 //! is decay(128, 2048) = 64, Δ+ = (10·64) >> 4 = 40 and Δ− = (4·64) >> 4 = 16.
 
+mod support;
+
 use ncx_model::{
     Core, CoreConfig, Cycle, Event, EventKind, Geometry, Matrix, NeuronParams, StdpConfig, TimestepReport, TraceKind,
     TraceMode,
 };
+use support::step;
 
 use Matrix::{Input as IN, Recurrent as REC};
 
@@ -54,19 +57,6 @@ fn post_neuron(core: &mut Core, n: usize, drive: usize) {
 fn plastic(core: &mut Core, matrix: Matrix, post: usize, pre: usize, weight: i8) {
     core.set_weight(matrix, post, pre, weight).unwrap();
     core.set_plastic(matrix, post, pre, true).unwrap();
-}
-
-/// One timestep on the fast path, checked against the cycle engine on a clone.
-fn step(core: &mut Core, inputs: &[u16]) -> (TimestepReport, Vec<Event>) {
-    let mut slow = core.clone();
-    let mut events = Vec::new();
-    let report = core.run_timestep(inputs, &mut events).unwrap();
-    let mut slow_events = Vec::new();
-    let slow_report = slow.run_timestep_cycles(inputs, &mut slow_events).unwrap();
-    assert_eq!(report, slow_report, "fast path and cycle engine reports differ");
-    assert_eq!(events, slow_events, "fast path and cycle engine events differ");
-    assert!(*core == slow, "fast path and cycle engine states differ");
-    (report, events)
 }
 
 /// (cycle, matrix, post, pre, old, new) of every WeightWrite, in event order.

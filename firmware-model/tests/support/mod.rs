@@ -126,3 +126,17 @@ pub fn random_stimulus(seed: u64, inputs: usize, steps: usize, rate: u64) -> Vec
         })
         .collect()
 }
+
+/// One timestep on the fast path; the same timestep on a clone with the cycle engine
+/// must give the same report, events and state.
+pub fn step(core: &mut Core, inputs: &[u16]) -> (ncx_model::TimestepReport, Vec<ncx_model::Event>) {
+    let mut slow = core.clone();
+    let mut events = Vec::new();
+    let report = core.run_timestep(inputs, &mut events).unwrap();
+    let mut slow_events = Vec::new();
+    let slow_report = slow.run_timestep_cycles(inputs, &mut slow_events).unwrap();
+    assert_eq!(report, slow_report, "fast path and cycle engine reports differ");
+    assert_eq!(events, slow_events, "fast path and cycle engine events differ");
+    assert!(*core == slow, "fast path and cycle engine states differ");
+    (report, events)
+}
