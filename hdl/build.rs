@@ -1,14 +1,18 @@
-//! Build script of ncx-hdl: verilates the UART co-simulation top and links it.
+//! Build script of ncx-hdl: verilates the co-simulation tops and links them.
 //!
 //! 1. Finds Verilator: the program named by the `VERILATOR` environment variable, else
 //!    `verilator` on `PATH`; it counts as found when `--version` runs. Its runtime
 //!    sources come from `verilator --getenv VERILATOR_ROOT`.
-//! 2. Runs `verilator --cc --build -Wall` on `rtl/ncx_uart_loop.sv` and the modules it
-//!    instantiates, into `$OUT_DIR/obj_dir` (C++ at `-O2`, position-independent), and
-//!    links the resulting `Vncx_uart_loop__ALL.a`.
-//! 3. Compiles the C shim `csrc/uart_shim.cpp` and the Verilator runtime (`verilated.cpp`,
-//!    `verilated_threads.cpp`) with the `cc` crate, links `libatomic`, and sets the cfg
-//!    `have_verilator`, which compiles in the co-simulation API and its tests.
+//! 2. For every entry of [`MODELS`]: runs `verilator --cc --build -Wall` on the top's file,
+//!    the package and the modules it instantiates (found by file name in `rtl/`), with the
+//!    entry's parameters and defines and the class prefix `V<name>`, into
+//!    `$OUT_DIR/obj_<name>` (C++ at `-O2`, position-independent), and links the resulting
+//!    archive. The same top may be verilated several times, once per geometry.
+//! 3. Compiles the C++ shims of `csrc/` with the `cc` crate (a shim that serves several
+//!    models of one top gets a generated header, `<top>_models.h`, that includes them and
+//!    lists them in an X-macro), then the Verilator runtime (`verilated.cpp`,
+//!    `verilated_threads.cpp`); links `libatomic`, and sets the cfg `have_verilator`, which
+//!    compiles in the co-simulation API and its tests.
 //!
 //! Without Verilator the crate still builds, with a cargo warning and without the cfg, so
 //! the co-simulation is skipped. With `NCX_REQUIRE_VERILATOR=1` (set by `.ci/run`) a
@@ -17,23 +21,67 @@
 
 use std::env;
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, exit};
 
-/// The co-simulation top and the RTL it instantiates, relative to the crate.
-const RTL: &[&str] = &["rtl/ncx_uart_loop.sv", "rtl/ncx_uart_rx.sv", "rtl/ncx_uart_tx.sv"];
-/// The top module verilated.
-const TOP: &str = "ncx_uart_loop";
-/// The C ABI over the model.
-const SHIM: &str = "csrc/uart_shim.cpp";
+/// One Verilated model: a top module verilated with given parameters and defines.
+struct Model {
+    /// Unique name; the C++ class is `V<name>`.
+    name: &'static str,
+    /// The top module (its file is `rtl/<top>.sv`).
+    top: &'static str,
+    /// `Name=value` parameter overrides.
+    params: &'static [&'static str],
+    /// Preprocessor defines (`NAME`).
+    defines: &'static [&'static str],
+}
+
+/// The core geometries the co-simulation is built for, as (log2 N, log2 M): three small
+/// ones for the randomised lock-step tests (16×16, 32×16, 16×64), the geometries of the
+/// examples and golden scenarios (16×32, 64×64, 128×16) and 256×256 for the benchmark.
+/// Tests and `ncx check` can use exactly these; each costs a Verilator build.
+macro_rules! core_model {
+    ($name:literal, $n:literal, $m:literal) => {
+        Model {
+            name: $name,
+            top: "ncx_core",
+            params: &[concat!("NeuronsLog2=", $n), concat!("InputsLog2=", $m)],
+            defines: &["NCX_TRACE"],
+        }
+    };
+}
+
+/// Every model built, in link order.
+const MODELS: &[Model] = &[
+    Model { name: "ncx_uart_loop", top: "ncx_uart_loop", params: &[], defines: &[] },
+    Model { name: "ncx_frame_loop", top: "ncx_frame_loop", params: &[], defines: &[] },
+    core_model!("ncx_core_4_4", 4, 4),
+    core_model!("ncx_core_5_4", 5, 4),
+    core_model!("ncx_core_4_6", 4, 6),
+    core_model!("ncx_core_4_5", 4, 5),
+    core_model!("ncx_core_6_6", 6, 6),
+    core_model!("ncx_core_7_4", 7, 4),
+    core_model!("ncx_core_8_8", 8, 8),
+];
+
+/// The shims: (C++ file, the top whose models it serves).
+const SHIMS: &[(&str, &str)] = &[
+    ("csrc/uart_shim.cpp", "ncx_uart_loop"),
+    ("csrc/frame_shim.cpp", "ncx_frame_loop"),
+    ("csrc/core_shim.cpp", "ncx_core"),
+];
+
+/// The RTL directory and the package every model reads first.
+const RTL_DIR: &str = "rtl";
+const PACKAGE: &str = "rtl/ncx_pkg.sv";
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(have_verilator)");
     println!("cargo::rerun-if-changed=build.rs");
-    for file in RTL.iter().chain([&SHIM]) {
-        println!("cargo::rerun-if-changed={file}");
-    }
+    println!("cargo::rerun-if-changed={RTL_DIR}");
+    println!("cargo::rerun-if-changed=csrc");
     println!("cargo::rerun-if-env-changed=VERILATOR");
     println!("cargo::rerun-if-env-changed=NCX_REQUIRE_VERILATOR");
     println!("cargo::rerun-if-env-changed=PATH");
@@ -67,7 +115,7 @@ fn fail(message: &str) -> ! {
     exit(1);
 }
 
-/// Verilates the top, compiles the shim and the runtime, and emits the link lines.
+/// Verilates every model, compiles the shims and the runtime, and emits the link lines.
 fn build(verilator: &OsString, version: &str) -> Result<(), String> {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?);
     let out = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
@@ -80,26 +128,25 @@ fn build(verilator: &OsString, version: &str) -> Result<(), String> {
         return Err(format!("{version}: no verilated.cpp in {} (VERILATOR_ROOT)", include.display()));
     }
 
-    // 1. Verilate and compile the model (Verilator's own makefile, at -O2).
-    let obj_dir = out.join("obj_dir");
-    let mut cmd = Command::new(verilator);
-    cmd.args(["--cc", "--build", "-j", &jobs, "-Wall", "--top-module", TOP])
-        .args(["-CFLAGS", "-fPIC", "-MAKEFLAGS", "OPT_FAST=-O2", "--Mdir"])
-        .arg(&obj_dir)
-        .args(RTL.iter().map(|f| manifest.join(f)));
-    run(&mut cmd, &format!("verilator --cc --build ({version})"))?;
-    let archive = obj_dir.join(format!("V{TOP}__ALL.a"));
-    let lib = out.join(format!("lib{TOP}_model.a"));
-    fs::copy(&archive, &lib).map_err(|e| format!("copying {} to {}: {e}", archive.display(), lib.display()))?;
+    // 1. Verilate and compile each model (Verilator's own makefile, at -O2).
+    let mut obj_dirs = Vec::new();
+    for model in MODELS {
+        let obj_dir = out.join(format!("obj_{}", model.name));
+        verilate(verilator, version, &manifest, &obj_dir, &jobs, model)?;
+        let archive = obj_dir.join(format!("V{}__ALL.a", model.name));
+        let lib = out.join(format!("lib{}_model.a", model.name));
+        fs::copy(&archive, &lib).map_err(|e| format!("copying {} to {}: {e}", archive.display(), lib.display()))?;
+        obj_dirs.push(obj_dir);
+    }
 
-    // 2. The shim, then the model, then the runtime: GNU ld resolves left to right.
+    // 2. The shims, then the models, then the runtime: GNU ld resolves left to right.
     let defines =
         [("VM_COVERAGE", "0"), ("VM_SC", "0"), ("VM_TRACE", "0"), ("VM_TRACE_FST", "0"), ("VM_TRACE_VCD", "0")];
     let base = || {
         let mut b = cc::Build::new();
         b.cpp(true).std("c++17").opt_level(2).debug(false).flag("-faligned-new");
         // -isystem: warnings in Verilator's headers and generated code are not ours.
-        for dir in [obj_dir.clone(), include.clone(), include.join("vltstd")] {
+        for dir in obj_dirs.iter().chain([&include, &include.join("vltstd"), &out]) {
             b.flag("-isystem").flag(dir.as_os_str());
         }
         for (name, value) in defines {
@@ -107,9 +154,15 @@ fn build(verilator: &OsString, version: &str) -> Result<(), String> {
         }
         b
     };
-    base().file(manifest.join(SHIM)).try_compile("ncx_uart_shim").map_err(|e| format!("compiling {SHIM}: {e}"))?;
+    for (shim, top) in SHIMS {
+        write_models_header(&out, top)?;
+        let lib = Path::new(shim).file_stem().and_then(|s| s.to_str()).ok_or("a shim has no file name")?;
+        base().file(manifest.join(shim)).try_compile(lib).map_err(|e| format!("compiling {shim}: {e}"))?;
+    }
     println!("cargo::rustc-link-search=native={}", out.display());
-    println!("cargo::rustc-link-lib=static={TOP}_model");
+    for model in MODELS {
+        println!("cargo::rustc-link-lib=static={}_model", model.name);
+    }
     base()
         .warnings(false)
         .file(include.join("verilated.cpp"))
@@ -118,6 +171,48 @@ fn build(verilator: &OsString, version: &str) -> Result<(), String> {
         .map_err(|e| format!("compiling the Verilator runtime: {e}"))?;
     println!("cargo::rustc-link-lib=atomic");
     Ok(())
+}
+
+/// Runs Verilator for one model.
+fn verilate(
+    verilator: &OsString,
+    version: &str,
+    manifest: &Path,
+    obj_dir: &Path,
+    jobs: &str,
+    model: &Model,
+) -> Result<(), String> {
+    let mut cmd = Command::new(verilator);
+    cmd.args(["--cc", "--build", "-j", jobs, "-Wall", "--top-module", model.top])
+        .args(["--prefix", &format!("V{}", model.name)])
+        .args(["-CFLAGS", "-fPIC", "-MAKEFLAGS", "OPT_FAST=-O2", "--Mdir"])
+        .arg(obj_dir)
+        .arg("-y")
+        .arg(manifest.join(RTL_DIR))
+        .args(model.params.iter().map(|p| format!("-G{p}")))
+        .args(model.defines.iter().map(|d| format!("+define+{d}")))
+        .arg(manifest.join("lint/verilator_waiver.vlt"))
+        .arg(manifest.join(PACKAGE))
+        .arg(manifest.join(RTL_DIR).join(format!("{}.sv", model.top)));
+    run(&mut cmd, &format!("verilator --cc --build {} ({version})", model.name)).map(drop)
+}
+
+/// Writes `<top>_models.h`: an `#include` of every model of `top`, and the X-macro
+/// `NCX_<TOP>_MODELS(X)` that calls `X(class, params…)` once per model, where the params
+/// are the model's parameter values in order.
+fn write_models_header(out: &Path, top: &str) -> Result<(), String> {
+    let mut text = format!("// Generated by hdl/build.rs: the Verilated models of {top}.\n#pragma once\n");
+    let mut list = format!("#define NCX_{}_MODELS(X)", top.to_uppercase());
+    for model in MODELS.iter().filter(|m| m.top == top) {
+        let _ = writeln!(text, "#include \"V{}.h\"", model.name);
+        let values: Vec<&str> = model.params.iter().filter_map(|p| p.split_once('=').map(|(_, v)| v)).collect();
+        let args = std::iter::once(format!("V{}", model.name)).chain(values.iter().map(|v| (*v).to_owned()));
+        let _ = write!(list, " X({})", args.collect::<Vec<_>>().join(", "));
+    }
+    text.push_str(&list);
+    text.push('\n');
+    let path = out.join(format!("{top}_models.h"));
+    fs::write(&path, text).map_err(|e| format!("writing {}: {e}", path.display()))
 }
 
 /// Runs `cmd`; its stdout on success, else an error with its output.

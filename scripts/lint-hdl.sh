@@ -19,12 +19,29 @@ RTL=hdl/rtl
 WAIVER=hdl/lint/verilator_waiver.vlt
 
 # The parameter matrix: the parameter sets a module is linted with, one set per line,
-# each a space-separated list of Name=value (an empty line: the module's defaults).
+# each a space-separated list of Name=value (an empty line: the module's defaults) and
+# of +define+NAME (a preprocessor define, for the variants of a module's ports).
 # A module not listed here is linted with its defaults only. Modules with parameters
-# that change the structure (geometry, STDP on/off) list every supported set, e.g.
-#   ncx_core) printf '%s\n' "NeuronsLog2=4 InputsLog2=4" "NeuronsLog2=10 InputsLog2=10" ;;
+# that change the structure (geometry, STDP on/off) list every supported set.
 param_sets() {
     case "$1" in
+        ncx_core)
+            # Every geometry the co-simulation builds, the extremes, and each of them
+            # with the observation port (NCX_TRACE) as the harness builds it.
+            for g in "4 4" "5 4" "4 6" "6 4" "8 8" "10 4" "4 10" "10 10"; do
+                set -- $g
+                echo "NeuronsLog2=$1 InputsLog2=$2"
+                echo "NeuronsLog2=$1 InputsLog2=$2 +define+NCX_TRACE"
+            done
+            ;;
+        ncx_region_port)
+            for g in "4 4" "5 4" "4 6" "8 8" "10 10"; do
+                set -- $g
+                echo "NeuronsLog2=$1 InputsLog2=$2"
+            done
+            ;;
+        ncx_byte_fifo) printf '%s\n' "" "Depth=2" "Depth=5" "Depth=16" ;;
+        ncx_frame_loop) printf '%s\n' "" "FifoDepth=16" ;;
         *) echo "" ;;
     esac
 }
@@ -60,7 +77,12 @@ verilator_lint() {
     local top=$1 params=$2
     shift 2
     local gs=()
-    for p in $params; do gs+=("-G$p"); done
+    for p in $params; do
+        case $p in
+            +define+*) gs+=("$p") ;;
+            *) gs+=("-G$p") ;;
+        esac
+    done
     verilator --lint-only -Wall "$WAIVER" -y "$RTL" --top-module "$top" "${gs[@]}" "$@"
 }
 
@@ -69,7 +91,12 @@ icarus_check() {
     local top=$1 params=$2
     shift 2
     local ps=()
-    for p in $params; do ps+=("-P$top.$p"); done
+    for p in $params; do
+        case $p in
+            +define+*) ps+=("-D${p#+define+}") ;;
+            *) ps+=("-P$top.$p") ;;
+        esac
+    done
     local status=0
     iverilog -g2012 -o /dev/null -y "$RTL" -Y .sv -s "$top" "${ps[@]}" "$@" >"$tmp/iverilog.log" 2>&1 || status=$?
     # Icarus 11 notes every `unique case` it compiles as a plain case; that is expected.
@@ -81,9 +108,14 @@ icarus_check() {
 yosys_check() {
     local top=$1 params=$2
     shift 2
-    local chparam=""
-    for p in $params; do chparam+=" -chparam ${p%%=*} ${p#*=}"; done
-    yosys -q -p "read_verilog -sv $*; hierarchy -check -top $top$chparam; proc" >"$tmp/yosys.log" 2>&1 ||
+    local chparam="" defines=""
+    for p in $params; do
+        case $p in
+            +define+*) defines+=" -D${p#+define+}" ;;
+            *) chparam+=" -chparam ${p%%=*} ${p#*=}" ;;
+        esac
+    done
+    yosys -q -p "read_verilog -sv$defines $*; hierarchy -check -top $top$chparam; proc" >"$tmp/yosys.log" 2>&1 ||
         {
             cat "$tmp/yosys.log" >&2
             return 1

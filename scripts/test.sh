@@ -29,7 +29,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 step "hdl lint: bash scripts/lint-hdl.sh"
 bash scripts/lint-hdl.sh
 
-step "bench builds: cargo bench -p ncx-model --no-run"
-cargo bench -p ncx-model --no-run
+step "bench builds: cargo bench -p ncx-model -p ncx-hdl --no-run"
+cargo bench -p ncx-model -p ncx-hdl --no-run
 
 step "all checks passed"

@@ -11,6 +11,16 @@
 //! - `uart` (only when Verilator was found at build time, see [`COSIM_AVAILABLE`]):
 //!   `UartSim`, the Verilated `ncx_uart_loop` top (the receiver `ncx_uart_rx` and the
 //!   transmitter `ncx_uart_tx`) behind a safe API.
+//! - `frame` (only with Verilator): `FrameSim`, the Verilated `ncx_frame_loop` top (the
+//!   ncx/1 frame layer: `ncx_byte_fifo`, the decoder `ncx_frame_rx` and the encoder
+//!   `ncx_frame_tx`) behind a safe API that reports in `ncx_model::wire` terms.
+//! - [`core`](mod@core): [`core::CoreSim`], the Verilated `ncx_core` of each supported
+//!   geometry, its region port, input staging and trace port decoded into the model's
+//!   events. Always compiled; without Verilator no geometry is available and
+//!   [`core::CoreSim::new`] says so.
+//! - [`lockstep`]: [`lockstep::LockStep`], the model and the RTL core side by side,
+//!   every event compared by kind, cycle and field; the first difference is a
+//!   [`lockstep::Divergence`] naming timestep, cycle, event, field and both values.
 //!
 //! Without Verilator the crate still builds (with a cargo warning) and the co-simulation
 //! tests are compiled out; `NCX_REQUIRE_VERILATOR=1` turns a missing Verilator into a
@@ -23,8 +33,11 @@
 
 pub mod line;
 
-#[cfg(have_verilator)]
+pub mod core;
 mod ffi;
+#[cfg(have_verilator)]
+pub mod frame;
+pub mod lockstep;
 #[cfg(have_verilator)]
 pub mod uart;
 

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::ffi::Model;
+use crate::ffi::uart::Model;
 
 /// Why a model could not be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! Parses the command line, runs one subcommand (each in its own module under
 //! `cmd/`) and renders errors. Exit status: 0 on success, 2 on any error (bad
 //! input, usage errors from clap) — the same code for every command, so scripts can
-//! rely on it.
+//! rely on it — and 1 when `ncx check` ran and found the RTL and the model differ.
 
 #![warn(clippy::unwrap_used)]
 
@@ -97,6 +97,16 @@ enum Command {
     /// read path (READ and CRC of every region agree; nothing is written), times STATUS
     /// round trips and prints the device's receiver counters.
     Doctor(cmd::doctor::DoctorArgs),
+    /// Check the RTL core against the reference model, cycle by cycle.
+    ///
+    /// Loads NET (a .toml description, compiled first, or a .ncx image) into the model
+    /// and into the Verilated RTL core (hdl/rtl/ncx_core.sv) of the same geometry, runs
+    /// --steps timesteps of the stimulus on both in lock step and compares every
+    /// architectural event (neuron updates, spikes, weight writes, timestep ends) by
+    /// kind, cycle and field, every timestep's length, and at the end every memory
+    /// byte. Prints `matched N events` and exits 0, or prints the first divergence
+    /// (timestep, cycle, event, field, model value, RTL value) and exits 1.
+    Check(cmd::check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -112,12 +122,18 @@ fn main() -> ExitCode {
         Command::Flash(args) => cmd::flash::run(&args),
         Command::Readback(args) => cmd::readback::run(&args),
         Command::Doctor(args) => cmd::doctor::run(&args),
+        Command::Check(args) => cmd::check::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`ncx demo | head`) is the reader's choice, not an error.
         Err(e) if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) => {
             ExitCode::SUCCESS
+        }
+        // `ncx check` found a difference: its report, and status 1.
+        Err(e) if e.downcast_ref::<cmd::check::Diverged>().is_some() => {
+            println!("{e}");
+            ExitCode::from(1)
         }
         Err(e) => {
             eprintln!("error: {e:#}");

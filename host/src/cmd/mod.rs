@@ -2,6 +2,7 @@
 //! function that runs it. They call the library and turn its typed errors into
 //! anyhow errors with context.
 
+pub(crate) mod check;
 pub(crate) mod compile;
 pub(crate) mod demo;
 pub(crate) mod device;

@@ -69,7 +69,7 @@ pub(crate) struct RunArgs {
     pub(crate) seed: Option<u64>,
 }
 
-fn parse_steps(text: &str) -> Result<usize, String> {
+pub(crate) fn parse_steps(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("a run needs at least 1 timestep".to_owned()),
         Ok(steps) => Ok(steps),
@@ -113,7 +113,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
 }
 
 /// Compile a `.toml` description or read a `.ncx` image.
-fn load_network(path: &Path) -> anyhow::Result<Image> {
+pub(crate) fn load_network(path: &Path) -> anyhow::Result<Image> {
     let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     match extension.as_str() {
         "toml" => Ok(compile::compile_file(path, &CompileOptions::default())

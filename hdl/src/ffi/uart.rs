@@ -1,7 +1,7 @@
 //! The C ABI of `csrc/uart_shim.cpp` and [`Model`], its owning safe handle.
 //!
-//! This is the only module with `unsafe` code: every call into the shim is here, each
-//! with its `SAFETY:` argument. The invariant they rest on: a [`Model`] holds the pointer
+//! Every call into the shim is here, each with its `SAFETY:` argument. The invariant
+//! they rest on: a [`Model`] holds the pointer
 //! that `ncx_uart_new` returned, non-null, used by nothing else, freed exactly once (in
 //! `Drop`). The shim's functions do not throw and do not keep the pointer.
 #![allow(unsafe_code, reason = "the FFI boundary to the Verilated model; each block says why it is sound")]

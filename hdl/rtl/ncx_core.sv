@@ -1,0 +1,948 @@
+// ncx_core — the NCX-1 core: memories, timestep sequencer and datapaths
+//
+// One timestep of docs/semantics.md §4-§5 on the cycle schedule of §6, cycle for cycle
+// and bit for bit the Rust cycle engine (firmware-model/src/cycle.rs). N = 2^NeuronsLog2
+// neurons, M = 2^InputsLog2 inputs (16..1024 each).
+//
+// Memories (ncx_ram_sdp: one write port, registered read): W_in (N·M × 8), W_rec
+// (N·N × 8), E_in (N·M/8 × 8), E_rec (N·N/8 × 8), neuron parameters (N × 104), state
+// {v, I, r} (N × 56), acc (N × 20), x_in (M × 8), x_pre, x_post (N × 8). All power on
+// as zeros, which is the power-on value of every field (semantics §2) because the
+// threshold is stored XOR 0x7FFFFF (θ = 8388607 is stored as 0). Spike sets are
+// flop masks: the staged inputs, this timestep's inputs, S(t−1) (spikes_o) and S(t).
+// While idle the memories belong to the region port (ncx_region_port, which also holds
+// the configuration); while busy to the sequencer.
+//
+// Sequencer (s = cycle within the slot; a slot's spike is found in its cycle 0 by a
+// find-first-set over the mask still to visit, ncx_ffs, so slots go in ascending order):
+//   FETCH     1 cycle: inputs := staged inputs, staged := {}
+//   ACC_IN    per input m, N+2 cycles: read W_in[s−1][m], acc[s−1] in cycle s (1..N);
+//             write acc[s−2] += W_in[s−2][m] in cycle s (2..N+1)
+//   ACC_REC   per j in S(t−1), the same with W_rec
+//   NEURON    N+3 cycles: read params, state, acc of neuron s in cycle s (0..N−1);
+//             ncx_neuron (3 stages) writes neuron s−3's state, clears its acc and
+//             records its spike in cycle s (3..N+2)
+//   LTD       per input m, then per j in S(t) (STDP on), N+2 cycles: read W, E and
+//             x_post of post s−1 in cycle s; depress post s−2 in cycle s (ncx_stdp_unit)
+//   LTP       per n in S(t), M+N+2 cycles: read entry e = s−1 (W_in[n][e], then
+//             W_rec[n][e−M]) with its E bit and pre trace; potentiate entry s−2
+//   TRACE     M+N+2 cycles: read trace e = s−1; write x_in[s−2], or x_pre and x_post of
+//             neuron s−M−2 (ncx_trace_unit)
+//   DONE      1 cycle; then WAIT until the period has elapsed (paced mode)
+// Phases without slots take no cycle. Every read-modify-write reads in cycle s and
+// writes in s+1, and never touches the address being written in the same cycle.
+//
+// Timing (the contract with the co-simulation harness):
+//   - start_i in idle cycle c: cycle c+1 is FETCH. busy_o is high from FETCH through
+//     DONE and the wait; after the edge ending the timestep's last cycle busy_o is 0,
+//     done_o is 1 for one cycle, timestep_o, overruns_o and spikes_o are updated.
+//   - reset_state_i in idle cycle c: busy for N+M cycles (N cycles clearing v, I, r,
+//     acc, x_pre, x_post, then M clearing x_in); spike history, timestep and overrun
+//     counters are zeroed; cycle c+N+M+1 is idle and its cycle number is 0.
+//   - The region port acts only while idle (ncx_region_port: writes at the edge,
+//     read data one cycle later). in_clear_i/in_set_i change the staged inputs.
+//   - NCX_TRACE: the trace port is registered: after the edge ending cycle c it shows
+//     the event written in cycle c, stamped with c (a 64-bit count of cycles since
+//     rst_ni, restarted by a state reset).
+module ncx_core #(
+  parameter int NeuronsLog2 = 8,  // N = 2**NeuronsLog2, 4..10
+  parameter int InputsLog2  = 8   // M = 2**InputsLog2, 4..10
+) (
+  input  logic          clk_i,
+  input  logic          rst_ni,
+
+  // Region byte port (docs/protocol.md §9 encodings).
+  input  logic          bus_req_i,
+  input  logic          bus_we_i,
+  input  logic [2:0]    bus_region_i,
+  input  logic [31:0]   bus_offset_i,
+  input  logic [7:0]    bus_wdata_i,
+  output logic [7:0]    bus_rdata_o,
+
+  // Input spikes of the next timestep.
+  input  logic          in_clear_i,
+  input  logic          in_set_i,
+  input  logic [9:0]    in_index_i,
+
+  // Control.
+  input  logic          start_i,
+  input  logic          reset_state_i,
+  output logic          busy_o,
+  output logic          done_o,
+  output logic [31:0]   timestep_o,
+  output logic [31:0]   overruns_o,
+  output logic [1023:0] spikes_o
+
+`ifdef NCX_TRACE
+  ,
+  output logic          trace_valid_o,
+  output logic [1:0]    trace_kind_o,
+  output logic [63:0]   trace_cycle_o,
+  output logic [31:0]   trace_timestep_o,
+  output logic [9:0]    trace_neuron_o,
+  output logic [9:0]    trace_pre_o,
+  output logic          trace_matrix_o,
+  output logic          trace_spike_o,
+  output logic [23:0]   trace_v_o,
+  output logic [23:0]   trace_i_o,
+  output logic [7:0]    trace_r_o,
+  output logic [7:0]    trace_old_o,
+  output logic [7:0]    trace_new_o,
+  output logic [10:0]   trace_spikes_o
+`endif
+);
+
+  localparam int NL    = NeuronsLog2;
+  localparam int IL    = InputsLog2;
+  localparam int N     = 2 ** NL;
+  localparam int M     = 2 ** IL;
+  localparam int SlotW = (NL > IL) ? NL : IL;  // a slot's spike: an input or a neuron
+
+  // Offsets within a slot (12 bits: M + N + 2 <= 2050).
+  localparam int          NI          = N;
+  localparam int          MI          = M;
+  localparam int          MNI         = M + N;
+  localparam int          LastColI    = N + 1;
+  localparam int          LastNeuronI = N + 2;
+  localparam int          LastRowI    = M + N + 1;
+  localparam int          LastResetI  = N + M - 1;
+  localparam logic [11:0] NOff        = NI[11:0];           // read entries 1..N of a column
+  localparam logic [11:0] MOff        = MI[11:0];           // first W_rec entry of a row
+  localparam logic [11:0] MNOff       = MNI[11:0];          // read entries 1..M+N of a row
+  localparam logic [11:0] LastCol     = LastColI[11:0];     // ACC_IN, ACC_REC, LTD: N+2 cycles
+  localparam logic [11:0] LastNeuron  = LastNeuronI[11:0];  // NEURON: N+3 cycles
+  localparam logic [11:0] LastRow     = LastRowI[11:0];     // LTP, TRACE: M+N+2 cycles
+  localparam logic [11:0] LastReset   = LastResetI[11:0];   // state reset: N+M cycles
+
+  typedef enum logic [3:0] {
+    PhIdle,
+    PhFetch,
+    PhAccIn,
+    PhAccRec,
+    PhNeuron,
+    PhLtd,
+    PhLtp,
+    PhTrace,
+    PhDone,
+    PhWait,
+    PhReset
+  } phase_e;
+
+  ////////////////////////////////
+  // Registers of the sequencer //
+  ////////////////////////////////
+
+  phase_e           phase_q, phase_d;
+  logic [11:0]      offset_q, offset_d;      // cycle within the slot (state reset: the entry)
+  logic [SlotW-1:0] slot_q, slot_d;          // the slot's spike (pre of ACC/LTD, post of LTP)
+  logic             slot_rec_q, slot_rec_d;  // LTD: the slot's pre is a neuron (W_rec)
+  logic [M-1:0]     rem_in_q, rem_in_d;      // inputs still to visit in this phase
+  logic [N-1:0]     rem_n_q, rem_n_d;        // neurons still to visit in this phase
+  logic [M-1:0]     staged_q, staged_d;      // inputs of the next timestep
+  logic [M-1:0]     inmask_q, inmask_d;      // inputs of this timestep
+  logic [N-1:0]     prev_q, prev_d;          // S(t−1)
+  logic [N-1:0]     cur_q, cur_d;            // S(t), so far
+  logic [31:0]      elapsed_q, elapsed_d;    // cycles since FETCH
+  logic [31:0]      timestep_q, timestep_d;
+  logic [31:0]      overruns_q, overruns_d;
+  logic             done_q;
+  logic             ex_valid_q;              // an entry read in the previous cycle
+  logic [11:0]      ex_idx_q;                // its index (post of a column, entry of a row)
+  logic             nrd_valid_q;             // a neuron read in the previous cycle
+  logic [NL-1:0]    nrd_idx_q;
+
+  ///////////////////
+  // Configuration //
+  ///////////////////
+
+  logic [31:0] cfg_period;
+  logic [3:0]  cfg_weight_shift, cfg_stdp_shift;
+  logic        cfg_stdp, cfg_trace_set;
+  logic [7:0]  cfg_a_plus, cfg_a_minus, cfg_w_min, cfg_w_max, cfg_pre_inc, cfg_post_inc;
+  logic [11:0] cfg_pre_decay, cfg_post_decay;
+
+  //////////////
+  // Memories //
+  //////////////
+
+  logic                 busy;
+  assign busy = phase_q != PhIdle;
+
+  // Read data.
+  logic [7:0]   w_in_rdata, w_rec_rdata, e_in_rdata, e_rec_rdata;
+  logic [7:0]   x_in_rdata, x_pre_rdata, x_post_rdata;
+  logic [103:0] params_rdata;
+  logic [55:0]  state_rdata;
+  logic [19:0]  acc_rdata;
+
+  // Region port side.
+  logic [7:0]         bus_byte;
+  logic [NL+IL-1:0]   bus_w_in_addr;
+  logic [2*NL-1:0]    bus_w_rec_addr;
+  logic [NL+IL-4:0]   bus_e_in_addr;
+  logic [2*NL-4:0]    bus_e_rec_addr;
+  logic [NL-1:0]      bus_record_addr, bus_x_n_addr;
+  logic [IL-1:0]      bus_x_in_addr;
+  logic               bus_w_in_we, bus_w_rec_we, bus_e_in_we, bus_e_rec_we;
+  logic               bus_params_we, bus_state_we, bus_x_in_we, bus_x_pre_we, bus_x_post_we;
+  logic [103:0]       bus_params_wdata;
+  logic [55:0]        bus_state_wdata;
+
+  // Sequencer side.
+  logic [NL+IL-1:0]   seq_w_in_raddr, seq_w_in_waddr;
+  logic [2*NL-1:0]    seq_w_rec_raddr, seq_w_rec_waddr;
+  logic               seq_w_in_we, seq_w_rec_we;
+  logic [7:0]         seq_w_wdata;
+  logic [NL-1:0]      seq_acc_raddr, seq_acc_waddr, seq_state_waddr;
+  logic               seq_acc_we, seq_state_we;
+  logic [19:0]        seq_acc_wdata;
+  logic [55:0]        seq_state_wdata;
+  logic [IL-1:0]      seq_x_in_raddr, seq_x_in_waddr;
+  logic [NL-1:0]      seq_x_pre_raddr, seq_x_post_raddr, seq_x_n_waddr;
+  logic               seq_x_in_we, seq_x_pre_we, seq_x_post_we;
+  logic [7:0]         seq_x_in_wdata, seq_x_pre_wdata, seq_x_post_wdata;
+
+  ncx_region_port #(
+    .NeuronsLog2(NL),
+    .InputsLog2 (IL)
+  ) u_region_port (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .idle_i          (!busy),
+    .bus_req_i       (bus_req_i),
+    .bus_we_i        (bus_we_i),
+    .bus_region_i    (bus_region_i),
+    .bus_offset_i    (bus_offset_i),
+    .bus_wdata_i     (bus_wdata_i),
+    .bus_rdata_o     (bus_rdata_o),
+    .byte_o          (bus_byte),
+    .w_in_addr_o     (bus_w_in_addr),
+    .w_in_we_o       (bus_w_in_we),
+    .w_in_rdata_i    (w_in_rdata),
+    .w_rec_addr_o    (bus_w_rec_addr),
+    .w_rec_we_o      (bus_w_rec_we),
+    .w_rec_rdata_i   (w_rec_rdata),
+    .e_in_addr_o     (bus_e_in_addr),
+    .e_in_we_o       (bus_e_in_we),
+    .e_in_rdata_i    (e_in_rdata),
+    .e_rec_addr_o    (bus_e_rec_addr),
+    .e_rec_we_o      (bus_e_rec_we),
+    .e_rec_rdata_i   (e_rec_rdata),
+    .record_addr_o   (bus_record_addr),
+    .params_we_o     (bus_params_we),
+    .params_wdata_o  (bus_params_wdata),
+    .params_rdata_i  (params_rdata),
+    .state_we_o      (bus_state_we),
+    .state_wdata_o   (bus_state_wdata),
+    .state_rdata_i   (state_rdata),
+    .x_in_addr_o     (bus_x_in_addr),
+    .x_in_we_o       (bus_x_in_we),
+    .x_in_rdata_i    (x_in_rdata),
+    .x_n_addr_o      (bus_x_n_addr),
+    .x_pre_we_o      (bus_x_pre_we),
+    .x_pre_rdata_i   (x_pre_rdata),
+    .x_post_we_o     (bus_x_post_we),
+    .x_post_rdata_i  (x_post_rdata),
+    .period_o        (cfg_period),
+    .weight_shift_o  (cfg_weight_shift),
+    .stdp_enable_o   (cfg_stdp),
+    .a_plus_o        (cfg_a_plus),
+    .a_minus_o       (cfg_a_minus),
+    .stdp_shift_o    (cfg_stdp_shift),
+    .w_min_o         (cfg_w_min),
+    .w_max_o         (cfg_w_max),
+    .trace_set_o     (cfg_trace_set),
+    .pre_decay_o     (cfg_pre_decay),
+    .post_decay_o    (cfg_post_decay),
+    .pre_increment_o (cfg_pre_inc),
+    .post_increment_o(cfg_post_inc)
+  );
+
+  ncx_ram_sdp #(
+    .AddrWidth(NL + IL),
+    .Width    (8)
+  ) u_w_in (
+    .clk_i  (clk_i),
+    .we_i   (busy ? seq_w_in_we : bus_w_in_we),
+    .waddr_i(busy ? seq_w_in_waddr : bus_w_in_addr),
+    .wdata_i(busy ? seq_w_wdata : bus_byte),
+    .raddr_i(busy ? seq_w_in_raddr : bus_w_in_addr),
+    .rdata_o(w_in_rdata)
+  );
+
+  ncx_ram_sdp #(
+    .AddrWidth(2 * NL),
+    .Width    (8)
+  ) u_w_rec (
+    .clk_i  (clk_i),
+    .we_i   (busy ? seq_w_rec_we : bus_w_rec_we),
+    .waddr_i(busy ? seq_w_rec_waddr : bus_w_rec_addr),
+    .wdata_i(busy ? seq_w_wdata : bus_byte),
+    .raddr_i(busy ? seq_w_rec_raddr : bus_w_rec_addr),
+    .rdata_o(w_rec_rdata)
+  );
+
+  // Enable bits: written only by the region port, read by LTD and LTP.
+  ncx_ram_sdp #(
+    .AddrWidth(NL + IL - 3),
+    .Width    (8)
+  ) u_e_in (
+    .clk_i  (clk_i),
+    .we_i   (!busy && bus_e_in_we),
+    .waddr_i(bus_e_in_addr),
+    .wdata_i(bus_byte),
+    .raddr_i(busy ? seq_w_in_raddr[NL+IL-1:3] : bus_e_in_addr),
+    .rdata_o(e_in_rdata)
+  );
+
+  ncx_ram_sdp #(
+    .AddrWidth(2 * NL - 3),
+    .Width    (8)
+  ) u_e_rec (
+    .clk_i  (clk_i),
+    .we_i   (!busy && bus_e_rec_we),
+    .waddr_i(bus_e_rec_addr),
+    .wdata_i(bus_byte),
+    .raddr_i(busy ? seq_w_rec_raddr[2*NL-1:3] : bus_e_rec_addr),
+    .rdata_o(e_rec_rdata)
+  );
+
+  // Neuron parameters {θ ^ 0x7FFFFF, reset, bias, δ_v, δ_I, R}: θ is stored XOR
+  // 0x7FFFFF so that the all-zero power-on word holds θ = 8388607 (semantics §2).
+  ncx_ram_sdp #(
+    .AddrWidth(NL),
+    .Width    (104)
+  ) u_params (
+    .clk_i  (clk_i),
+    .we_i   (!busy && bus_params_we),
+    .waddr_i(bus_record_addr),
+    .wdata_i(bus_params_wdata),
+    .raddr_i(busy ? offset_q[NL-1:0] : bus_record_addr),
+    .rdata_o(params_rdata)
+  );
+
+  ncx_ram_sdp #(
+    .AddrWidth(NL),
+    .Width    (56)
+  ) u_state (
+    .clk_i  (clk_i),
+    .we_i   (busy ? seq_state_we : bus_state_we),
+    .waddr_i(busy ? seq_state_waddr : bus_record_addr),
+    .wdata_i(busy ? seq_state_wdata : bus_state_wdata),
+    .raddr_i(busy ? offset_q[NL-1:0] : bus_record_addr),
+    .rdata_o(state_rdata)
+  );
+
+  ncx_ram_sdp #(
+    .AddrWidth(NL),
+    .Width    (20)
+  ) u_acc (
+    .clk_i  (clk_i),
+    .we_i   (seq_acc_we),
+    .waddr_i(seq_acc_waddr),
+    .wdata_i(seq_acc_wdata),
+    .raddr_i(seq_acc_raddr),
+    .rdata_o(acc_rdata)
+  );
+
+  ncx_ram_sdp #(
+    .AddrWidth(IL),
+    .Width    (8)
+  ) u_x_in (
+    .clk_i  (clk_i),
+    .we_i   (busy ? seq_x_in_we : bus_x_in_we),
+    .waddr_i(busy ? seq_x_in_waddr : bus_x_in_addr),
+    .wdata_i(busy ? seq_x_in_wdata : bus_byte),
+    .raddr_i(busy ? seq_x_in_raddr : bus_x_in_addr),
+    .rdata_o(x_in_rdata)
+  );
+
+  ncx_ram_sdp #(
+    .AddrWidth(NL),
+    .Width    (8)
+  ) u_x_pre (
+    .clk_i  (clk_i),
+    .we_i   (busy ? seq_x_pre_we : bus_x_pre_we),
+    .waddr_i(busy ? seq_x_n_waddr : bus_x_n_addr),
+    .wdata_i(busy ? seq_x_pre_wdata : bus_byte),
+    .raddr_i(busy ? seq_x_pre_raddr : bus_x_n_addr),
+    .rdata_o(x_pre_rdata)
+  );
+
+  ncx_ram_sdp #(
+    .AddrWidth(NL),
+    .Width    (8)
+  ) u_x_post (
+    .clk_i  (clk_i),
+    .we_i   (busy ? seq_x_post_we : bus_x_post_we),
+    .waddr_i(busy ? seq_x_n_waddr : bus_x_n_addr),
+    .wdata_i(busy ? seq_x_post_wdata : bus_byte),
+    .raddr_i(busy ? seq_x_post_raddr : bus_x_n_addr),
+    .rdata_o(x_post_rdata)
+  );
+
+  ////////////////////////////////////
+  // Slots: find the next spike     //
+  ////////////////////////////////////
+
+  logic             any_in, any_n;
+  logic [IL-1:0]    first_in;
+  logic [NL-1:0]    first_n;
+  logic [M-1:0]     rest_in;
+  logic [N-1:0]     rest_n;
+  logic [SlotW-1:0] slot_of_in, slot_of_n;
+
+  ncx_ffs #(
+    .Width   (M),
+    .IdxWidth(IL)
+  ) u_ffs_in (
+    .bits_i (rem_in_q),
+    .any_o  (any_in),
+    .index_o(first_in),
+    .rest_o (rest_in)
+  );
+
+  ncx_ffs #(
+    .Width   (N),
+    .IdxWidth(NL)
+  ) u_ffs_n (
+    .bits_i (rem_n_q),
+    .any_o  (any_n),
+    .index_o(first_n),
+    .rest_o (rest_n)
+  );
+
+  always_comb begin
+    slot_of_in           = '0;
+    slot_of_in[IL-1:0]   = first_in;
+    slot_of_n            = '0;
+    slot_of_n[NL-1:0]    = first_n;
+  end
+
+  ////////////////
+  // Read stage //
+  ////////////////
+
+  logic        is_acc_in, is_acc_rec, is_neuron, is_ltd, is_ltp, is_trace, is_reset;
+  logic        col_phase, row_phase, rd_valid;
+  logic [11:0] rd_idx, rd_j;
+
+  assign is_acc_in  = phase_q == PhAccIn;
+  assign is_acc_rec = phase_q == PhAccRec;
+  assign is_neuron  = phase_q == PhNeuron;
+  assign is_ltd     = phase_q == PhLtd;
+  assign is_ltp     = phase_q == PhLtp;
+  assign is_trace   = phase_q == PhTrace;
+  assign is_reset   = phase_q == PhReset;
+  assign col_phase  = is_acc_in || is_acc_rec || is_ltd;
+  assign row_phase  = is_ltp || is_trace;
+  assign rd_valid   = (offset_q != 12'd0)
+                   && ((col_phase && offset_q <= NOff) || (row_phase && offset_q <= MNOff));
+  assign rd_idx     = offset_q - 12'd1;
+  assign rd_j       = rd_idx - MOff;
+
+  assign seq_w_in_raddr   = is_ltp ? {slot_q[NL-1:0], rd_idx[IL-1:0]}
+                                   : {rd_idx[NL-1:0], slot_q[IL-1:0]};
+  assign seq_w_rec_raddr  = is_ltp ? {slot_q[NL-1:0], rd_j[NL-1:0]}
+                                   : {rd_idx[NL-1:0], slot_q[NL-1:0]};
+  assign seq_acc_raddr    = is_neuron ? offset_q[NL-1:0] : rd_idx[NL-1:0];
+  assign seq_x_in_raddr   = rd_idx[IL-1:0];
+  assign seq_x_pre_raddr  = rd_j[NL-1:0];
+  assign seq_x_post_raddr = is_ltd ? rd_idx[NL-1:0] : rd_j[NL-1:0];
+
+  ///////////////////
+  // Execute stage //
+  ///////////////////
+
+  logic          ex_in;      // row entry: an input (else a neuron, ex_j)
+  logic [11:0]   ex_j;
+  logic          ex_rec;     // LTD/LTP: the synapse is in W_rec
+  logic [7:0]    w_old, w_new, e_byte;
+  logic [2:0]    pre_bit;
+  logic          enabled;
+  logic          pre_fired, post_fired;
+  logic [7:0]    eff_pre, next_pre, eff_post_unused, next_post;
+  logic          weight_write;
+  logic [19:0]   acc_sum;
+
+  assign ex_in      = ex_idx_q < MOff;
+  assign ex_j       = ex_idx_q - MOff;
+  assign ex_rec     = is_ltd ? slot_rec_q : !ex_in;
+  assign w_old      = ex_rec ? w_rec_rdata : w_in_rdata;
+  assign e_byte     = ex_rec ? e_rec_rdata : e_in_rdata;
+  assign pre_bit    = is_ltd ? slot_q[2:0] : ex_idx_q[2:0];  // M is a multiple of 8
+  assign enabled    = e_byte[pre_bit];
+  assign pre_fired  = ex_in ? inmask_q[ex_idx_q[IL-1:0]] : cur_q[ex_j[NL-1:0]];
+  assign post_fired = cur_q[ex_j[NL-1:0]];
+
+  ncx_trace_unit u_trace_pre (
+    .x_i        (ex_in ? x_in_rdata : x_pre_rdata),
+    .fired_i    (pre_fired),
+    .increment_i(cfg_pre_inc),
+    .set_mode_i (cfg_trace_set),
+    .delta_i    (cfg_pre_decay),
+    .eff_o      (eff_pre),
+    .next_o     (next_pre)
+  );
+
+  ncx_trace_unit u_trace_post (
+    .x_i        (x_post_rdata),
+    .fired_i    (post_fired),
+    .increment_i(cfg_post_inc),
+    .set_mode_i (cfg_trace_set),
+    .delta_i    (cfg_post_decay),
+    .eff_o      (eff_post_unused),
+    .next_o     (next_post)
+  );
+
+  ncx_stdp_unit u_stdp (
+    .potentiate_i(is_ltp),
+    .weight_i    (w_old),
+    .amplitude_i (is_ltp ? cfg_a_plus : cfg_a_minus),
+    .trace_i     (is_ltp ? eff_pre : x_post_rdata),
+    .shift_i     (cfg_stdp_shift),
+    .bound_i     (is_ltp ? cfg_w_max : cfg_w_min),
+    .weight_o    (w_new)
+  );
+
+  assign weight_write    = ex_valid_q && (is_ltd || is_ltp) && enabled && (w_new != w_old);
+  assign seq_w_wdata     = w_new;
+  assign seq_w_in_we     = weight_write && !ex_rec;
+  assign seq_w_rec_we    = weight_write && ex_rec;
+  assign seq_w_in_waddr  = is_ltd ? {ex_idx_q[NL-1:0], slot_q[IL-1:0]}
+                                  : {slot_q[NL-1:0], ex_idx_q[IL-1:0]};
+  assign seq_w_rec_waddr = is_ltd ? {ex_idx_q[NL-1:0], slot_q[NL-1:0]}
+                                  : {slot_q[NL-1:0], ex_j[NL-1:0]};
+
+  logic [7:0] acc_w;  // the weight added in ACC_IN / ACC_REC
+  assign acc_w   = is_acc_rec ? w_rec_rdata : w_in_rdata;
+  assign acc_sum = acc_rdata + {{12{acc_w[7]}}, acc_w};
+
+  // The neuron datapath.
+  logic          n_valid, n_fired;
+  logic [NL-1:0] n_index;
+  logic [55:0]   n_state;
+
+  ncx_neuron #(
+    .IndexWidth(NL)
+  ) u_neuron (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .valid_i       (nrd_valid_q),
+    .index_i       (nrd_idx_q),
+    .params_i      (params_rdata),
+    .state_i       (state_rdata),
+    .acc_i         (acc_rdata),
+    .weight_shift_i(cfg_weight_shift),
+    .valid_o       (n_valid),
+    .index_o       (n_index),
+    .state_o       (n_state),
+    .fired_o       (n_fired)
+  );
+
+  // Memory writes of the sequencer (state reset: offsets 0..N−1 clear the neuron
+  // memories, offsets N..N+M−1 clear x_in).
+  logic          reset_n, reset_in;
+  logic [11:0]   reset_in_idx;
+  assign reset_n      = is_reset && (offset_q < NOff);
+  assign reset_in     = is_reset && !(offset_q < NOff);
+  assign reset_in_idx = offset_q - NOff;
+
+  logic [NL-1:0] ex_post, offset_n;  // the post of a column entry; the offset as a neuron
+  assign ex_post  = ex_idx_q[NL-1:0];
+  assign offset_n = offset_q[NL-1:0];
+
+  always_comb begin
+    seq_acc_we    = 1'b0;
+    seq_acc_waddr = ex_post;
+    seq_acc_wdata = acc_sum;
+    if (n_valid) begin
+      seq_acc_we    = 1'b1;
+      seq_acc_waddr = n_index;
+      seq_acc_wdata = '0;
+    end else if (ex_valid_q && (is_acc_in || is_acc_rec)) begin
+      seq_acc_we    = 1'b1;
+    end else if (reset_n) begin
+      seq_acc_we    = 1'b1;
+      seq_acc_waddr = offset_n;
+      seq_acc_wdata = '0;
+    end
+  end
+
+  assign seq_state_we    = n_valid || reset_n;
+  assign seq_state_waddr = n_valid ? n_index : offset_q[NL-1:0];
+  assign seq_state_wdata = n_valid ? n_state : 56'd0;
+
+  assign seq_x_in_we      = (ex_valid_q && is_trace && ex_in) || reset_in;
+  assign seq_x_in_waddr   = is_reset ? reset_in_idx[IL-1:0] : ex_idx_q[IL-1:0];
+  assign seq_x_in_wdata   = is_reset ? 8'd0 : next_pre;
+  assign seq_x_pre_we     = (ex_valid_q && is_trace && !ex_in) || reset_n;
+  assign seq_x_post_we    = seq_x_pre_we;
+  assign seq_x_n_waddr    = is_reset ? offset_q[NL-1:0] : ex_j[NL-1:0];
+  assign seq_x_pre_wdata  = is_reset ? 8'd0 : next_pre;
+  assign seq_x_post_wdata = is_reset ? 8'd0 : next_post;
+
+  ///////////////
+  // Sequencer //
+  ///////////////
+
+  logic        start, reset_start, fetch, finish, last;
+  logic [11:0] last_offset;
+  logic [32:0] compute_cycles;  // C, in the DONE cycle
+  logic        wait_needed, overrun;
+
+  assign start          = !busy && start_i && !reset_state_i;
+  assign reset_start    = !busy && reset_state_i;
+  assign fetch          = phase_q == PhFetch;
+  assign compute_cycles = {1'b0, elapsed_q} + 33'd1;
+  assign wait_needed    = compute_cycles < {1'b0, cfg_period};
+  assign overrun        = (cfg_period != 32'd0) && (compute_cycles > {1'b0, cfg_period});
+  assign finish         = ((phase_q == PhDone) && !wait_needed)
+                       || ((phase_q == PhWait) && (elapsed_q == cfg_period - 32'd1));
+
+  always_comb begin
+    unique case (phase_q)
+      PhAccIn, PhAccRec, PhLtd: last_offset = LastCol;
+      PhNeuron:                 last_offset = LastNeuron;
+      PhLtp, PhTrace:           last_offset = LastRow;
+      PhReset:                  last_offset = LastReset;
+      default:                  last_offset = 12'd0;
+    endcase
+  end
+  assign last = offset_q == last_offset;
+
+  // Spike masks.
+  logic [IL-1:0] in_index;
+  assign in_index = in_index_i[IL-1:0];
+
+  always_comb begin
+    staged_d = staged_q;
+    if (fetch) begin
+      staged_d = '0;
+    end else begin
+      if (in_clear_i) begin
+        staged_d = '0;
+      end
+      if (in_set_i) begin
+        staged_d[in_index] = 1'b1;
+      end
+    end
+  end
+
+  always_comb begin
+    inmask_d = inmask_q;
+    if (fetch) begin
+      inmask_d = staged_q;
+    end else if (finish || reset_start) begin
+      inmask_d = '0;
+    end
+  end
+
+  always_comb begin
+    cur_d = cur_q;
+    if (finish || reset_start) begin
+      cur_d = '0;
+    end else if (n_valid && n_fired) begin
+      cur_d[n_index] = 1'b1;
+    end
+  end
+
+  always_comb begin
+    prev_d = prev_q;
+    if (finish) begin
+      prev_d = cur_q;
+    end else if (reset_start) begin
+      prev_d = '0;
+    end
+  end
+
+  // The phase after the current one (phases without slots are skipped).
+  phase_e after;
+  logic   has_in, has_prev, has_cur;
+  assign has_in   = |inmask_d;
+  assign has_prev = |prev_q;
+  assign has_cur  = |cur_d;
+
+  always_comb begin
+    after = PhIdle;
+    unique case (phase_q)
+      PhFetch: begin
+        if (has_in) begin
+          after = PhAccIn;
+        end else if (has_prev) begin
+          after = PhAccRec;
+        end else begin
+          after = PhNeuron;
+        end
+      end
+      PhAccIn: begin
+        if (has_prev) begin
+          after = PhAccRec;
+        end else begin
+          after = PhNeuron;
+        end
+      end
+      PhAccRec: after = PhNeuron;
+      PhNeuron: begin
+        if (!cfg_stdp) begin
+          after = PhDone;
+        end else if (has_in || has_cur) begin
+          after = PhLtd;
+        end else begin
+          after = PhTrace;
+        end
+      end
+      PhLtd: begin
+        if (has_cur) begin
+          after = PhLtp;
+        end else begin
+          after = PhTrace;
+        end
+      end
+      PhLtp:   after = PhTrace;
+      PhTrace: after = PhDone;
+      default: after = PhIdle;
+    endcase
+  end
+
+  always_comb begin
+    phase_d    = phase_q;
+    offset_d   = offset_q + 12'd1;
+    slot_d     = slot_q;
+    slot_rec_d = slot_rec_q;
+    rem_in_d   = rem_in_q;
+    rem_n_d    = rem_n_q;
+    elapsed_d  = elapsed_q + 32'd1;
+    timestep_d = timestep_q;
+    overruns_d = overruns_q;
+
+    // A slot's first cycle: take the lowest spike still to visit.
+    if (offset_q == 12'd0) begin
+      if (is_acc_in || (is_ltd && any_in)) begin
+        slot_d     = slot_of_in;
+        slot_rec_d = 1'b0;
+        rem_in_d   = rest_in;
+      end else if (is_acc_rec || is_ltd || is_ltp) begin
+        slot_d     = slot_of_n;
+        slot_rec_d = 1'b1;
+        rem_n_d    = rest_n;
+      end
+    end
+
+    unique case (phase_q)
+      PhIdle: begin
+        offset_d  = '0;
+        elapsed_d = '0;
+        if (reset_start) begin
+          phase_d    = PhReset;
+          timestep_d = '0;
+          overruns_d = '0;
+        end else if (start) begin
+          phase_d = PhFetch;
+        end
+      end
+      PhReset: begin
+        if (last) begin
+          phase_d  = PhIdle;
+          offset_d = '0;
+        end
+      end
+      PhDone: begin
+        offset_d = '0;
+        if (finish) begin
+          phase_d    = PhIdle;
+          timestep_d = timestep_q + 32'd1;
+          overruns_d = overruns_q + {31'd0, overrun};
+        end else begin
+          phase_d = PhWait;
+        end
+      end
+      PhWait: begin
+        offset_d = '0;
+        if (finish) begin
+          phase_d    = PhIdle;
+          timestep_d = timestep_q + 32'd1;
+        end
+      end
+      default: begin
+        // FETCH and the slot phases: at the end of a slot, the next slot or phase.
+        if (last) begin
+          offset_d = '0;
+          if (!(any_in || any_n)) begin
+            phase_d  = after;
+            rem_in_d = (after == PhAccIn || after == PhLtd) ? inmask_d : '0;
+            rem_n_d  = (after == PhAccRec) ? prev_q
+                     : ((after == PhLtd || after == PhLtp) ? cur_d : '0);
+          end
+        end
+      end
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      phase_q     <= PhIdle;
+      offset_q    <= '0;
+      slot_q      <= '0;
+      slot_rec_q  <= 1'b0;
+      rem_in_q    <= '0;
+      rem_n_q     <= '0;
+      staged_q    <= '0;
+      inmask_q    <= '0;
+      prev_q      <= '0;
+      cur_q       <= '0;
+      elapsed_q   <= '0;
+      timestep_q  <= '0;
+      overruns_q  <= '0;
+      done_q      <= 1'b0;
+      ex_valid_q  <= 1'b0;
+      ex_idx_q    <= '0;
+      nrd_valid_q <= 1'b0;
+      nrd_idx_q   <= '0;
+    end else begin
+      phase_q     <= phase_d;
+      offset_q    <= offset_d;
+      slot_q      <= slot_d;
+      slot_rec_q  <= slot_rec_d;
+      rem_in_q    <= rem_in_d;
+      rem_n_q     <= rem_n_d;
+      staged_q    <= staged_d;
+      inmask_q    <= inmask_d;
+      prev_q      <= prev_d;
+      cur_q       <= cur_d;
+      elapsed_q   <= elapsed_d;
+      timestep_q  <= timestep_d;
+      overruns_q  <= overruns_d;
+      done_q      <= finish;
+      ex_valid_q  <= rd_valid;
+      ex_idx_q    <= rd_idx;
+      nrd_valid_q <= is_neuron && (offset_q < NOff);
+      nrd_idx_q   <= offset_q[NL-1:0];
+    end
+  end
+
+  assign busy_o     = busy;
+  assign done_o     = done_q;
+  assign timestep_o = timestep_q;
+  assign overruns_o = overruns_q;
+
+  always_comb begin
+    spikes_o         = '0;
+    spikes_o[N-1:0]  = prev_q;
+  end
+
+  logic unused_core;
+  assign unused_core = ^{in_index_i, eff_post_unused, ex_j, rd_j, reset_in_idx};
+
+  //////////////////////////
+  // The observation port //
+  //////////////////////////
+
+`ifdef NCX_TRACE
+  logic [63:0] cycle_q;
+  logic [10:0] k_out_q;
+
+  logic        tr_valid_q, tr_matrix_q, tr_spike_q;
+  logic [1:0]  tr_kind_q;
+  logic [63:0] tr_cycle_q;
+  logic [31:0] tr_timestep_q;
+  logic [9:0]  tr_neuron_q, tr_pre_q;
+  logic [23:0] tr_v_q, tr_i_q;
+  logic [7:0]  tr_r_q, tr_old_q, tr_new_q;
+  logic [10:0] tr_spikes_q;
+
+  // WeightWrite: post and pre of the synapse, widened to 10 bits.
+  logic [NL-1:0] slot_n, ex_jn;
+  logic [IL-1:0] ex_m;
+  logic [9:0]    ev_post, ev_pre;
+  assign slot_n = slot_q[NL-1:0];
+  assign ex_jn  = ex_j[NL-1:0];
+  assign ex_m   = ex_idx_q[IL-1:0];
+  always_comb begin
+    ev_post = '0;
+    ev_pre  = '0;
+    if (is_ltd) begin
+      ev_post[NL-1:0]   = ex_post;
+      ev_pre[SlotW-1:0] = slot_q;
+    end else begin
+      ev_post[NL-1:0]   = slot_n;
+      if (ex_in) begin
+        ev_pre[IL-1:0]  = ex_m;
+      end else begin
+        ev_pre[NL-1:0]  = ex_jn;
+      end
+    end
+  end
+
+  logic [9:0] ev_neuron;
+  always_comb begin
+    ev_neuron          = '0;
+    ev_neuron[NL-1:0]  = n_index;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cycle_q       <= '0;
+      k_out_q       <= '0;
+      tr_valid_q    <= 1'b0;
+      tr_kind_q     <= '0;
+      tr_cycle_q    <= '0;
+      tr_timestep_q <= '0;
+      tr_neuron_q   <= '0;
+      tr_pre_q      <= '0;
+      tr_matrix_q   <= 1'b0;
+      tr_spike_q    <= 1'b0;
+      tr_v_q        <= '0;
+      tr_i_q        <= '0;
+      tr_r_q        <= '0;
+      tr_old_q      <= '0;
+      tr_new_q      <= '0;
+      tr_spikes_q   <= '0;
+    end else begin
+      cycle_q <= (is_reset && last) ? 64'd0 : cycle_q + 64'd1;
+      if (fetch) begin
+        k_out_q <= '0;
+      end else if (n_valid && n_fired) begin
+        k_out_q <= k_out_q + 11'd1;
+      end
+      tr_cycle_q    <= cycle_q;
+      tr_timestep_q <= timestep_q;
+      tr_valid_q    <= n_valid || weight_write || (phase_q == PhDone);
+      if (n_valid) begin
+        tr_kind_q   <= 2'd0;
+        tr_neuron_q <= ev_neuron;
+        tr_spike_q  <= n_fired;
+        tr_v_q      <= n_state[55:32];
+        tr_i_q      <= n_state[31:8];
+        tr_r_q      <= n_state[7:0];
+      end else if (weight_write) begin
+        tr_kind_q   <= 2'd1;
+        tr_neuron_q <= ev_post;
+        tr_pre_q    <= ev_pre;
+        tr_matrix_q <= ex_rec;
+        tr_old_q    <= w_old;
+        tr_new_q    <= w_new;
+      end else if (phase_q == PhDone) begin
+        tr_kind_q   <= 2'd2;
+        tr_spikes_q <= k_out_q;
+      end
+    end
+  end
+
+  assign trace_valid_o    = tr_valid_q;
+  assign trace_kind_o     = tr_kind_q;
+  assign trace_cycle_o    = tr_cycle_q;
+  assign trace_timestep_o = tr_timestep_q;
+  assign trace_neuron_o   = tr_neuron_q;
+  assign trace_pre_o      = tr_pre_q;
+  assign trace_matrix_o   = tr_matrix_q;
+  assign trace_spike_o    = tr_spike_q;
+  assign trace_v_o        = tr_v_q;
+  assign trace_i_o        = tr_i_q;
+  assign trace_r_o        = tr_r_q;
+  assign trace_old_o      = tr_old_q;
+  assign trace_new_o      = tr_new_q;
+  assign trace_spikes_o   = tr_spikes_q;
+`endif
+
+endmodule

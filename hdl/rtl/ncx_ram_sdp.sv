@@ -1,0 +1,56 @@
+// ncx_ram_sdp — simple dual-port RAM: one write port, one registered read port
+//
+// Written in the form yosys maps to block RAM (Xilinx RAMB18/36, iCE40 EBR), which the
+// simulators accept as well: one clocked process, a synchronous write and a
+// registered read, no reset on the memory or its read register.
+//
+// Power-on contents: every word is 0. Simulators get an explicit `initial` fill; for
+// synthesis (yosys defines SYNTHESIS) it is left out, because yosys 0.23 unrolls an
+// initial loop in time quadratic in the depth (a minute at 2^14 words, hours at 2^20)
+// and the block RAMs of every target already power on as zeros. The core stores its
+// fields so that all-zero is the power-on value of every memory (ncx_core).
+//
+// Ports
+//   clk_i               clock
+//   we_i, waddr_i,      write: mem[waddr_i] <= wdata_i at the edge ending the cycle
+//   wdata_i
+//   raddr_i, rdata_o    read: rdata_o in cycle c+1 is mem[raddr_i] as it was at the end
+//                         of cycle c (a write in cycle c to the same address is not
+//                         seen; a write in cycle c is seen by a read issued in c+1)
+//
+// Timing: one cycle of read latency; writes take effect at the clock edge.
+module ncx_ram_sdp #(
+  parameter int AddrWidth = 8,
+  parameter int Width     = 8
+) (
+  input  logic                 clk_i,
+  input  logic                 we_i,
+  input  logic [AddrWidth-1:0] waddr_i,
+  input  logic [Width-1:0]     wdata_i,
+  input  logic [AddrWidth-1:0] raddr_i,
+  output logic [Width-1:0]     rdata_o
+);
+
+  localparam int Depth = 2 ** AddrWidth;
+
+  logic [Width-1:0] mem_q [Depth];
+  logic [Width-1:0] rdata_q;
+
+`ifndef SYNTHESIS
+  initial begin
+    for (int k = 0; k < Depth; k++) begin
+      mem_q[k] = '0;
+    end
+  end
+`endif
+
+  always_ff @(posedge clk_i) begin
+    if (we_i) begin
+      mem_q[waddr_i] <= wdata_i;
+    end
+    rdata_q <= mem_q[raddr_i];
+  end
+
+  assign rdata_o = rdata_q;
+
+endmodule
