@@ -3,8 +3,8 @@
 #
 # Formatting, clippy with warnings as errors, the whole test suite, the API docs
 # (broken links are errors), the RTL lint (Verilator -Wall, Icarus and yosys over
-# hdl/rtl/), and a build of the model's benchmark (compiled, not run, so that it
-# keeps compiling). Runs from the repository root wherever it is
+# hdl/rtl/), and a build of the benchmarks (compiled, not run, so that they
+# keep compiling). Runs from the repository root wherever it is
 # called from, and stops at the first failure with a non-zero exit status.
 #
 # Usage: bash scripts/test.sh   (after bash scripts/setup.sh)
