@@ -5,7 +5,7 @@
 # the top's geometry parameters and prints the cell counts that matter:
 #   xc7    synth_xilinx -family xc7 (the Cmod A7's xc7a35t): LUTs, flip-flops, block RAM
 #          (RAMB36E1 = 1, RAMB18E1 = 0.5), LUT RAM, DSP48E1, carry chains
-#   ice40  synth_ice40 (the iCE40 UP5K of the iCEBreaker): logic cells (SB_LUT4),
+#   ice40  synth_ice40 -dsp (the iCE40 UP5K of the iCEBreaker): logic cells (SB_LUT4),
 #          flip-flops, EBR (SB_RAM40_4K), SPRAM, DSP (SB_MAC16)
 # The full yosys logs go to build/synth/<target>-<top>-<N>x<M>.log.
 #
@@ -65,11 +65,17 @@ for target in "${targets[@]}"; do
     log=build/synth/$target-$top-${neurons}x$inputs.log
     case $target in
         xc7) synth="synth_xilinx -family xc7 -top $top -flatten" ;;
-        ice40) synth="synth_ice40 -top $top" ;;
+        ice40) synth="synth_ice40 -dsp -top $top" ;;
     esac
     start=$SECONDS
+    # yosys prints its warnings (e.g. block RAM port resizing) even with -q: they are in
+    # the log; on failure the log's end is shown.
     yosys -q -l "$log" -p "read_verilog -sv ${files[*]}; chparam -set NeuronsLog2 $nl -set InputsLog2 $ml $top; \
-        $synth; tee -o /dev/stdout stat -width" >/dev/null
+        $synth; tee -o /dev/stdout stat -width" >/dev/null 2>&1 || {
+        tail -20 "$log" >&2
+        echo "synth.sh: yosys failed for $target; the log is $log" >&2
+        exit 1
+    }
     # `stat` prints "Number of cells: K" then "  TYPE  COUNT" lines; keep the last table.
     awk '/Number of cells:/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$log" |
         awk '{ $1 = $1; print }' >"$log.stat"
