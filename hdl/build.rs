@@ -53,6 +53,19 @@ macro_rules! core_model {
     };
 }
 
+/// The whole device (`ncx_top`) for `DeviceSim`: 16×16 and 64×64, at baud divisor 4 so
+/// that a byte takes 40 cycles.
+macro_rules! device_model {
+    ($name:literal, $n:literal, $m:literal) => {
+        Model {
+            name: $name,
+            top: "ncx_top",
+            params: &[concat!("NeuronsLog2=", $n), concat!("InputsLog2=", $m), "BaudDivisor=4"],
+            defines: &[],
+        }
+    };
+}
+
 /// Every model built, in link order.
 const MODELS: &[Model] = &[
     Model { name: "ncx_uart_loop", top: "ncx_uart_loop", params: &[], defines: &[] },
@@ -64,6 +77,8 @@ const MODELS: &[Model] = &[
     core_model!("ncx_core_6_6", 6, 6),
     core_model!("ncx_core_7_4", 7, 4),
     core_model!("ncx_core_8_8", 8, 8),
+    device_model!("ncx_top_4_4", 4, 4),
+    device_model!("ncx_top_6_6", 6, 6),
 ];
 
 /// The shims: (C++ file, the top whose models it serves).
@@ -71,6 +86,7 @@ const SHIMS: &[(&str, &str)] = &[
     ("csrc/uart_shim.cpp", "ncx_uart_loop"),
     ("csrc/frame_shim.cpp", "ncx_frame_loop"),
     ("csrc/core_shim.cpp", "ncx_core"),
+    ("csrc/device_shim.cpp", "ncx_top"),
 ];
 
 /// The RTL directory and the package every model reads first.

@@ -41,6 +41,25 @@ param_sets() {
             done
             ;;
         ncx_byte_fifo) printf '%s\n' "" "Depth=2" "Depth=5" "Depth=16" ;;
+        ncx_top | ncx_ctrl)
+            local module=$1
+            # The co-simulated geometries (16x16, 64x64 at divisor 4), the default
+            # 256x256, the extremes, and odd buffer sizes (one slot, no history, 5 kept;
+            # the controller alone also needs the history slot number's width).
+            for g in "4 4" "6 6" "8 8" "4 10" "10 4" "10 10"; do
+                set -- $g
+                echo "NeuronsLog2=$1 InputsLog2=$2"
+            done
+            echo "NeuronsLog2=4 InputsLog2=4 BaudDivisor=4"
+            if [[ $module == ncx_top ]]; then
+                echo "NeuronsLog2=4 InputsLog2=4 InputSlots=1 OutputHistory=0"
+                echo "NeuronsLog2=5 InputsLog2=4 InputSlots=3 OutputHistory=5"
+            else
+                echo "NeuronsLog2=4 InputsLog2=4 InputSlots=1 OutputHistory=0 HistIdxWidth=1"
+                echo "NeuronsLog2=5 InputsLog2=4 InputSlots=3 OutputHistory=5 HistIdxWidth=3"
+            fi
+            ;;
+        ncx_tx_queue) printf '%s\n' "" "HistSlots=1 HistIdxWidth=1" "HistSlots=5 HistIdxWidth=3 HistBytesLog2=9" ;;
         ncx_frame_loop) printf '%s\n' "" "FifoDepth=16" ;;
         *) echo "" ;;
     esac

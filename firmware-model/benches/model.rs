@@ -24,6 +24,7 @@ use std::error::Error;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use ncx_model::rng::SplitMix64;
 use ncx_model::{Core, CoreConfig, Geometry, Matrix, NeuronParams, NullSink, StdpConfig, TraceMode};
 
 /// Repetitions (rounds) per case; the median is reported.
@@ -81,29 +82,10 @@ impl Engine {
     }
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): tiny, seedable, good enough for stimuli.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (multiply-shift; bias is negligible for small n).
-    fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
-
-    /// `true` with probability `p`.
-    fn chance(&mut self, p: f64) -> bool {
-        // 2^64 · p, exact enough for p = 0.05.
-        let cut = (p * 18_446_744_073_709_551_616.0) as u64;
-        self.next_u64() < cut
-    }
+/// `true` with probability `p` (2^64 · p is exact enough for p = 0.05).
+fn chance(rng: &mut SplitMix64, p: f64) -> bool {
+    let cut = (p * 18_446_744_073_709_551_616.0) as u64;
+    rng.next_u64() < cut
 }
 
 /// Pre-generated input spikes: timestep `t` is `spikes[offsets[t]..offsets[t + 1]]`,
@@ -120,7 +102,7 @@ impl Stimulus {
         offsets.push(0);
         for _ in 0..timesteps {
             for a in 0..inputs {
-                if rng.chance(INPUT_RATE) {
+                if chance(rng, INPUT_RATE) {
                     spikes.push(a as u16);
                 }
             }
@@ -169,7 +151,7 @@ impl Tally {
 fn build_core(s: &Scenario, stimulus: &Stimulus) -> Result<Core, Box<dyn Error>> {
     let n = s.size;
     let mut core = Core::new(Geometry::new(n, n)?);
-    let mut rng = SplitMix64(SEED ^ ((n as u64) << 32));
+    let mut rng = SplitMix64::new(SEED ^ ((n as u64) << 32));
     let w_in: Vec<i8> = (0..n * n).map(|_| rng.below(W_IN_MAX + 1) as i8).collect();
     let w_rec: Vec<i8> = (0..n * n)
         .map(|k| {
@@ -420,7 +402,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         if wanted.is_empty() {
             continue;
         }
-        let mut rng = SplitMix64(SEED.wrapping_add(s.size as u64));
+        let mut rng = SplitMix64::new(SEED.wrapping_add(s.size as u64));
         let stimulus = std::rc::Rc::new(Stimulus::generate(s.size, STIMULUS_TIMESTEPS, &mut rng));
         let setup = Instant::now();
         let initial = build_core(&s, &stimulus)?;

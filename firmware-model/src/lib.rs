@@ -39,6 +39,7 @@ mod fast;
 mod geometry;
 mod memory;
 mod params;
+pub mod rng;
 pub mod rtl_pkg;
 pub mod schedule;
 pub mod spec;

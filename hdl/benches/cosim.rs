@@ -15,6 +15,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ncx_hdl::core::CoreSim;
+use ncx_model::rng::SplitMix64;
 use ncx_model::{Core, CoreConfig, Geometry, Matrix, NeuronParams, NullSink};
 
 /// Rounds; the median is reported.
@@ -30,24 +31,11 @@ const THRESHOLD: i32 = 26_000;
 /// A 100 MHz clock, for the RTL's real-time rate.
 const CLOCK_HZ: f64 = 100e6;
 
-/// SplitMix64: the seeded generator of the network and the stimulus.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
-fn network(rng: &mut Rng) -> Result<Core, Box<dyn Error>> {
+fn network(rng: &mut SplitMix64) -> Result<Core, Box<dyn Error>> {
     let mut core = Core::new(Geometry::new(SIZE, SIZE)?);
-    let w_in: Vec<i8> = (0..SIZE * SIZE).map(|_| (rng.next() % 64) as i8).collect();
+    let w_in: Vec<i8> = (0..SIZE * SIZE).map(|_| (rng.next_u64() % 64) as i8).collect();
     let w_rec: Vec<i8> =
-        (0..SIZE * SIZE).map(|k| if k / SIZE == k % SIZE { 0 } else { (rng.next() % 127) as i8 - 63 }).collect();
+        (0..SIZE * SIZE).map(|k| if k / SIZE == k % SIZE { 0 } else { (rng.next_u64() % 127) as i8 - 63 }).collect();
     core.load_weights(Matrix::Input, &w_in)?;
     core.load_weights(Matrix::Recurrent, &w_rec)?;
     let params = NeuronParams { threshold: THRESHOLD, reset: 0, bias: 0, v_decay: 205, i_decay: 743, refractory: 2 };
@@ -58,8 +46,8 @@ fn network(rng: &mut Rng) -> Result<Core, Box<dyn Error>> {
     Ok(core)
 }
 
-fn stimulus(rng: &mut Rng) -> Vec<Vec<u16>> {
-    (0..STEPS).map(|_| (0..SIZE as u16).filter(|_| rng.next() % 100 < INPUT_RATE_PERCENT).collect()).collect()
+fn stimulus(rng: &mut SplitMix64) -> Vec<Vec<u16>> {
+    (0..STEPS).map(|_| (0..SIZE as u16).filter(|_| rng.next_u64() % 100 < INPUT_RATE_PERCENT).collect()).collect()
 }
 
 /// What a batch did: simulated cycles and spikes.
@@ -130,7 +118,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("SKIPPED: ncx-hdl was built without Verilator");
         return Ok(());
     }
-    let mut rng = Rng(0x4E43_5831_2026_0005);
+    let mut rng = SplitMix64::new(0x4E43_5831_2026_0005);
     let start = network(&mut rng)?;
     // Every run first warms up (untimed) so the timed batch starts from ongoing activity.
     let warm = stimulus(&mut rng);

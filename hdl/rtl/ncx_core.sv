@@ -41,6 +41,10 @@
 //     counters are zeroed; cycle c+N+M+1 is idle and its cycle number is 0.
 //   - The region port acts only while idle (ncx_region_port: writes at the edge,
 //     read data one cycle later). in_clear_i/in_set_i change the staged inputs.
+//   - Neuron-write tap (for the command layer's probes, ncx_ctrl): in the cycle in
+//     which the NEURON phase writes neuron n's new state, nwr_valid_o is high with
+//     nwr_index_o = n, nwr_state_o = {v, I, r} (24, 24, 8 bits) and nwr_fired_o its
+//     spike; combinational from the neuron datapath's output registers, no cycle added.
 //   - NCX_TRACE: the trace port is registered: after the edge ending cycle c it shows
 //     the event written in cycle c, stamped with c (a 64-bit count of cycles since
 //     rst_ni, restarted by a state reset).
@@ -71,7 +75,13 @@ module ncx_core #(
   output logic          done_o,
   output logic [31:0]   timestep_o,
   output logic [31:0]   overruns_o,
-  output logic [1023:0] spikes_o
+  output logic [1023:0] spikes_o,
+
+  // Neuron-write tap: the NEURON phase's state writes, as they happen.
+  output logic          nwr_valid_o,
+  output logic [9:0]    nwr_index_o,
+  output logic [55:0]   nwr_state_o,
+  output logic          nwr_fired_o
 
 `ifdef NCX_TRACE
   ,
@@ -825,6 +835,15 @@ module ncx_core #(
   assign done_o     = done_q;
   assign timestep_o = timestep_q;
   assign overruns_o = overruns_q;
+
+  // The neuron-write tap.
+  always_comb begin
+    nwr_index_o         = '0;
+    nwr_index_o[NL-1:0] = n_index;
+  end
+  assign nwr_valid_o = n_valid;
+  assign nwr_state_o = n_state;
+  assign nwr_fired_o = n_fired;
 
   always_comb begin
     spikes_o         = '0;

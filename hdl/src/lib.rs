@@ -18,6 +18,10 @@
 //!   geometry, its region port, input staging and trace port decoded into the model's
 //!   events. Always compiled; without Verilator no geometry is available and
 //!   [`core::CoreSim::new`] says so.
+//! - [`device`](mod@device): [`device::DeviceSim`], the Verilated `ncx_top` — the whole
+//!   device (UART, frame layer, command layer `ncx_ctrl`, core) on its two pins — driven
+//!   by a host UART inside the shim, so bytes go in and come out per batch, each sent
+//!   byte with the cycle its start bit began; compared with `ncx_model::device::Device`.
 //! - [`lockstep`]: [`lockstep::LockStep`], the model and the RTL core side by side,
 //!   every event compared by kind, cycle and field; the first difference is a
 //!   [`lockstep::Divergence`] naming timestep, cycle, event, field and both values.
@@ -34,6 +38,7 @@
 pub mod line;
 
 pub mod core;
+pub mod device;
 mod ffi;
 #[cfg(have_verilator)]
 pub mod frame;

@@ -28,7 +28,7 @@ pub mod link;
 pub mod network;
 pub mod output;
 pub mod progress;
-pub mod rng;
+pub use ncx_model::rng;
 pub mod run;
 pub mod stimulus;
 

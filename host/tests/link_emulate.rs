@@ -56,9 +56,14 @@ impl Emulator {
 
 /// `virtual board on <path> (ncx/1, N x M, model)`: the path.
 fn path_of(line: &str, neurons: u16, inputs: u16) -> String {
+    path_of_backend(line, neurons, inputs, "model")
+}
+
+/// `virtual board on <path> (ncx/1, N x M, <backend>)`: the path.
+fn path_of_backend(line: &str, neurons: u16, inputs: u16, backend: &str) -> String {
     let rest = line.strip_prefix("virtual board on ").unwrap_or_else(|| panic!("{line:?}"));
     let (path, tail) = rest.split_once(' ').unwrap();
-    assert_eq!(tail, format!("(ncx/1, {neurons} x {inputs}, model)\n"));
+    assert_eq!(tail, format!("(ncx/1, {neurons} x {inputs}, {backend})\n"));
     assert!(path.starts_with("/dev/"), "{path}");
     path.to_owned()
 }
@@ -176,6 +181,42 @@ fn a_run_through_the_emulated_board_equals_the_model() {
     let model = run("model", "model.csv");
     let board = run(&format!("serial:{path}"), "board.csv");
     assert!(model.lines().count() > 20, "the example should spike: {model}");
+    assert_eq!(board, model);
+    let (status, _) = emulator.stop("-TERM");
+    assert!(status.success());
+}
+
+/// `--backend verilator`: the RTL device (Verilated `ncx_top`) as the virtual board; a run
+/// through it gives the raster and probes of `--target model`.
+#[test]
+fn a_run_through_the_rtl_board_equals_the_model() {
+    if !ncx_hdl::COSIM_AVAILABLE {
+        eprintln!("SKIPPED: the RTL board needs Verilator (bash scripts/setup.sh)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rtl16");
+    let (net, stimulus) = (data.join("net.toml"), data.join("stimulus.toml"));
+    let (emulator, line) = Emulator::start(&["--backend", "verilator", "--neurons", "16", "--inputs", "16", "--quiet"]);
+    let path = path_of_backend(&line, 16, 16, "verilator");
+    let run = |target: &str, name: &str| {
+        let (raster, probe) = (format!("{name}.csv"), format!("{name}-probe.csv"));
+        let out = ncx()
+            .current_dir(dir.path())
+            .arg("run")
+            .arg(&net)
+            .arg("--stimulus")
+            .arg(&stimulus)
+            .args(["--steps", "60", "--target", target, "--raster", &raster, "--probe", &probe, "-q"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{target}: {}", String::from_utf8_lossy(&out.stderr));
+        let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+        (read(&raster), read(&probe))
+    };
+    let model = run("model", "model");
+    let board = run(&format!("serial:{path}"), "board");
+    assert!(model.0.lines().count() > 20, "the network should spike: {}", model.0);
     assert_eq!(board, model);
     let (status, _) = emulator.stop("-TERM");
     assert!(status.success());

@@ -97,7 +97,7 @@ fn the_faulty_link_over_the_model_is_transparent_without_faults_and_silent_with_
 fn every_target_kind_but_serial_opens_and_answers_hello() {
     for text in ["model", "pty", "faulty:5:", "faulty:5::pty"] {
         let target = LinkTarget::parse(text).unwrap();
-        let mut link = target.open(|| device(64, 16)).unwrap();
+        let mut link = target.open(Geometry::new(64, 16).unwrap()).unwrap();
         link.send(&hello(0xAB)).unwrap();
         let (frame, _) = receive_frame(&mut link, Duration::from_secs(5));
         let frame = frame.unwrap_or_else(|| panic!("{text}: no reply"));

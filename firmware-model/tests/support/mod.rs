@@ -4,23 +4,20 @@
 
 pub mod docs;
 
+use ncx_model::rng::SplitMix64;
 use ncx_model::{Core, CoreConfig, Geometry, Matrix, NeuronParams, NeuronState, StdpConfig, TraceKind, TraceMode};
 
-/// SplitMix64: a tiny, well-known generator so that a failing case is reproducible
-/// from its seed alone.
-pub struct Rng(u64);
+/// Seeded draws for random networks: [`ncx_model::rng::SplitMix64`], so that a failing
+/// case is reproducible from its seed alone.
+pub struct Rng(SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(SplitMix64::new(seed))
     }
 
     pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// Uniform in `lo..=hi`.

@@ -10,18 +10,12 @@ use ncx::progress::Progress;
 use ncx::run::RunResult;
 use ncx::stimulus::Stimulus;
 use ncx_model::Geometry;
-use ncx_model::device::{Device, DeviceConfig};
-
-/// Geometry of the device model behind the `model` and `pty` targets when no image
-/// says otherwise (as `ncx emulate`).
-pub(crate) const MODEL_NEURONS: usize = 256;
-/// See [`MODEL_NEURONS`].
-pub(crate) const MODEL_INPUTS: usize = 256;
 
 /// The device a command talks to.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct DeviceArgs {
-    /// The device: `model`, `pty`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`.
+    /// The device: `model`, `pty`, `verilator`, `serial:<path>[@<baud>]` or
+    /// `faulty:<seed>:<faults>[:<target>]`.
     #[arg(long, value_name = "T", required_unless_present = "port", conflicts_with = "port")]
     target: Option<String>,
 
@@ -50,16 +44,18 @@ impl DeviceArgs {
 /// A connected device.
 pub(crate) type Session = Driver<Box<dyn Link + Send>>;
 
-/// Parse `target`, open it (a `model` or `pty` target gets a fresh device model of
-/// `geometry`) and connect, re-sending each command up to `retries` times.
+/// Parse `target`, open it (a simulated target — `model`, `pty`, `verilator` — gets a fresh
+/// device of `geometry`, or of the target's default geometry) and connect, re-sending each
+/// command up to `retries` times.
 pub(crate) fn connect(target: &str, retries: u32, geometry: Option<Geometry>) -> anyhow::Result<Session> {
     let parsed = LinkTarget::parse(target)?;
-    let geometry = match geometry {
-        Some(geometry) => geometry,
-        None => Geometry::new(MODEL_NEURONS, MODEL_INPUTS)?,
+    let Some(geometry) = geometry.or_else(|| parsed.default_geometry()) else {
+        anyhow::bail!(
+            "the target {target} has no device: this ncx was built without Verilator\nhelp: install it (bash \
+             scripts/setup.sh) and rebuild ncx"
+        );
     };
-    let model = move || Device::new(geometry, DeviceConfig::default());
-    let link = parsed.open(model).with_context(|| format!("cannot open the target {target}"))?;
+    let link = parsed.open(geometry).with_context(|| format!("cannot open the target {target}"))?;
     let options = DriverOptions { retries, ..DriverOptions::default() };
     Driver::connect_with(link, options).with_context(|| format!("cannot connect to the device on {target}"))
 }
@@ -72,7 +68,7 @@ pub(crate) fn parse_run_target(text: &str) -> Result<String, String> {
         _ => LinkTarget::parse(text).map(|_| text.to_owned()).map_err(|e| {
             format!(
                 "{e}\nncx run targets: model (the reference model), model-device (the device model through the \
-                 driver), pty, serial:<path>[@<baud>], faulty:<seed>:<faults>[:<target>]"
+                 driver), pty, verilator (the RTL), serial:<path>[@<baud>], faulty:<seed>:<faults>[:<target>]"
             )
         }),
     }

@@ -1,6 +1,7 @@
 //! `ncx emulate --pty`: a virtual board. Creates a pseudo-terminal, prints the path of
 //! its serial end on one line (`virtual board on /dev/pts/5 (ncx/1, 256 x 256, model)`),
-//! and serves the device model on it — so any serial client, `ncx` itself with
+//! and serves the device on it — the device model, or with `--backend verilator` the RTL
+//! simulated by Verilator — so any serial client, `ncx` itself with
 //! `--target serial:/dev/pts/5`, can talk to it — until SIGINT or SIGTERM (exit status 0).
 
 use std::io::{self, Write};
@@ -12,6 +13,7 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use ncx::link::PtyPair;
 use ncx::link::model::serve;
+use ncx::link::verilator::{self, VerilatorLink};
 use ncx_model::Geometry;
 use ncx_model::device::{Device, DeviceConfig};
 
@@ -44,6 +46,18 @@ pub(crate) struct EmulateArgs {
 pub(crate) enum Backend {
     /// The device model of ncx-model (cycle-accurate core, ncx/1 front end).
     Model,
+    /// The RTL device (hdl/rtl/ncx_top.sv) simulated by Verilator; only the geometries the
+    /// build verilated.
+    Verilator,
+}
+
+impl Backend {
+    fn name(self) -> &'static str {
+        match self {
+            Backend::Model => "model",
+            Backend::Verilator => "verilator",
+        }
+    }
 }
 
 pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
@@ -52,7 +66,12 @@ pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
     }
     let geometry = Geometry::new(args.neurons.into(), args.inputs.into())
         .with_context(|| format!("cannot emulate a core of {} neurons x {} inputs", args.neurons, args.inputs))?;
-    let mut device = Device::new(geometry, DeviceConfig::default());
+    let mut device = match args.backend {
+        Backend::Model => Serving::Model(Device::new(geometry, DeviceConfig::default())),
+        Backend::Verilator => Serving::Rtl(
+            VerilatorLink::spawn(geometry).context("cannot start the RTL simulation for --backend verilator")?,
+        ),
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))
@@ -62,15 +81,18 @@ pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
     let PtyPair { mut master, slave: _slave, path } = PtyPair::open()?;
     {
         let mut out = io::stdout().lock();
-        writeln!(out, "virtual board on {path} (ncx/1, {} x {}, model)", args.neurons, args.inputs)?;
+        writeln!(out, "virtual board on {path} (ncx/1, {} x {}, {})", args.neurons, args.inputs, args.backend.name())?;
         out.flush()?;
     }
     if !args.quiet {
         eprintln!("connect with --target serial:{path}; Ctrl-C stops");
     }
     let started = Instant::now();
-    let stats =
-        serve(&mut master, &mut device, &stop).with_context(|| format!("the virtual board on {path} failed"))?;
+    let stats = match &mut device {
+        Serving::Model(device) => serve(&mut master, device, &stop),
+        Serving::Rtl(device) => verilator::serve(&mut master, device, &stop),
+    }
+    .with_context(|| format!("the virtual board on {path} failed"))?;
     if !args.quiet {
         let discarded =
             if stats.discarded > 0 { format!(", {} discarded (not read)", stats.discarded) } else { String::new() };
@@ -82,4 +104,10 @@ pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The device being served.
+enum Serving {
+    Model(Device),
+    Rtl(VerilatorLink),
 }

@@ -34,6 +34,7 @@ pub(crate) struct RunArgs {
 
     /// Where to run the network: `model` (the reference model in-process), or a device
     /// through the ncx/1 driver — `model-device` (the device model in-process), `pty`,
+    /// `verilator` (the RTL device simulated by Verilator),
     /// `serial:<path>[@<baud>]`, `faulty:<seed>:<faults>[:<target>]`.
     #[arg(long, value_name = "TARGET", default_value = "model", value_parser = super::device::parse_run_target)]
     pub(crate) target: String,

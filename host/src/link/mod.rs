@@ -1,6 +1,6 @@
 //! Links: how bytes travel between the host and a device — a serial port, a
-//! pseudo-terminal, the in-process model of the device, or any of these through a
-//! fault injector. The driver (docs/protocol.md §11) sees only the [`Link`] trait, so
+//! pseudo-terminal, the in-process model of the device, the RTL simulated by Verilator,
+//! or any of these through a fault injector. The driver (docs/protocol.md §11) sees only the [`Link`] trait, so
 //! every target speaks exactly the same bytes.
 
 use std::fmt;
@@ -12,6 +12,7 @@ pub mod pty;
 pub mod pty_model;
 pub mod serial;
 pub mod target;
+pub mod verilator;
 
 pub use faulty::{FaultCounts, FaultSpec, FaultSpecError, FaultStats, FaultyLink};
 pub use model::ModelLink;
@@ -19,6 +20,7 @@ pub use pty::{PtyLink, PtyPair};
 pub use pty_model::PtyModelLink;
 pub use serial::{PortInfo, PortKind, SerialLink, available_ports};
 pub use target::{LinkTarget, TargetError};
+pub use verilator::VerilatorLink;
 
 /// A byte pipe to a device.
 pub trait Link {

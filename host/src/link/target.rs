@@ -6,6 +6,7 @@
 //! | `model` | the in-process model of the device ([`super::model::ModelLink`]) |
 //! | `pty` | the model served on a pseudo-terminal by a background thread, reached through the pty |
 //! | `serial:<path>[@<baud>]` | a board on a serial port, at [`DEFAULT_BAUD`] unless given |
+//! | `verilator` | the RTL (`ncx_top`) simulated by Verilator, in a thread ([`super::verilator::VerilatorLink`]) |
 //! | `faulty:<seed>:<faults>[:<target>]` | any of these (default `model`) through the fault injector ([`super::faulty`]) |
 //!
 //! `<seed>` is a decimal u64, `<faults>` a [`FaultSpec`] (`drop=0.01,corrupt=0.01`; may be
@@ -14,12 +15,14 @@
 use std::fmt;
 use std::str::FromStr;
 
-use ncx_model::device::Device;
+use ncx_model::Geometry;
+use ncx_model::device::{Device, DeviceConfig};
 
 use super::faulty::{FaultSpec, FaultSpecError, FaultyLink};
 use super::model::ModelLink;
 use super::pty_model::PtyModelLink;
 use super::serial::{DEFAULT_BAUD, SerialLink};
+use super::verilator::VerilatorLink;
 use super::{Link, LinkError};
 
 /// A parsed target string.
@@ -29,6 +32,8 @@ pub enum LinkTarget {
     Model,
     /// The model behind a pseudo-terminal.
     Pty,
+    /// The RTL device simulated by Verilator.
+    Verilator,
     /// A serial port.
     Serial {
         /// The port's path, e.g. `/dev/ttyUSB1`.
@@ -77,7 +82,8 @@ pub enum TargetProblem {
 }
 
 /// The accepted syntax, for `help:` lines.
-pub const TARGET_SYNTAX: &str = "`model`, `pty`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`";
+pub const TARGET_SYNTAX: &str =
+    "`model`, `pty`, `verilator`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`";
 
 impl fmt::Display for TargetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -121,15 +127,27 @@ impl LinkTarget {
         LinkTarget::parse_plain(text).map_err(error)
     }
 
-    /// Open the link. `model` builds the device model of the `model` and `pty` targets
-    /// (called only for them).
-    pub fn open(&self, model: impl FnOnce() -> Device) -> Result<Box<dyn Link + Send>, LinkError> {
+    /// Open the link. The simulated targets (`model`, `pty`, `verilator`) make a device of
+    /// `geometry` (the model with `DeviceConfig::default()`); a board has its own.
+    pub fn open(&self, geometry: Geometry) -> Result<Box<dyn Link + Send>, LinkError> {
+        let model = || Device::new(geometry, DeviceConfig::default());
         Ok(match self {
             LinkTarget::Model => Box::new(ModelLink::new(model())),
             LinkTarget::Pty => Box::new(PtyModelLink::spawn(model())?),
+            LinkTarget::Verilator => Box::new(VerilatorLink::spawn(geometry)?),
             LinkTarget::Serial { path, baud } => Box::new(SerialLink::open(path, *baud)?),
-            LinkTarget::Faulty { seed, spec, inner } => Box::new(FaultyLink::new(inner.open(model)?, *spec, *seed)),
+            LinkTarget::Faulty { seed, spec, inner } => Box::new(FaultyLink::new(inner.open(geometry)?, *spec, *seed)),
         })
+    }
+
+    /// The geometry a simulated target gets when no image says: 256 × 256 for the model,
+    /// the first Verilated device for `verilator` (boards report their own).
+    pub fn default_geometry(&self) -> Option<Geometry> {
+        match self {
+            LinkTarget::Verilator => VerilatorLink::geometries().first().copied(),
+            LinkTarget::Faulty { inner, .. } => inner.default_geometry(),
+            _ => Geometry::new(256, 256).ok(),
+        }
     }
 
     /// A target other than `faulty:`.
@@ -137,6 +155,7 @@ impl LinkTarget {
         match text {
             "model" => Ok(LinkTarget::Model),
             "pty" => Ok(LinkTarget::Pty),
+            "verilator" => Ok(LinkTarget::Verilator),
             _ if text.starts_with("faulty:") => Err(TargetProblem::Nested),
             _ => {
                 let Some(port) = text.strip_prefix("serial:") else {
@@ -173,6 +192,7 @@ impl fmt::Display for LinkTarget {
         match self {
             LinkTarget::Model => f.write_str("model"),
             LinkTarget::Pty => f.write_str("pty"),
+            LinkTarget::Verilator => f.write_str("verilator"),
             LinkTarget::Serial { path, baud } => write!(f, "serial:{path}@{baud}"),
             LinkTarget::Faulty { seed, spec, inner } => write!(f, "faulty:{seed}:{spec}:{inner}"),
         }

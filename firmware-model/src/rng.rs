@@ -1,9 +1,12 @@
-//! A tiny, seedable pseudo-random generator for reproducible stimuli.
+//! The workspace's one seeded pseudo-random generator, for reproducible networks,
+//! stimuli, tests and benchmarks (it is not part of the device).
 //!
 //! [`SplitMix64`] (Steele, Lea and Flood; Vigna's reference implementation) is a
 //! few lines of integer arithmetic with a 64-bit state, good enough for test
 //! stimuli and demos, and — unlike a general-purpose RNG crate — guaranteed never to
 //! change its output between versions: the same seed always gives the same spikes.
+//! The network compiler's draws (docs/network-format.md §7.1) and the stimulus encoders
+//! (docs/stimulus-format.md) are defined on it; `ncx::rng` re-exports this module.
 
 /// The SplitMix64 generator. Equal seeds give equal sequences on every platform.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,1443 @@
+// ncx_ctrl — the ncx/1 command layer: command executor, run control and output frames
+//
+// The device side of docs/protocol.md §7–§10, as firmware-model/src/device (Device)
+// implements it, between the frame decoder (ncx_frame_rx), the core (ncx_core) and the
+// transmit queue (ncx_tx_queue). One controller serves commands and timesteps, one
+// thing at a time (§10.1 rule 4); a command whose frame is held by the decoder goes
+// before a ready timestep.
+//
+// A command, once its frame is held (frame_valid_i):
+//   1. SLOT    take a free reply slot of the transmit queue (not the one that holds the
+//              cached reply of the last acknowledged command);
+//   2. LOAD    read payload bytes 0..8 (the fixed fields) from the decoder's buffer;
+//   3. DECIDE  a duplicate (seq and trailer CRC of the last acknowledged command) has
+//              its stored response queued again (DUP; for RESEND its output frames are
+//              queued again too); otherwise the checks that the frame alone decides,
+//              in the order of §7: opcode, length, region, READ length, range, codes
+//              and counts;
+//   4. a pass over the payload where the records or indices must be checked before
+//      anything changes: VALIDATE (WRITE to CONFIG, NEURONS, STATE: every record field
+//      of layout.rs; the first bad record's payload offset), SCAN (INPUT: indices < M,
+//      copied into the next free input slot; PROBE: indices < N, into a staging list);
+//   5. EXEC    the state checks (BUSY; NOT_RUNNING, BAD_TIMESTEP, NO_CREDIT), then the
+//              command: RESET (scope 1 first writes the power-on bytes of regions 0-5
+//              through the region port, then both scopes reset the core's state),
+//              WRITE (data bytes to the region port, one a cycle), READ (region bytes
+//              straight into the reply slot), CRC (CRC-32 of region bytes), RUN, STOP,
+//              INPUT, PROBE, STATUS, RESEND (count the kept frames with timestep >=
+//              from), HELLO;
+//   6. REPLY   write the reply payload into the slot, one byte a cycle; PUSH it to the
+//              queue (an ACK becomes the cached response); for RESEND, WALK pushes the
+//              kept output frames; ACK releases the frame.
+// A timestep (running, its INPUT buffered, no frame held): STAGE loads its input list
+// into the core's staged inputs (in_clear, then one in_set a cycle), START, RUN until
+// done_i (the probed neurons' v and I and the spike count are taken from the core's
+// neuron-write tap while it runs), then BUILD writes the output frame (list or bitmap,
+// probes) into the next history slot and PUSH queues it.
+//
+// Parameters
+//   NeuronsLog2, InputsLog2  the core's geometry (N = 2^NeuronsLog2, M = 2^InputsLog2)
+//   ClockHz, BaudDivisor     reported by HELLO
+//   BuildId                  HELLO's build id: byte k is BuildId[8k +: 8]
+//   InputSlots               timesteps of input buffered (>= 1), HELLO's input_slots
+//   OutputHistory            output frames kept for RESEND, HELLO's output_history
+//   ReplyLog2, HistIdxWidth, HistBytesLog2  transmit queue geometry (ncx_tx_queue)
+//
+// Ports
+//   clk_i, rst_ni        clock; asynchronous active-low reset: power-on (idle, no run,
+//                          no probes, no kept frames, no cached reply)
+//   frame_*, opcode_i,   ncx_frame_rx's held frame, its payload read port and counters
+//   seq_i, len_i, crc_i,
+//   pay_*, rx_*
+//   bus_*, in_*, start_o, reset_state_o, busy_i, done_i, timestep_i, overruns_i,
+//   spikes_i             ncx_core's region port, staged inputs and control
+//   nwr_*                ncx_core's neuron-write tap (one neuron's new state a cycle)
+//   rep_*, hist_*, push_*, q_full_i, rep_busy_i, hist_busy_i
+//                        ncx_tx_queue's buffers and job queue
+//
+// Timing: a frame held in cycle c is started in cycle c (SLOT); each step above takes
+// the cycles it names (one per payload byte read, region byte, reply byte, kept frame
+// walked), and the decoder is released (frame_ack_o) in the cycle after the last push.
+module ncx_ctrl #(
+  parameter int          NeuronsLog2   = 8,
+  parameter int          InputsLog2    = 8,
+  parameter logic [31:0] ClockHz       = 32'd100000000,
+  parameter logic [31:0] BaudDivisor   = 32'd100,
+  parameter logic [63:0] BuildId       = 64'd0,
+  parameter int          InputSlots    = 16,
+  parameter int          OutputHistory = 16,
+  parameter int          ReplyLog2     = 2,
+  parameter int          HistIdxWidth  = 4,
+  parameter int          HistBytesLog2 = 8
+) (
+  input  logic                          clk_i,
+  input  logic                          rst_ni,
+
+  // Frame decoder.
+  input  logic                          frame_valid_i,
+  input  logic [7:0]                    opcode_i,
+  input  logic [7:0]                    seq_i,
+  input  logic [10:0]                   len_i,
+  input  logic [31:0]                   crc_i,
+  output logic                          frame_ack_o,
+  output logic [9:0]                    pay_addr_o,
+  input  logic [7:0]                    pay_rdata_i,
+  input  logic [31:0]                   rx_frames_i,
+  input  logic [31:0]                   rx_header_errors_i,
+  input  logic [31:0]                   rx_crc_errors_i,
+  input  logic [31:0]                   rx_discarded_i,
+
+  // Core.
+  output logic                          bus_req_o,
+  output logic                          bus_we_o,
+  output logic [2:0]                    bus_region_o,
+  output logic [31:0]                   bus_offset_o,
+  output logic [7:0]                    bus_wdata_o,
+  input  logic [7:0]                    bus_rdata_i,
+  output logic                          in_clear_o,
+  output logic                          in_set_o,
+  output logic [9:0]                    in_index_o,
+  output logic                          start_o,
+  output logic                          reset_state_o,
+  input  logic                          busy_i,
+  input  logic                          done_i,
+  input  logic [31:0]                   timestep_i,
+  input  logic [31:0]                   overruns_i,
+  input  logic [1023:0]                 spikes_i,
+  input  logic                          nwr_valid_i,
+  input  logic [9:0]                    nwr_index_i,
+  input  logic [55:0]                   nwr_state_i,
+  input  logic                          nwr_fired_i,
+
+  // Transmit queue.
+  output logic                          rep_we_o,
+  output logic [ReplyLog2-1:0]          rep_slot_o,
+  output logic [9:0]                    rep_addr_o,
+  output logic [7:0]                    rep_wdata_o,
+  output logic                          hist_we_o,
+  output logic [HistIdxWidth-1:0]       hist_slot_o,
+  output logic [HistBytesLog2-1:0]      hist_addr_o,
+  output logic [7:0]                    hist_wdata_o,
+  output logic                          push_o,
+  output logic                          push_hist_o,
+  output logic [7:0]                    push_slot_o,
+  output logic [7:0]                    push_opcode_o,
+  output logic [7:0]                    push_seq_o,
+  output logic [10:0]                   push_len_o,
+  input  logic                          q_full_i,
+  input  logic [2**ReplyLog2-1:0]       rep_busy_i,
+  input  logic [((OutputHistory > 0) ? OutputHistory : 1)-1:0] hist_busy_i
+);
+
+  ///////////////
+  // Constants //
+  ///////////////
+
+  localparam int N       = 2 ** NeuronsLog2;
+  localparam int M       = 2 ** InputsLog2;
+  localparam int Slots   = (InputSlots > 0) ? InputSlots : 1;
+  localparam int SlotW   = (Slots > 1) ? $clog2(Slots) : 1;
+  localparam int Hist    = (OutputHistory > 0) ? OutputHistory : 1;
+
+  localparam int          NBytesI    = N / 8;           // bitmap bytes
+  localparam int          HistM1I    = Hist - 1;
+  localparam int          SlotsM1I   = Slots - 1;
+  localparam logic [31:0] N32        = N;
+  localparam logic [31:0] M32        = M;
+  localparam logic [31:0] Slots32    = InputSlots;
+  localparam logic [8:0]  HistKeep   = OutputHistory[8:0];
+  localparam logic [8:0]  Hist9      = Hist[8:0];
+  localparam logic [10:0] NBytes11   = NBytesI[10:0];
+  localparam logic [HistIdxWidth-1:0] HistLast  = HistM1I[HistIdxWidth-1:0];
+  localparam logic [SlotW-1:0]        SlotsLast = SlotsM1I[SlotW-1:0];
+
+  // Region sizes (docs/protocol.md §9).
+  localparam int          SizeWInI     = N * M;
+  localparam int          SizeWRecI    = N * N;
+  localparam int          SizeEInI     = N * M / 8;
+  localparam int          SizeERecI    = N * N / 8;
+  localparam int          SizeNeuronsI = 17 * N;
+  localparam int          SizeStateI   = 9 * N;
+  localparam int          SizeTracesI  = M + 2 * N;
+  localparam logic [33:0] SizeConfig   = 34'd18;
+  localparam logic [33:0] SizeWIn      = {2'b00, SizeWInI[31:0]};
+  localparam logic [33:0] SizeWRec     = {2'b00, SizeWRecI[31:0]};
+  localparam logic [33:0] SizeEIn      = {2'b00, SizeEInI[31:0]};
+  localparam logic [33:0] SizeERec     = {2'b00, SizeERecI[31:0]};
+  localparam logic [33:0] SizeNeurons  = {2'b00, SizeNeuronsI[31:0]};
+  localparam logic [33:0] SizeState    = {2'b00, SizeStateI[31:0]};
+  localparam logic [33:0] SizeTraces   = {2'b00, SizeTracesI[31:0]};
+
+  // HELLO's 60 data bytes (byte 0 in bits 7:0).
+  localparam logic [7:0] B1 = 8'd1;
+  localparam logic [7:0] B0 = 8'd0;
+  localparam logic [239:0] Widths = {
+    B0, 8'd32,  B0, 8'd8,  B0, 8'd4,  B0, 8'd8,  B0, 8'd4,   // period .. weight_shift
+    B0, 8'd8,   B0, 8'd8,  B0, 8'd12,                         // trace, refractory, decay
+    B1, 8'd24,  B1, 8'd24, B1, 8'd24, B1, 8'd20,              // bias, reset, θ, acc
+    B1, 8'd24,  B1, 8'd24, B1, 8'd8                            // i, v, weight
+  };
+  localparam int          NI  = N;
+  localparam int          MI  = M;
+  localparam logic [15:0] N16 = NI[15:0];
+  localparam logic [15:0] M16 = MI[15:0];
+  localparam logic [7:0]  SlotsByte = InputSlots[7:0];
+  localparam logic [7:0]  HistByte  = OutputHistory[7:0];
+  localparam logic [479:0] HelloData = {
+    HistByte, SlotsByte, 16'd1024, ncx_pkg::FeatureStdp | ncx_pkg::FeaturePacing,
+    BuildId, BaudDivisor, ClockHz, Widths, M16, N16, ncx_pkg::ProtocolMinor,
+    ncx_pkg::ProtocolMajor
+  };
+
+  localparam logic [7:0] StOk       = 8'h00;
+  localparam logic [7:0] StUnknown  = 8'h01;
+  localparam logic [7:0] StBadLen   = 8'h02;
+  localparam logic [7:0] StBadReg   = 8'h03;
+  localparam logic [7:0] StBadRange = 8'h04;
+  localparam logic [7:0] StBadValue = 8'h05;
+  localparam logic [7:0] StBusy     = 8'h06;
+  localparam logic [7:0] StNotRun   = 8'h07;
+  localparam logic [7:0] StNoCredit = 8'h08;
+  localparam logic [7:0] StBadTs    = 8'h09;
+
+  localparam logic [7:0] OpHello  = 8'h01;
+  localparam logic [7:0] OpReset  = 8'h02;
+  localparam logic [7:0] OpWrite  = 8'h03;
+  localparam logic [7:0] OpRead   = 8'h04;
+  localparam logic [7:0] OpCrc    = 8'h05;
+  localparam logic [7:0] OpRun    = 8'h06;
+  localparam logic [7:0] OpStop   = 8'h07;
+  localparam logic [7:0] OpInput  = 8'h08;
+  localparam logic [7:0] OpProbe  = 8'h09;
+  localparam logic [7:0] OpStatus = 8'h0A;
+  localparam logic [7:0] OpResend = 8'h0B;
+
+  typedef enum logic [4:0] {
+    StIdle, StSlot, StLoad, StDecide, StValidate, StScan, StExec, StReset, StResetWait,
+    StWrite, StRead, StCrc, StCount, StReply, StPush, StWalk, StAck, StDup,
+    TsStage, TsStart, TsRun, TsSlot, TsBuild, TsPush
+  } state_e;
+
+  // Output frame builder phases.
+  typedef enum logic [2:0] {
+    ObHeader, ObCount, ObList, ObBitmap, ObProbeCount, ObProbes
+  } ob_e;
+
+  ///////////////
+  // Registers //
+  ///////////////
+
+  state_e                   state_d, state_q;
+  logic [31:0]              cnt_d, cnt_q;          // cycle within the state
+  logic [71:0]              p_d, p_q;              // payload bytes 0..8
+  logic [ReplyLog2-1:0]     slot_d, slot_q, rr_d, rr_q;
+  logic [487:0]             rep_d, rep_q;          // reply payload still to write
+  logic [10:0]              rep_len_d, rep_len_q;  // its whole length
+  logic                     nak_d, nak_q;
+  // Last acknowledged command.
+  logic                     last_valid_d, last_valid_q;
+  logic [7:0]               last_seq_d, last_seq_q, last_op_d, last_op_q;
+  logic [31:0]              last_crc_d, last_crc_q, last_from_d, last_from_q;
+  logic [ReplyLog2-1:0]     last_slot_d, last_slot_q;
+  logic [10:0]              last_len_d, last_len_q;
+  logic                     last_resend_d, last_resend_q;
+  // Payload passes.
+  logic                     bad_d, bad_q;
+  logic [31:0]              bad_at_d, bad_at_q;
+  logic [7:0]               prev_d, prev_q;
+  logic [4:0]               j_d, j_q;              // byte within the record
+  // Run.
+  logic                     running_d, running_q;
+  logic [31:0]              steps_left_d, steps_left_q;
+  logic [SlotW-1:0]         sl_head_d, sl_head_q;
+  logic [31:0]              sl_count_d, sl_count_q;
+  logic [Slots*10-1:0]      sl_len_d, sl_len_q;    // indices in each input slot
+  // Probes.
+  logic [4:0]               pr_count_d, pr_count_q;
+  logic [159:0]             pr_n_d, pr_n_q, tmp_n_d, tmp_n_q;
+  logic [383:0]             pr_v_d, pr_v_q, pr_i_d, pr_i_q;
+  // Kept output frames: the oldest at h_head_q, h_count_q of them.
+  logic [HistIdxWidth-1:0]  h_head_d, h_head_q;
+  logic [8:0]               h_count_d, h_count_q;
+  logic [Hist*32-1:0]       h_t_d, h_t_q;
+  logic [Hist*11-1:0]       h_len_d, h_len_q;
+  logic [31:0]              outputs_d, outputs_q;
+  // Timestep and output frame.
+  logic [31:0]              ts_d, ts_q;
+  logic [10:0]              fired_d, fired_q;
+  logic [N-1:0]             sp_d, sp_q;
+  logic [HistIdxWidth-1:0]  w_slot_d, w_slot_q;
+  ob_e                      ob_ph_d, ob_ph_q;
+  logic [10:0]              ob_i_d, ob_i_q;
+  logic [4:0]               ob_k_d, ob_k_q;
+  logic [10:0]              ob_addr_d, ob_addr_q;
+  // RESEND walks and RESET writes.
+  logic [HistIdxWidth-1:0]  rw_ptr_d, rw_ptr_q;
+  logic [31:0]              rw_from_d, rw_from_q, rw_count_d, rw_count_q;
+  logic [2:0]               rs_region_d, rs_region_q;
+  logic [4:0]               rs_j_d, rs_j_q;
+  logic [31:0]              crc_d, crc_q;
+
+  ///////////////////////////////
+  // Fields of the fixed part  //
+  ///////////////////////////////
+
+  logic [7:0]  f_region;
+  logic [31:0] f_offset, f_u32_at0, f_u32_at5;
+  logic [15:0] f_u16_at0, f_u16_at4, f_u16_at5;
+  assign f_region  = p_q[7:0];
+  assign f_offset  = p_q[39:8];
+  assign f_u32_at0 = p_q[31:0];
+  assign f_u32_at5 = p_q[71:40];
+  assign f_u16_at0 = p_q[15:0];
+  assign f_u16_at4 = p_q[47:32];
+  assign f_u16_at5 = p_q[55:40];
+
+
+  // Constant selects as wires (Icarus 11 supports none inside always_* processes).
+  logic [2:0]               f_region3;
+  logic [31:0]              region_size32;
+  logic [71:0]              p_shifted;
+  logic [9:0]               cnt10;
+  logic [8:0]               cnt9;
+  logic [23:0]              tap_v, tap_i;
+  logic [7:0]               tap_r;
+  logic [7:0]               rep_byte;
+  logic [487:0]             rep_shifted;
+  logic [10:0]              read_len11;
+  logic [9:0]               input_count10;
+  logic [4:0]               probe_count5;
+  logic [7:0]               ts8;
+  logic [2:0]               ob_i3;
+  logic [3:0]               ob_i4;
+  logic                     ob_i1;
+  logic [7:0]               sp_byte;
+  logic [N-1:0]             spikes_n;
+  logic [1:0]               pay_low2;
+  logic [HistBytesLog2-1:0] ob_addr_h;
+  assign f_region3     = f_region[2:0];
+  assign region_size32 = region_size[31:0];
+  assign p_shifted     = {pay_rdata_i, p_q[71:8]};
+  assign cnt10         = cnt_q[9:0];
+  assign cnt9          = cnt_q[8:0];
+  assign tap_v         = nwr_state_i[55:32];
+  assign tap_i         = nwr_state_i[31:8];
+  assign tap_r         = nwr_state_i[7:0];
+  assign rep_byte      = rep_q[7:0];
+  assign rep_shifted   = {8'd0, rep_q[487:8]};
+  assign read_len11    = f_u16_at5[10:0];
+  assign input_count10 = f_u16_at4[9:0];
+  assign probe_count5  = f_u16_at0[4:0];
+  assign ts8           = ts_q[7:0];
+  assign ob_i3         = ob_i_q[2:0];
+  assign ob_i4         = ob_i_q[3:0];
+  assign ob_i1         = ob_i_q[0];
+  assign sp_byte       = sp_q[7:0];
+  assign spikes_n      = spikes_i[N-1:0];
+  assign pay_low2      = pay_rdata_i[1:0];
+  assign ob_addr_h     = ob_addr_q[HistBytesLog2-1:0];
+
+  logic [33:0] region_size;
+  always_comb begin
+    unique case (f_region3)
+      3'd0:    region_size = SizeConfig;
+      3'd1:    region_size = SizeWIn;
+      3'd2:    region_size = SizeWRec;
+      3'd3:    region_size = SizeEIn;
+      3'd4:    region_size = SizeERec;
+      3'd5:    region_size = SizeNeurons;
+      3'd6:    region_size = SizeState;
+      default: region_size = SizeTraces;
+    endcase
+  end
+
+  logic [10:0] len_m5;      // WRITE data bytes
+  logic [33:0] w_end, r_end, c_end;
+  logic        w_inside, r_inside, c_inside;
+  assign len_m5   = len_i - 11'd5;
+  assign w_end    = {2'b00, f_offset} + {23'd0, len_m5};
+  assign r_end    = {2'b00, f_offset} + {18'd0, f_u16_at5};
+  assign c_end    = {2'b00, f_offset} + {2'b00, f_u32_at5};
+  assign w_inside = w_end <= region_size;
+  assign r_inside = r_end <= region_size;
+  assign c_inside = c_end <= region_size;
+
+  // Whole records (x < 17408 for 17, x < 2^15 for 9; see ncx_region_port).
+  function automatic logic mult17(input logic [14:0] x);
+    logic [10:0] r;
+    r      = 11'(({13'd0, x} * 28'd15421) >> 18);
+    mult17 = 15'(r * 11'd17) == x;
+  endfunction
+
+  function automatic logic mult9(input logic [14:0] x);
+    logic [11:0] r;
+    r     = 12'(({11'd0, x} * 26'd3641) >> 15);
+    mult9 = 15'(r * 12'd9) == x;
+  endfunction
+
+  logic [14:0] off15, dlen15;
+  logic        w_records;
+  assign off15  = f_offset[14:0];
+  assign dlen15 = {4'd0, len_m5};
+  always_comb begin
+    unique case (f_region3)
+      3'd0:    w_records = (f_offset == 32'd0) && (len_m5 == 11'd18);
+      3'd5:    w_records = mult17(off15) && mult17(dlen15);
+      3'd6:    w_records = mult9(off15) && mult9(dlen15);
+      default: w_records = 1'b1;
+    endcase
+  end
+
+  logic w_has_records;  // CONFIG, NEURONS, STATE
+  assign w_has_records = (f_region == 8'd0) || (f_region == 8'd5) || (f_region == 8'd6);
+
+  logic [31:0] len32, input_len, probe_len;
+  assign len32     = {21'd0, len_i};
+  assign input_len = 32'd6 + {15'd0, f_u16_at4, 1'b0};
+  assign probe_len = 32'd2 + {15'd0, f_u16_at0, 1'b0};
+
+  logic known;
+  assign known = (opcode_i >= OpHello) && (opcode_i <= OpResend);
+
+  logic [7:0] reply_op;
+  assign reply_op = known ? (opcode_i | ncx_pkg::ReplyBit) : ncx_pkg::ReplyBit;
+
+  logic dup;
+  assign dup = last_valid_q && (seq_i == last_seq_q) && (crc_i == last_crc_q);
+
+  // The checks the frame alone decides, before any pass (§7 order).
+  logic        chk_nak;
+  logic [7:0]  chk_status;
+  logic [31:0] chk_detail;
+  logic        chk_pass;  // a payload pass follows (VALIDATE or SCAN)
+  always_comb begin
+    chk_nak    = 1'b0;
+    chk_status = StOk;
+    chk_detail = 32'd0;
+    chk_pass   = 1'b0;
+    unique case (opcode_i)
+      OpHello, OpStop, OpStatus: begin
+        if (len_i != 11'd0) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd0;
+        end
+      end
+      OpReset: begin
+        if (len_i != 11'd1) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd1;
+        end else if (f_region > 8'd1) begin
+          chk_nak = 1'b1; chk_status = StBadValue; chk_detail = 32'd0;
+        end
+      end
+      OpWrite: begin
+        if (len_i < 11'd6) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd6;
+        end else if (f_region > 8'd7) begin
+          chk_nak = 1'b1; chk_status = StBadReg; chk_detail = {24'd0, f_region};
+        end else if (!w_inside || !w_records) begin
+          chk_nak = 1'b1; chk_status = StBadRange; chk_detail = region_size32;
+        end else begin
+          chk_pass = w_has_records;
+        end
+      end
+      OpRead: begin
+        if (len_i != 11'd7) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd7;
+        end else if (f_region > 8'd7) begin
+          chk_nak = 1'b1; chk_status = StBadReg; chk_detail = {24'd0, f_region};
+        end else if (f_u16_at5 == 16'd0 || f_u16_at5 > 16'd1023) begin
+          chk_nak = 1'b1; chk_status = StBadValue; chk_detail = 32'd5;
+        end else if (!r_inside) begin
+          chk_nak = 1'b1; chk_status = StBadRange; chk_detail = region_size32;
+        end
+      end
+      OpCrc: begin
+        if (len_i != 11'd9) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd9;
+        end else if (f_region > 8'd7) begin
+          chk_nak = 1'b1; chk_status = StBadReg; chk_detail = {24'd0, f_region};
+        end else if (!c_inside) begin
+          chk_nak = 1'b1; chk_status = StBadRange; chk_detail = region_size32;
+        end
+      end
+      OpRun: begin
+        if (len_i != 11'd4) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd4;
+        end else if (f_u32_at0 == 32'd0) begin
+          chk_nak = 1'b1; chk_status = StBadValue; chk_detail = 32'd0;
+        end
+      end
+      OpInput: begin
+        if (len_i < 11'd6) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd6;
+        end else if (len32 != input_len) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = input_len;
+        end else begin
+          chk_pass = 1'b1;
+        end
+      end
+      OpProbe: begin
+        if (len_i < 11'd2) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd2;
+        end else if (len32 != probe_len) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = probe_len;
+        end else if (f_u16_at0 > 16'd16) begin
+          chk_nak = 1'b1; chk_status = StBadValue; chk_detail = 32'd0;
+        end else begin
+          chk_pass = 1'b1;
+        end
+      end
+      OpResend: begin
+        if (len_i != 11'd4) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd4;
+        end
+      end
+      default: begin
+        chk_nak = 1'b1; chk_status = StUnknown; chk_detail = {24'd0, opcode_i};
+      end
+    endcase
+  end
+
+  /////////////////////
+  // Run and credits //
+  /////////////////////
+
+  function automatic logic [15:0] credits_of(input logic [31:0] left, input logic [31:0] buffered);
+    logic [31:0] free, unsupplied, c;
+    free       = (Slots32 > buffered) ? Slots32 - buffered : 32'd0;
+    unsupplied = (left > buffered) ? left - buffered : 32'd0;
+    c          = (free < unsupplied) ? free : unsupplied;
+    credits_of = (c > 32'd65535) ? 16'hFFFF : c[15:0];
+  endfunction
+
+  logic [15:0] credits;
+  assign credits = running_q ? credits_of(steps_left_q, sl_count_q) : 16'd0;
+
+  logic [31:0]      expected_ts;
+  logic [SlotW-1:0] sl_tail;
+  logic [31:0]      head_plus;
+  assign expected_ts = timestep_i + sl_count_q;
+  assign head_plus   = {{(32 - SlotW) {1'b0}}, sl_head_q} + sl_count_q;
+  logic [31:0] tail_wrapped;
+  assign tail_wrapped = (head_plus >= Slots32) ? head_plus - Slots32 : head_plus;
+  assign sl_tail      = tail_wrapped[SlotW-1:0];
+
+  logic [9:0] head_len;  // indices of the next timestep
+  assign head_len = sl_len_q[sl_head_q*10 +: 10];
+
+  logic ts_ready;
+  assign ts_ready = running_q && (sl_count_q != 32'd0);
+
+  ////////////////////
+  // STATUS's bytes //
+  ////////////////////
+
+  logic [279:0] status_data;  // 35 bytes
+  assign status_data = {outputs_q, rx_discarded_i, rx_crc_errors_i, rx_header_errors_i, rx_frames_i,
+                        overruns_i, credits, running_q ? steps_left_q : 32'd0, timestep_i,
+                        7'd0, running_q};
+
+  /////////////////////////////////
+  // Validation of WRITE records //
+  /////////////////////////////////
+
+  logic [7:0] vbyte;
+  logic [3:0] vbyte_hi;
+  logic       prev_sign;
+  logic       vbad;  // byte vbyte at record byte j_q (after prev_q) is bad
+  assign vbyte     = pay_rdata_i;
+  assign vbyte_hi  = vbyte[7:4];
+  assign prev_sign = prev_q[7];
+  always_comb begin
+    vbad = 1'b0;
+    unique case (f_region3)
+      3'd0: begin
+        unique case (j_q)
+          5'd4, 5'd8:    vbad = vbyte > 8'd15;
+          5'd5, 5'd11:   vbad = vbyte > 8'd1;
+          5'd10:         vbad = $signed(vbyte) < $signed(prev_q);
+          5'd13, 5'd15:  vbad = vbyte_hi != 4'd0;
+          default:       vbad = 1'b0;
+        endcase
+      end
+      3'd5: begin
+        unique case (j_q)
+          5'd3, 5'd7, 5'd11: vbad = vbyte != {8{prev_sign}};
+          5'd13, 5'd15:      vbad = vbyte_hi != 4'd0;
+          default:           vbad = 1'b0;
+        endcase
+      end
+      3'd6: begin
+        unique case (j_q)
+          5'd3, 5'd7: vbad = vbyte != {8{prev_sign}};
+          default:    vbad = 1'b0;
+        endcase
+      end
+      default: vbad = 1'b0;
+    endcase
+  end
+
+  logic [4:0] rec_last;  // the record's last byte index
+  always_comb begin
+    unique case (f_region3)
+      3'd0:    rec_last = 5'd17;
+      3'd5:    rec_last = 5'd16;
+      default: rec_last = 5'd8;
+    endcase
+  end
+
+  ///////////////////////////
+  // RESET scope 1: bytes  //
+  ///////////////////////////
+
+  logic [33:0] rs_size;
+  always_comb begin
+    unique case (rs_region_q)
+      3'd0:    rs_size = SizeConfig;
+      3'd1:    rs_size = SizeWIn;
+      3'd2:    rs_size = SizeWRec;
+      3'd3:    rs_size = SizeEIn;
+      3'd4:    rs_size = SizeERec;
+      default: rs_size = SizeNeurons;
+    endcase
+  end
+
+  logic [7:0] rs_byte;  // the power-on byte at cnt_q of region rs_region_q
+  always_comb begin
+    rs_byte = 8'h00;
+    if (rs_region_q == 3'd0) begin
+      if (cnt_q == 32'd9) begin
+        rs_byte = 8'h80;  // w_min = -128
+      end else if (cnt_q == 32'd10) begin
+        rs_byte = 8'h7F;  // w_max = 127
+      end
+    end else if (rs_region_q == 3'd5) begin
+      // θ = 8388607 = FF FF 7F 00, every other field 0.
+      if (rs_j_q == 5'd0 || rs_j_q == 5'd1) begin
+        rs_byte = 8'hFF;
+      end else if (rs_j_q == 5'd2) begin
+        rs_byte = 8'h7F;
+      end
+    end
+  end
+
+  //////////////////////////
+  // Output frame builder //
+  //////////////////////////
+
+  logic        list_fmt;
+  logic [39:0] ob_header;
+  logic [15:0] fired16;
+  assign list_fmt  = ({4'd0, fired_q, 1'b0} + 16'd2) < {5'd0, NBytes11};
+  assign ob_header = {7'd0, !list_fmt, ts_q};
+  assign fired16   = {5'd0, fired_q};
+
+  logic             sp_any;
+  logic [NeuronsLog2-1:0] sp_first;
+  logic [N-1:0]     sp_rest;
+  ncx_ffs #(
+    .Width   (N),
+    .IdxWidth(NeuronsLog2)
+  ) u_ffs (
+    .bits_i (sp_q),
+    .any_o  (sp_any),
+    .index_o(sp_first),
+    .rest_o (sp_rest)
+  );
+
+  logic [15:0] sp_first16;
+  assign sp_first16 = {{(16 - NeuronsLog2) {1'b0}}, sp_first};
+
+  logic [79:0] probe_img;  // probe ob_k_q: neuron u16, v i32, I i32
+  logic [23:0] pv, pi;
+  logic [9:0]  pn;
+  assign pv        = pr_v_q[ob_k_q*24 +: 24];
+  assign pi        = pr_i_q[ob_k_q*24 +: 24];
+  assign pn        = pr_n_q[ob_k_q*10 +: 10];
+  assign probe_img = {{8{pi[23]}}, pi, {8{pv[23]}}, pv, 6'd0, pn};
+
+  logic                    h_room;  // fewer than OutputHistory frames kept
+  assign h_room = (h_count_q + 9'd1) <= HistKeep;
+  logic [HistIdxWidth-1:0] h_next;  // where the next output frame goes
+  logic [8:0]              h_sum;
+  logic [8:0]              h_wrapped;
+  logic [HistIdxWidth-1:0] h_wrapped_idx;
+  assign h_wrapped_idx = h_wrapped[HistIdxWidth-1:0];
+  assign h_sum     = {{(9 - HistIdxWidth) {1'b0}}, h_head_q} + h_count_q;
+  assign h_wrapped = (h_sum >= Hist9) ? h_sum - Hist9 : h_sum;
+  always_comb begin
+    if (h_room) begin
+      h_next = h_wrapped_idx;
+    end else begin
+      h_next = h_head_q;
+    end
+  end
+
+  logic [HistIdxWidth-1:0] rw_next;
+  assign rw_next = (rw_ptr_q == HistLast) ? '0 : rw_ptr_q + 1'b1;
+  logic [31:0] rw_t;
+  logic [7:0]  rw_t8;
+  assign rw_t  = h_t_q[rw_ptr_q*32 +: 32];
+  assign rw_t8 = rw_t[7:0];
+
+  // Index passes (StScan) and the input lists: list byte cnt_q - 1 arrives in cycle
+  // cnt_q; an index is complete at its odd byte.
+  logic [31:0] il_pos, il_k, sc_base, sc_bytes;
+  logic [15:0] sc_idx;
+  assign il_pos   = cnt_q - 32'd1;
+  assign il_k     = {1'b0, il_pos[31:1]};
+  assign sc_base  = (opcode_i == OpInput) ? 32'd6 : 32'd2;
+  assign sc_bytes = len32 - sc_base;
+  assign sc_idx   = {pay_rdata_i, prev_q};
+  logic [3:0] il_k4;
+  logic [8:0] il_k9;
+  logic       il_odd;
+  logic [9:0] sc_base10, sc_idx10;
+  assign il_k4     = il_k[3:0];
+  assign il_k9     = il_k[8:0];
+  assign il_odd    = il_pos[0];
+  assign sc_base10 = sc_base[9:0];
+  assign sc_idx10  = sc_idx[9:0];
+
+  logic [31:0] crc_next;
+  ncx_crc32 u_crc (
+    .crc_i  (crc_q),
+    .data_i (bus_rdata_i),
+    .crc_o  (crc_next)
+  );
+
+  // Probe values from the neuron-write tap: every entry naming the neuron written.
+  logic [383:0] pr_v_tap, pr_i_tap;
+  for (genvar k = 0; k < 16; k++) begin : gen_probe
+    logic hit;
+    assign hit                   = nwr_valid_i && (pr_n_q[k*10 +: 10] == nwr_index_i);
+    assign pr_v_tap[k*24 +: 24]  = hit ? tap_v : pr_v_q[k*24 +: 24];
+    assign pr_i_tap[k*24 +: 24]  = hit ? tap_i : pr_i_q[k*24 +: 24];
+  end
+
+  ////////////////
+  // Controller //
+  ////////////////
+
+  always_comb begin
+    state_d       = state_q;
+    cnt_d         = cnt_q + 32'd1;
+    p_d           = p_q;
+    slot_d        = slot_q;
+    rr_d          = rr_q;
+    rep_d         = rep_q;
+    rep_len_d     = rep_len_q;
+    nak_d         = nak_q;
+    last_valid_d  = last_valid_q;
+    last_seq_d    = last_seq_q;
+    last_op_d     = last_op_q;
+    last_crc_d    = last_crc_q;
+    last_from_d   = last_from_q;
+    last_slot_d   = last_slot_q;
+    last_len_d    = last_len_q;
+    last_resend_d = last_resend_q;
+    bad_d         = bad_q;
+    bad_at_d      = bad_at_q;
+    prev_d        = prev_q;
+    j_d           = j_q;
+    running_d     = running_q;
+    steps_left_d  = steps_left_q;
+    sl_head_d     = sl_head_q;
+    sl_count_d    = sl_count_q;
+    sl_len_d      = sl_len_q;
+    pr_count_d    = pr_count_q;
+    pr_n_d        = pr_n_q;
+    tmp_n_d       = tmp_n_q;
+    pr_v_d        = pr_v_q;
+    pr_i_d        = pr_i_q;
+    h_head_d      = h_head_q;
+    h_count_d     = h_count_q;
+    h_t_d         = h_t_q;
+    h_len_d       = h_len_q;
+    outputs_d     = outputs_q;
+    ts_d          = ts_q;
+    fired_d       = fired_q;
+    sp_d          = sp_q;
+    w_slot_d      = w_slot_q;
+    ob_ph_d       = ob_ph_q;
+    ob_i_d        = ob_i_q;
+    ob_k_d        = ob_k_q;
+    ob_addr_d     = ob_addr_q;
+    rw_ptr_d      = rw_ptr_q;
+    rw_from_d     = rw_from_q;
+    rw_count_d    = rw_count_q;
+    rs_region_d   = rs_region_q;
+    rs_j_d        = rs_j_q;
+    crc_d         = crc_q;
+
+    frame_ack_o   = 1'b0;
+    pay_addr_o    = 10'd0;
+    bus_req_o     = 1'b0;
+    bus_we_o      = 1'b0;
+    bus_region_o  = f_region3;
+    bus_offset_o  = f_offset + cnt_q;
+    bus_wdata_o   = pay_rdata_i;
+    in_clear_o    = 1'b0;
+    in_set_o      = 1'b0;
+    in_index_o    = 10'd0;
+    start_o       = 1'b0;
+    reset_state_o = 1'b0;
+    rep_we_o      = 1'b0;
+    rep_addr_o    = cnt10;
+    rep_wdata_o   = rep_byte;
+    hist_we_o     = 1'b0;
+    hist_addr_o   = ob_addr_h;
+    hist_wdata_o  = 8'h00;
+    push_o        = 1'b0;
+    push_hist_o   = 1'b0;
+    push_slot_o   = {{(8 - ReplyLog2) {1'b0}}, slot_q};
+    push_opcode_o = reply_op;
+    push_seq_o    = seq_i;
+    push_len_o    = rep_len_q;
+
+    // The neuron-write tap: probe values and the spike count of a running timestep.
+    pr_v_d = pr_v_tap;
+    pr_i_d = pr_i_tap;
+    if (nwr_valid_i && nwr_fired_i) begin
+      fired_d = fired_q + 11'd1;
+    end
+
+    unique case (state_q)
+      StIdle: begin
+        cnt_d = 32'd0;
+        if (frame_valid_i) begin
+          state_d = StSlot;
+        end else if (ts_ready) begin
+          state_d = TsStage;
+        end
+      end
+
+      StSlot: begin
+        cnt_d = 32'd0;
+        if (last_valid_q && rr_q == last_slot_q) begin
+          rr_d = rr_q + 1'b1;
+        end else if (!rep_busy_i[rr_q]) begin
+          slot_d  = rr_q;
+          rr_d    = rr_q + 1'b1;
+          state_d = StLoad;
+        end
+      end
+
+      // Payload bytes 0..8: address k in cycle k, data in cycle k + 1.
+      StLoad: begin
+        pay_addr_o = cnt10;
+        if (cnt_q != 32'd0) begin
+          p_d = p_shifted;
+        end
+        if (cnt_q == 32'd9) begin
+          state_d = StDecide;
+        end
+      end
+
+      StDecide: begin
+        cnt_d    = 32'd0;
+        bad_d    = 1'b0;
+        bad_at_d = 32'd0;
+        j_d      = 5'd0;
+        nak_d    = 1'b0;
+        if (dup) begin
+          state_d = StDup;
+        end else if (chk_nak) begin
+          nak_d     = 1'b1;
+          rep_d     = {448'd0, chk_detail, chk_status};
+          rep_len_d = 11'd5;
+          state_d   = StReply;
+        end else if (chk_pass) begin
+          if (opcode_i == OpWrite) begin
+            state_d = StValidate;
+          end else begin
+            state_d = StScan;
+          end
+        end else begin
+          state_d = StExec;
+        end
+      end
+
+      // WRITE records: data byte k (payload 5 + k) read in cycle k, checked in k + 1.
+      StValidate: begin
+        pay_addr_o = 10'd5 + cnt10;
+        if (cnt_q != 32'd0) begin
+          prev_d = pay_rdata_i;
+          j_d    = (j_q == rec_last) ? 5'd0 : j_q + 5'd1;
+          if (vbad) begin
+            bad_d    = 1'b1;
+            bad_at_d = 32'd5 + cnt_q - 32'd1 - {27'd0, j_q};
+          end
+        end
+        if ((cnt_q != 32'd0 && vbad) || cnt_q == {21'd0, len_m5}) begin
+          cnt_d   = 32'd0;
+          state_d = StExec;
+        end
+      end
+
+      // INPUT or PROBE indices: byte k of the list read in cycle k, used in k + 1.
+      StScan: begin
+        pay_addr_o = sc_base10 + cnt10;
+        if (cnt_q != 32'd0) begin
+          prev_d = pay_rdata_i;
+          if (il_odd) begin
+            if (opcode_i == OpInput) begin
+              if ({16'd0, sc_idx} >= M32) begin
+                bad_d    = 1'b1;
+                bad_at_d = sc_base + il_pos - 32'd1;
+              end
+            end else begin
+              if ({16'd0, sc_idx} >= N32) begin
+                bad_d    = 1'b1;
+                bad_at_d = sc_base + il_pos - 32'd1;
+              end else begin
+                tmp_n_d[il_k4*10 +: 10] = sc_idx10;
+              end
+            end
+          end
+        end
+        if (cnt_q == sc_bytes || bad_d) begin
+          cnt_d   = 32'd0;
+          state_d = StExec;
+        end
+      end
+
+      // The state checks, then the command.
+      StExec: begin
+        cnt_d     = 32'd0;
+        rep_d     = {480'd0, StOk};
+        rep_len_d = 11'd1;
+        state_d   = StReply;
+        if (bad_q) begin
+          nak_d = 1'b1;
+          rep_d = {448'd0, bad_at_q, StBadValue};
+          rep_len_d = 11'd5;
+        end else begin
+          unique case (opcode_i)
+            OpHello: begin
+              rep_d     = {HelloData, StOk};
+              rep_len_d = 11'd61;
+            end
+            OpReset: begin
+              if (running_q) begin
+                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
+              end else begin
+                rs_region_d = 3'd0;
+                rs_j_d      = 5'd0;
+                if (f_region == 8'd1) begin
+                  state_d = StReset;
+                end else begin
+                  state_d = StResetWait;
+                end
+              end
+            end
+            OpWrite: begin
+              if (running_q) begin
+                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
+              end else begin
+                state_d = StWrite;
+              end
+            end
+            OpRead: begin
+              rep_len_d = 11'd1 + read_len11;
+              state_d   = StRead;
+            end
+            OpCrc: begin
+              crc_d   = ncx_pkg::FrameCrcInit;
+              state_d = StCrc;
+            end
+            OpRun: begin
+              if (running_q) begin
+                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
+              end else begin
+                running_d    = 1'b1;
+                steps_left_d = f_u32_at0;
+                sl_count_d   = 32'd0;
+                rep_d        = {432'd0, credits_of(f_u32_at0, 32'd0), timestep_i, StOk};
+                rep_len_d    = 11'd7;
+              end
+            end
+            OpStop: begin
+              running_d  = 1'b0;
+              sl_count_d = 32'd0;
+              rep_d      = {448'd0, timestep_i, StOk};
+              rep_len_d  = 11'd5;
+            end
+            OpInput: begin
+              if (!running_q) begin
+                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StNotRun}; rep_len_d = 11'd5;
+              end else if (f_u32_at0 != expected_ts) begin
+                nak_d = 1'b1; rep_d = {448'd0, expected_ts, StBadTs}; rep_len_d = 11'd5;
+              end else if (credits == 16'd0) begin
+                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StNoCredit}; rep_len_d = 11'd5;
+              end else begin
+                sl_len_d[sl_tail*10 +: 10] = input_count10;
+                sl_count_d = sl_count_q + 32'd1;
+                rep_d      = {464'd0, credits_of(steps_left_q, sl_count_q + 32'd1), StOk};
+                rep_len_d  = 11'd3;
+              end
+            end
+            OpProbe: begin
+              pr_n_d     = tmp_n_q;
+              pr_count_d = probe_count5;
+            end
+            OpStatus: begin
+              rep_d     = {200'd0, status_data, StOk};
+              rep_len_d = 11'd36;
+            end
+            OpResend: begin
+              rw_ptr_d   = h_head_q;
+              rw_count_d = 32'd0;
+              rw_from_d  = f_u32_at0;
+              state_d    = StCount;
+            end
+            default: begin
+              rep_d = {480'd0, StOk};
+            end
+          endcase
+        end
+      end
+
+      // RESET scope 1: the power-on bytes of regions 0..5, one a cycle.
+      StReset: begin
+        bus_req_o    = 1'b1;
+        bus_we_o     = 1'b1;
+        bus_region_o = rs_region_q;
+        bus_offset_o = cnt_q;
+        bus_wdata_o  = rs_byte;
+        rs_j_d       = (rs_j_q == 5'd16) ? 5'd0 : rs_j_q + 5'd1;
+        if ({2'b00, cnt_q} == rs_size - 34'd1) begin
+          cnt_d  = 32'd0;
+          rs_j_d = 5'd0;
+          if (rs_region_q == 3'd5) begin
+            state_d = StResetWait;
+          end else begin
+            rs_region_d = rs_region_q + 3'd1;
+          end
+        end
+      end
+
+      // RESET: the core's state reset (N + M cycles), then the ACK.
+      StResetWait: begin
+        if (cnt_q == 32'd0) begin
+          reset_state_o = 1'b1;
+          in_clear_o    = 1'b1;
+        end else if (!busy_i) begin
+          pr_count_d = 5'd0;
+          h_count_d  = 9'd0;
+          h_head_d   = '0;
+          outputs_d  = 32'd0;
+          state_d    = StReply;
+        end
+      end
+
+      // WRITE: data byte k read in cycle k, written to the region in cycle k + 1.
+      StWrite: begin
+        pay_addr_o   = 10'd5 + cnt10;
+        bus_offset_o = f_offset + cnt_q - 32'd1;
+        if (cnt_q != 32'd0) begin
+          bus_req_o = 1'b1;
+          bus_we_o  = 1'b1;
+        end
+        if (cnt_q == {21'd0, len_m5}) begin
+          state_d = StReply;
+        end
+      end
+
+      // READ: status byte, then region byte k read in cycle k, into the slot in k + 1.
+      StRead: begin
+        bus_offset_o = f_offset + cnt_q;
+        bus_req_o    = cnt_q < {16'd0, f_u16_at5};
+        rep_we_o     = 1'b1;
+        rep_addr_o   = cnt10;
+        rep_wdata_o  = (cnt_q == 32'd0) ? StOk : bus_rdata_i;
+        if (cnt_q == {16'd0, f_u16_at5}) begin
+          state_d = StPush;
+        end
+      end
+
+      // CRC: region byte k read in cycle k, into the CRC in k + 1.
+      StCrc: begin
+        bus_offset_o = f_offset + cnt_q;
+        bus_req_o    = cnt_q < f_u32_at5;
+        if (cnt_q != 32'd0) begin
+          crc_d = crc_next;
+        end
+        if (cnt_q == f_u32_at5) begin
+          rep_d     = {448'd0, crc_d ^ ncx_pkg::FrameCrcXorOut, StOk};
+          rep_len_d = 11'd5;
+          state_d   = StReply;
+        end
+      end
+
+      // RESEND: count the kept frames of timesteps >= from.
+      StCount: begin
+        if (cnt_q == {23'd0, h_count_q}) begin
+          rep_d     = {448'd0, rw_count_q, StOk};
+          rep_len_d = 11'd5;
+          rw_ptr_d  = h_head_q;
+          state_d   = StReply;
+        end else begin
+          rw_ptr_d = rw_next;
+          if (rw_t >= rw_from_q) begin
+            rw_count_d = rw_count_q + 32'd1;
+          end
+        end
+      end
+
+      // The reply payload into the slot, one byte a cycle.
+      StReply: begin
+        rep_we_o    = 1'b1;
+        rep_addr_o  = cnt10;
+        rep_wdata_o = rep_byte;
+        rep_d       = rep_shifted;
+        if (cnt_q == {21'd0, rep_len_q} - 32'd1) begin
+          cnt_d   = 32'd0;
+          state_d = StPush;
+        end
+      end
+
+      StPush: begin
+        cnt_d  = 32'd0;
+        push_o = 1'b1;
+        if (!q_full_i) begin
+          if (nak_q) begin
+            state_d = StAck;
+          end else begin
+            last_valid_d  = 1'b1;
+            last_seq_d    = seq_i;
+            last_crc_d    = crc_i;
+            last_op_d     = reply_op;
+            last_slot_d   = slot_q;
+            last_len_d    = rep_len_q;
+            last_resend_d = opcode_i == OpResend;
+            last_from_d   = rw_from_q;
+            if (opcode_i == OpResend) begin
+              state_d = StWalk;
+            end else begin
+              state_d = StAck;
+            end
+          end
+        end
+      end
+
+      // Queue the kept frames of timesteps >= rw_from_q, oldest first.
+      StWalk: begin
+        if (cnt_q == {23'd0, h_count_q}) begin
+          state_d = StAck;
+        end else if (rw_t >= rw_from_q) begin
+          push_o        = 1'b1;
+          push_hist_o   = 1'b1;
+          push_slot_o   = {{(8 - HistIdxWidth) {1'b0}}, rw_ptr_q};
+          push_opcode_o = ncx_pkg::OutputOpcode;
+          push_seq_o    = rw_t8;
+          push_len_o    = h_len_q[rw_ptr_q*11 +: 11];
+          if (q_full_i) begin
+            cnt_d = cnt_q;
+          end else begin
+            outputs_d = outputs_q + 32'd1;
+            rw_ptr_d  = rw_next;
+          end
+        end else begin
+          rw_ptr_d = rw_next;
+        end
+      end
+
+      StAck: begin
+        frame_ack_o = 1'b1;
+        state_d     = StIdle;
+      end
+
+      // A duplicate: the cached reply again (and RESEND's frames).
+      StDup: begin
+        cnt_d         = 32'd0;
+        push_o        = 1'b1;
+        push_slot_o   = {{(8 - ReplyLog2) {1'b0}}, last_slot_q};
+        push_opcode_o = last_op_q;
+        push_len_o    = last_len_q;
+        if (!q_full_i) begin
+          rw_ptr_d  = h_head_q;
+          rw_from_d = last_from_q;
+          if (last_resend_q) begin
+            state_d = StWalk;
+          end else begin
+            state_d = StAck;
+          end
+        end
+      end
+
+      // A timestep: its inputs into the core (clear, then one index a cycle).
+      TsStage: begin
+        in_clear_o = cnt_q == 32'd0;
+        in_set_o   = cnt_q != 32'd0;
+        in_index_o = il_rdata;
+        if (cnt_q == {22'd0, head_len}) begin
+          state_d = TsStart;
+        end
+      end
+
+      TsStart: begin
+        start_o = 1'b1;
+        ts_d    = timestep_i;
+        fired_d = 11'd0;
+        state_d = TsRun;
+      end
+
+      TsRun: begin
+        cnt_d = 32'd0;
+        if (done_i) begin
+          sp_d    = spikes_n;
+          state_d = TsSlot;
+        end
+      end
+
+      TsSlot: begin
+        cnt_d     = 32'd0;
+        w_slot_d  = h_next;
+        ob_ph_d   = ObHeader;
+        ob_i_d    = 11'd0;
+        ob_k_d    = 5'd0;
+        ob_addr_d = 11'd0;
+        if (!hist_busy_i[h_next]) begin
+          state_d = TsBuild;
+        end
+      end
+
+      // The output payload (docs/protocol.md §10), one byte a cycle.
+      TsBuild: begin
+        hist_we_o = 1'b1;
+        ob_addr_d = ob_addr_q + 11'd1;
+        ob_i_d    = ob_i_q + 11'd1;
+        unique case (ob_ph_q)
+          ObHeader: begin
+            hist_wdata_o = ob_header[ob_i3*8 +: 8];
+            if (ob_i_q == 11'd4) begin
+              ob_i_d  = 11'd0;
+              if (list_fmt) begin
+                ob_ph_d = ObCount;
+              end else begin
+                ob_ph_d = ObBitmap;
+              end
+            end
+          end
+          ObCount: begin
+            hist_wdata_o = fired16[ob_i1*8 +: 8];
+            if (ob_i_q == 11'd1) begin
+              ob_i_d  = 11'd0;
+              if (sp_any) begin
+                ob_ph_d = ObList;
+              end else begin
+                ob_ph_d = ObProbeCount;
+              end
+            end
+          end
+          ObList: begin
+            hist_wdata_o = sp_first16[ob_i1*8 +: 8];
+            if (ob_i1) begin
+              sp_d = sp_rest;
+              if (sp_rest == '0) begin
+                ob_ph_d = ObProbeCount;
+              end
+            end
+          end
+          ObBitmap: begin
+            hist_wdata_o = sp_byte;
+            sp_d         = sp_q >> 8;
+            if (ob_i_q == NBytes11 - 11'd1) begin
+              ob_i_d  = 11'd0;
+              ob_ph_d = ObProbeCount;
+            end
+          end
+          ObProbeCount: begin
+            hist_wdata_o = {3'd0, pr_count_q};
+            ob_i_d       = 11'd0;
+            ob_ph_d      = ObProbes;
+            if (pr_count_q == 5'd0) begin
+              state_d = TsPush;
+            end
+          end
+          default: begin
+            hist_wdata_o = probe_img[ob_i4*8 +: 8];
+            if (ob_i_q == 11'd9) begin
+              ob_i_d = 11'd0;
+              ob_k_d = ob_k_q + 5'd1;
+              if (ob_k_q + 5'd1 == pr_count_q) begin
+                state_d = TsPush;
+              end
+            end
+          end
+        endcase
+      end
+
+      // Queue the output frame, keep it, and retire the timestep.
+      TsPush: begin
+        push_o        = 1'b1;
+        push_hist_o   = 1'b1;
+        push_slot_o   = {{(8 - HistIdxWidth) {1'b0}}, w_slot_q};
+        push_opcode_o = ncx_pkg::OutputOpcode;
+        push_seq_o    = ts8;
+        push_len_o    = ob_addr_q;
+        if (!q_full_i) begin
+          h_t_d[w_slot_q*32 +: 32]   = ts_q;
+          h_len_d[w_slot_q*11 +: 11] = ob_addr_q;
+          if (h_room) begin
+            h_count_d = h_count_q + 9'd1;
+          end else if (OutputHistory > 0) begin
+            h_head_d = (h_head_q == HistLast) ? '0 : h_head_q + 1'b1;
+          end
+          outputs_d    = outputs_q + 32'd1;
+          sl_head_d    = (sl_head_q == SlotsLast) ? '0 : sl_head_q + 1'b1;
+          sl_count_d   = sl_count_q - 32'd1;
+          steps_left_d = steps_left_q - 32'd1;
+          if (steps_left_q == 32'd1) begin
+            running_d  = 1'b0;
+            sl_count_d = 32'd0;
+          end
+          state_d = StIdle;
+        end
+      end
+
+      default: begin
+        state_d = StIdle;
+      end
+    endcase
+
+    // Every state counts its cycles from 0.
+    if (state_d != state_q) begin
+      cnt_d = 32'd0;
+    end
+  end
+
+  // The input slots' index lists: slot s, entry k at {s, k}.
+  logic [SlotW+8:0] il_waddr, il_raddr;
+  logic             il_we;
+  logic [9:0]       il_rdata;
+  assign il_we    = (state_q == StScan) && (opcode_i == OpInput) && (cnt_q != 32'd0) && il_odd
+                 && (sl_count_q < Slots32);
+  assign il_waddr = {sl_tail, il_k9};
+  assign il_raddr = {sl_head_q, cnt9};
+
+  ncx_ram_sdp #(
+    .AddrWidth(SlotW + 9),
+    .Width    (10)
+  ) u_inputs (
+    .clk_i  (clk_i),
+    .we_i   (il_we),
+    .waddr_i(il_waddr),
+    .wdata_i({pay_low2, prev_q}),
+    .raddr_i(il_raddr),
+    .rdata_o(il_rdata)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q       <= StIdle;
+      cnt_q         <= '0;
+      p_q           <= '0;
+      slot_q        <= '0;
+      rr_q          <= '0;
+      rep_q         <= '0;
+      rep_len_q     <= '0;
+      nak_q         <= 1'b0;
+      last_valid_q  <= 1'b0;
+      last_seq_q    <= '0;
+      last_op_q     <= '0;
+      last_crc_q    <= '0;
+      last_from_q   <= '0;
+      last_slot_q   <= '0;
+      last_len_q    <= '0;
+      last_resend_q <= 1'b0;
+      bad_q         <= 1'b0;
+      bad_at_q      <= '0;
+      prev_q        <= '0;
+      j_q           <= '0;
+      running_q     <= 1'b0;
+      steps_left_q  <= '0;
+      sl_head_q     <= '0;
+      sl_count_q    <= '0;
+      sl_len_q      <= '0;
+      pr_count_q    <= '0;
+      pr_n_q        <= '0;
+      tmp_n_q       <= '0;
+      pr_v_q        <= '0;
+      pr_i_q        <= '0;
+      h_head_q      <= '0;
+      h_count_q     <= '0;
+      h_t_q         <= '0;
+      h_len_q       <= '0;
+      outputs_q     <= '0;
+      ts_q          <= '0;
+      fired_q       <= '0;
+      sp_q          <= '0;
+      w_slot_q      <= '0;
+      ob_ph_q       <= ObHeader;
+      ob_i_q        <= '0;
+      ob_k_q        <= '0;
+      ob_addr_q     <= '0;
+      rw_ptr_q      <= '0;
+      rw_from_q     <= '0;
+      rw_count_q    <= '0;
+      rs_region_q   <= '0;
+      rs_j_q        <= '0;
+      crc_q         <= '0;
+    end else begin
+      state_q       <= state_d;
+      cnt_q         <= cnt_d;
+      p_q           <= p_d;
+      slot_q        <= slot_d;
+      rr_q          <= rr_d;
+      rep_q         <= rep_d;
+      rep_len_q     <= rep_len_d;
+      nak_q         <= nak_d;
+      last_valid_q  <= last_valid_d;
+      last_seq_q    <= last_seq_d;
+      last_op_q     <= last_op_d;
+      last_crc_q    <= last_crc_d;
+      last_from_q   <= last_from_d;
+      last_slot_q   <= last_slot_d;
+      last_len_q    <= last_len_d;
+      last_resend_q <= last_resend_d;
+      bad_q         <= bad_d;
+      bad_at_q      <= bad_at_d;
+      prev_q        <= prev_d;
+      j_q           <= j_d;
+      running_q     <= running_d;
+      steps_left_q  <= steps_left_d;
+      sl_head_q     <= sl_head_d;
+      sl_count_q    <= sl_count_d;
+      sl_len_q      <= sl_len_d;
+      pr_count_q    <= pr_count_d;
+      pr_n_q        <= pr_n_d;
+      tmp_n_q       <= tmp_n_d;
+      pr_v_q        <= pr_v_d;
+      pr_i_q        <= pr_i_d;
+      h_head_q      <= h_head_d;
+      h_count_q     <= h_count_d;
+      h_t_q         <= h_t_d;
+      h_len_q       <= h_len_d;
+      outputs_q     <= outputs_d;
+      ts_q          <= ts_d;
+      fired_q       <= fired_d;
+      sp_q          <= sp_d;
+      w_slot_q      <= w_slot_d;
+      ob_ph_q       <= ob_ph_d;
+      ob_i_q        <= ob_i_d;
+      ob_k_q        <= ob_k_d;
+      ob_addr_q     <= ob_addr_d;
+      rw_ptr_q      <= rw_ptr_d;
+      rw_from_q     <= rw_from_d;
+      rw_count_q    <= rw_count_d;
+      rs_region_q   <= rs_region_d;
+      rs_j_q        <= rs_j_d;
+      crc_q         <= crc_d;
+    end
+  end
+
+  assign rep_slot_o  = slot_q;
+  assign hist_slot_o = w_slot_q;
+
+  // The spikes beyond N, the refractory counter of the tap, the high bits of the
+  // wrapped slot numbers and list positions.
+  logic unused_ctrl;
+  assign unused_ctrl = ^{spikes_i, tap_r, tail_wrapped, h_wrapped, il_k, sc_idx};
+
+endmodule
