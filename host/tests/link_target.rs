@@ -50,7 +50,7 @@ fn targets_print_as_text_that_parses_back() {
     assert_eq!(parse("faulty:1:delay=1").to_string(), "faulty:1:drop=0,corrupt=0,dup=0,delay=1:model");
 }
 
-const HELP: &str = "help: a target is `model`, `pty`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`, \
+const HELP: &str = "help: a target is `model`, `pty`, `verilator`, `serial:<path>[@<baud>]` or `faulty:<seed>:<faults>[:<target>]`, \
                     e.g. `serial:/dev/ttyUSB1@1000000` or `faulty:7:drop=0.01,corrupt=0.01:model`; `ncx ports` lists \
                     the serial ports";
 
