@@ -16,6 +16,9 @@ set -euo pipefail
 # co-simulation of crate ncx-hdl, yosys and iverilog check that it stays in the
 # portable subset all three accept. pkg-config, g++ and make serve the native
 # builds (the Verilator runtime and the C++ shim are compiled with them).
+# nextpnr-ice40 and fpga-icestorm (icepack, iceprog, icepll) finish the open iCE40 flow
+# of `ncx hw build` after yosys; openfpgaloader programs iCE40 and 7-series boards
+# (`ncx hw program`, docs/boards.md).
 NCX_APT_PACKAGES=(
     pkg-config
     g++
@@ -23,6 +26,9 @@ NCX_APT_PACKAGES=(
     verilator
     yosys
     iverilog
+    nextpnr-ice40
+    fpga-icestorm
+    openfpgaloader
 )
 
 say() { printf 'setup: %s\n' "$*"; }

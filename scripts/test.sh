@@ -3,9 +3,11 @@
 #
 # Formatting, clippy with warnings as errors, the whole test suite, the API docs
 # (broken links are errors), the RTL lint (Verilator -Wall, Icarus and yosys over
-# hdl/rtl/), and a build of the benchmarks (compiled, not run, so that they
-# keep compiling). Runs from the repository root wherever it is
-# called from, and stops at the first failure with a non-zero exit status.
+# hdl/rtl/), a build of the benchmarks (compiled, not run, so that they
+# keep compiling), and the boards: the iCEBreaker bitstream flow and the Cmod A7
+# resource estimate, each checked against the board table (a few minutes). Runs
+# from the repository root wherever it is called from, and stops at the first
+# failure with a non-zero exit status.
 #
 # Usage: bash scripts/test.sh   (after bash scripts/setup.sh)
 set -euo pipefail
@@ -13,6 +15,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# setup.sh installed the FPGA tools: the flow tests must run, not skip.
+export NCX_REQUIRE_FPGA_TOOLS=1
 
 step "format: cargo fmt --all --check"
 cargo fmt --all --check
@@ -31,5 +36,16 @@ bash scripts/lint-hdl.sh
 
 step "bench builds: cargo bench -p ncx-model -p ncx-hdl --no-run"
 cargo bench -p ncx-model -p ncx-hdl --no-run
+
+step "boards: ncx hw build (iCEBreaker open flow, Cmod A7 yosys estimate; docs/boards.md)"
+# Each build writes build/hw/<board>/report.json and must give the outcome the board
+# table expects (fits with timing met, does not fit, or estimate): a change either way
+# fails here until hdl/boards/boards.toml and docs/boards.md say so.
+# (The tools do the work: the debug binary that `cargo test` built is fast enough.)
+cargo build -p ncx --bin ncx
+for board in icebreaker cmod_a7; do
+    ./target/debug/ncx hw build --board "$board" --expect-table
+done
+./target/debug/ncx hw build --board icebreaker --echo
 
 step "all checks passed"

@@ -10,6 +10,7 @@
 //! - [`compile`]: network description → [`image::Image`] + quantisation report;
 //! - [`image`]: the device image and its `.ncx` container;
 //! - [`driver`]: the ncx/1 host driver — commands, upload, readback, device runs;
+//! - [`hw`]: real boards — the board table, the bitstream flow, the programmer;
 //! - [`link`]: byte pipes to devices (serial, pty, in-process model, fault injector);
 //! - [`stimulus`]: stimulus files → input spikes per timestep;
 //! - [`run`]: run an image with a stimulus on a target, reporting through [`progress`];
@@ -23,6 +24,7 @@ pub mod atomic_file;
 pub mod compile;
 pub mod demo;
 pub mod driver;
+pub mod hw;
 pub mod image;
 pub mod link;
 pub mod network;

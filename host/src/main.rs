@@ -107,6 +107,13 @@ enum Command {
     /// byte. Prints `matched N events` and exits 0, or prints the first divergence
     /// (timestep, cycle, event, field, model value, RTL value) and exits 1.
     Check(cmd::check::CheckArgs),
+    /// Real boards: list them, build their bitstreams, program them.
+    ///
+    /// `ncx hw boards` lists the supported boards (hdl/boards/boards.toml); `ncx hw build
+    /// --board B` runs the FPGA flow and writes the bitstream and a JSON build report;
+    /// `ncx hw program --board B [BITSTREAM]` loads it with iceprog or openFPGALoader
+    /// (docs/boards.md).
+    Hw(cmd::hw::HwArgs),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +130,7 @@ fn main() -> ExitCode {
         Command::Readback(args) => cmd::readback::run(&args),
         Command::Doctor(args) => cmd::doctor::run(&args),
         Command::Check(args) => cmd::check::run(&args),
+        Command::Hw(args) => cmd::hw::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ pub(crate) mod device;
 pub(crate) mod doctor;
 pub(crate) mod emulate;
 pub(crate) mod flash;
+pub(crate) mod hw;
 pub(crate) mod info;
 pub(crate) mod inspect;
 pub(crate) mod ports;

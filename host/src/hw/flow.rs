@@ -1,0 +1,483 @@
+//! The bitstream flow of a board: which sources, which parameters, which build id, and
+//! the tools run one stage after another with their logs kept.
+//!
+//! iCE40 boards: yosys `synth_ice40 -dsp` (stage [`Stage::Synthesis`]) → nextpnr-ice40
+//! with a fixed seed ([`Stage::PlaceRoute`]) → icepack ([`Stage::Pack`]). 7-series boards:
+//! yosys `synth_xilinx -family xc7` ([`Stage::Estimate`]), a resource estimate (there is
+//! no open 7-series place and route in Debian; the board folder's build.tcl is the Vivado
+//! flow). Every file goes to the output folder: `synth.ys`, `netlist.json`, `*.asc`, the
+//! bitstream, `logs/<stage>.log` and `report.json`.
+//!
+//! Reproducibility: the sources are read in sorted order, nextpnr's seed is fixed
+//! ([`DEFAULT_SEED`]), and nothing of the time or the paths enters the netlist, so the
+//! same inputs give the same bitstream (host/tests/hw_flow.rs builds twice and compares).
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use super::HwError;
+use super::board::{Board, Expect, Family};
+use super::report::{self, BuildReport, Resource, StageTime};
+
+/// nextpnr's placement seed: fixed, so that a build is reproducible.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// One stage of a flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// yosys synthesis to an iCE40 netlist.
+    Synthesis,
+    /// nextpnr-ice40 placement and routing.
+    PlaceRoute,
+    /// icepack: the bitstream.
+    Pack,
+    /// yosys synth_xilinx: a 7-series resource estimate.
+    Estimate,
+}
+
+impl Stage {
+    /// Name in reports and logs (`synthesis`, `place-and-route`, `pack`, `estimate`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Synthesis => "synthesis",
+            Stage::PlaceRoute => "place-and-route",
+            Stage::Pack => "pack",
+            Stage::Estimate => "estimate",
+        }
+    }
+
+    /// The program the stage runs.
+    pub fn tool(self) -> &'static str {
+        match self {
+            Stage::Synthesis | Stage::Estimate => "yosys",
+            Stage::PlaceRoute => "nextpnr-ice40",
+            Stage::Pack => "icepack",
+        }
+    }
+
+    /// The Debian package of the program.
+    pub fn package(self) -> &'static str {
+        package_of(self.tool())
+    }
+}
+
+fn package_of(tool: &str) -> &'static str {
+    match tool {
+        "yosys" => "yosys",
+        "nextpnr-ice40" => "nextpnr-ice40",
+        "icepack" | "iceprog" | "icepll" => "fpga-icestorm",
+        "openFPGALoader" => "openfpgaloader",
+        _ => "(unknown)",
+    }
+}
+
+/// Receives the progress of a flow, stage by stage (the binary shows a line per stage).
+pub trait StageProgress {
+    /// Stage `index` (from 1) of `total` starts.
+    fn started(&mut self, stage: Stage, index: usize, total: usize);
+    /// The stage ended (successfully or not) after `elapsed`.
+    fn finished(&mut self, stage: Stage, elapsed: Duration);
+}
+
+/// Ignores every report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoStageProgress;
+
+impl StageProgress for NoStageProgress {
+    fn started(&mut self, _stage: Stage, _index: usize, _total: usize) {}
+    fn finished(&mut self, _stage: Stage, _elapsed: Duration) {}
+}
+
+/// What is built on the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Design {
+    /// The NCX-1 device (ncx_top).
+    Device,
+    /// The UART echo bring-up image (the board top's `Echo = 1`).
+    Echo,
+}
+
+impl Design {
+    /// `device` or `echo`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Device => "device",
+            Design::Echo => "echo",
+        }
+    }
+}
+
+/// Everything a build depends on.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The board.
+    pub board: Board,
+    /// Neurons (a power of two, 16..=1024).
+    pub neurons: u32,
+    /// Inputs (a power of two, 16..=1024).
+    pub inputs: u32,
+    /// UART baud rate (must divide the board's clock).
+    pub baud: u32,
+    /// Device or echo image.
+    pub design: Design,
+    /// The repository's `hdl` folder (with `rtl/` and `boards/`).
+    pub hdl_dir: PathBuf,
+    /// Where the outputs go.
+    pub out_dir: PathBuf,
+    /// nextpnr's seed.
+    pub seed: u64,
+}
+
+impl BuildOptions {
+    /// The board's defaults: its geometry and baud rate, the device, [`DEFAULT_SEED`].
+    pub fn new(board: Board, hdl_dir: PathBuf, out_dir: PathBuf) -> BuildOptions {
+        BuildOptions {
+            neurons: board.neurons,
+            inputs: board.inputs,
+            baud: board.baud,
+            board,
+            design: Design::Device,
+            hdl_dir,
+            out_dir,
+            seed: DEFAULT_SEED,
+        }
+    }
+
+    /// The bitstream's file name: `ncx_<board>.bin` (iCE40), `ncx_<board>.bit` (Vivado);
+    /// the echo image is `ncx_<board>_echo.*`.
+    pub fn bitstream_name(&self) -> String {
+        let ext = match self.board.family {
+            Family::Ice40 => "bin",
+            Family::Xc7 => "bit",
+        };
+        match self.design {
+            Design::Device => format!("ncx_{}.{ext}", self.board.name),
+            Design::Echo => format!("ncx_{}_echo.{ext}", self.board.name),
+        }
+    }
+}
+
+/// log2 of a geometry: `Some(k)` for 2^k in 16..=1024.
+pub fn log2(n: u32) -> Option<u32> {
+    (n.is_power_of_two() && (16..=1024).contains(&n)).then(|| n.trailing_zeros())
+}
+
+/// The repository's `hdl` folder: `NCX_HDL_DIR`, else the first `hdl/` with
+/// `rtl/ncx_top.sv` in the current folder or above it, else the one this ncx was built from.
+pub fn find_hdl_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("NCX_HDL_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let has_rtl = |d: &Path| d.join("rtl").join("ncx_top.sv").is_file();
+    if let Ok(cwd) = std::env::current_dir() {
+        for dir in cwd.ancestors() {
+            let hdl = dir.join("hdl");
+            if has_rtl(&hdl) {
+                return Some(hdl);
+            }
+        }
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("hdl");
+    has_rtl(&built).then_some(built)
+}
+
+/// The files of a build, relative to `hdl_dir`: the package, every other `rtl/ncx_*.sv`
+/// in name order, then the board's sources.
+pub fn sources(hdl_dir: &Path, board: &Board) -> Result<Vec<PathBuf>, HwError> {
+    let rtl = hdl_dir.join("rtl");
+    let entries = fs::read_dir(&rtl).map_err(|_| HwError::NoSources { dir: rtl.clone(), missing: "rtl/".into() })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("ncx_") && n.ends_with(".sv") && n != "ncx_pkg.sv")
+        .map(|n| Path::new("rtl").join(n))
+        .collect();
+    files.sort();
+    let pkg = Path::new("rtl").join("ncx_pkg.sv");
+    for must in [&pkg, &Path::new("rtl").join("ncx_top.sv")] {
+        if !hdl_dir.join(must).is_file() {
+            return Err(HwError::NoSources { dir: hdl_dir.to_owned(), missing: must.display().to_string() });
+        }
+    }
+    files.insert(0, pkg);
+    let board_dir = Path::new("boards").join(&board.name);
+    for s in board.sources.iter().chain([&board.constraints]) {
+        let f = board_dir.join(s);
+        if !hdl_dir.join(&f).is_file() {
+            return Err(HwError::NoSources { dir: hdl_dir.to_owned(), missing: f.display().to_string() });
+        }
+        files.push(f);
+    }
+    Ok(files)
+}
+
+/// The top's parameters, without the build id, as `(Name, value)` in a fixed order.
+pub fn parameters(opts: &BuildOptions) -> Result<Vec<(String, String)>, HwError> {
+    let nl = log2(opts.neurons).ok_or(HwError::BadGeometry { what: "neurons", value: opts.neurons })?;
+    let il = log2(opts.inputs).ok_or(HwError::BadGeometry { what: "inputs", value: opts.inputs })?;
+    let divisor = opts.board.divisor(opts.baud)?;
+    let mut p = vec![
+        ("NeuronsLog2".to_owned(), nl.to_string()),
+        ("InputsLog2".to_owned(), il.to_string()),
+        ("ClockHz".to_owned(), opts.board.clock_hz.to_string()),
+        ("BaudDivisor".to_owned(), divisor.to_string()),
+    ];
+    p.extend(opts.board.params.iter().map(|(k, v)| (k.clone(), v.to_string())));
+    if opts.design == Design::Echo {
+        p.push(("Echo".to_owned(), "1".to_owned()));
+    }
+    Ok(p)
+}
+
+/// The build id: the first 8 bytes of SHA-256 over the board, top, design, every source
+/// file (its path relative to `hdl_dir`, length and bytes) and every parameter. This is
+/// what the device reports in HELLO, so that `ncx info`/`ncx doctor` can tell which
+/// bitstream a board runs.
+pub fn build_id(opts: &BuildOptions, sources: &[PathBuf], params: &[(String, String)]) -> Result<[u8; 8], HwError> {
+    let mut h = Sha256::new();
+    h.update(b"ncx build id v1\n");
+    for s in [&opts.board.name, &opts.board.top, opts.design.name()] {
+        h.update(s.as_bytes());
+        h.update(b"\n");
+    }
+    for f in sources {
+        let path = opts.hdl_dir.join(f);
+        let bytes = fs::read(&path).map_err(|source| HwError::Io { path, source })?;
+        h.update(f.to_string_lossy().replace('\\', "/").as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(&bytes);
+    }
+    for (k, v) in params {
+        h.update(format!("{k}={v}\n").as_bytes());
+    }
+    let digest = h.finalize();
+    let mut id = [0u8; 8];
+    id.copy_from_slice(&digest[..8]);
+    Ok(id)
+}
+
+/// Hex of bytes, in order.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sha256_file(path: &Path) -> Result<String, HwError> {
+    let bytes = fs::read(path).map_err(|source| HwError::Io { path: path.to_owned(), source })?;
+    Ok(hex(&Sha256::digest(&bytes)))
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> HwError + '_ {
+    move |source| HwError::Io { path: path.to_owned(), source }
+}
+
+/// Run `tool args…` in `dir` with stdout and stderr into `log`. `Ok(true)` when it
+/// succeeded, `Ok(false)` when it ran and failed.
+fn run_tool(tool: &str, args: &[String], dir: &Path, log: &Path) -> Result<bool, HwError> {
+    let out = File::create(log).map_err(io_err(log))?;
+    let err = out.try_clone().map_err(io_err(log))?;
+    let status =
+        Command::new(tool).args(args).current_dir(dir).stdin(Stdio::null()).stdout(out).stderr(err).status().map_err(
+            |e| match e.kind() {
+                io::ErrorKind::NotFound => {
+                    HwError::ToolMissing { tool: tool.to_owned(), package: package_of(tool).to_owned() }
+                }
+                _ => HwError::Io { path: PathBuf::from(tool), source: e },
+            },
+        )?;
+    Ok(status.success())
+}
+
+fn failed(tool: &str, log: &Path) -> HwError {
+    let text = fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = lines[lines.len().saturating_sub(15)..].join("\n");
+    HwError::ToolFailed { tool: tool.to_owned(), status: "non-zero exit status".into(), log: log.to_owned(), tail }
+}
+
+/// The first line of `tool flag`'s output, or `unknown`.
+pub fn tool_version(tool: &str, flag: &str) -> String {
+    Command::new(tool)
+        .arg(flag)
+        .stdin(Stdio::null())
+        .output()
+        .ok()
+        .map(|o| {
+            let text = if o.stdout.is_empty() { o.stderr } else { o.stdout };
+            String::from_utf8_lossy(&text).lines().next().unwrap_or("").trim().to_owned()
+        })
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The installed version of a Debian package (`dpkg-query`), for tools without `--version`.
+fn package_version(package: &str) -> String {
+    Command::new("dpkg-query")
+        .args(["-W", "-f", "${Version}", package])
+        .stdin(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| format!("{package} {}", String::from_utf8_lossy(&o.stdout).trim()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Build the board's bitstream (iCE40) or resource estimate (xc7). A design that does
+/// not fit is not an error: the report says so (`outcome`, `over`) and has no bitstream.
+/// Writes `report.json` in the output folder in every case where a tool got that far.
+pub fn build(opts: &BuildOptions, progress: &mut dyn StageProgress) -> Result<BuildReport, HwError> {
+    let srcs = sources(&opts.hdl_dir, &opts.board)?;
+    let params = parameters(opts)?;
+    let id = build_id(opts, &srcs, &params)?;
+    let out = &opts.out_dir;
+    let logs = out.join("logs");
+    fs::create_dir_all(&logs).map_err(io_err(&logs))?;
+
+    let board = &opts.board;
+    let abs = |f: &PathBuf| -> Result<PathBuf, HwError> {
+        let p = opts.hdl_dir.join(f);
+        fs::canonicalize(&p).map_err(|source| HwError::Io { path: p, source })
+    };
+    let mut read = String::new();
+    let constraints = Path::new("boards").join(&board.name).join(&board.constraints);
+    for f in srcs.iter().filter(|f| **f != constraints) {
+        read.push_str(&format!("read_verilog -sv \"{}\"\n", abs(f)?.display()));
+    }
+    // BuildId[8k +: 8] is byte k of HELLO's build id.
+    let build_id_param = format!("64'h{:016x}", u64::from_le_bytes(id));
+    let mut chparam = format!("chparam -set BuildId {build_id_param}");
+    for (k, v) in &params {
+        chparam.push_str(&format!(" -set {k} {v}"));
+    }
+    chparam.push_str(&format!(" {}", board.top));
+    let synth = match board.family {
+        Family::Ice40 => format!("synth_ice40 -dsp -top {} -json netlist.json", board.top),
+        Family::Xc7 => format!("synth_xilinx -family xc7 -flatten -top {}\nwrite_json netlist.json", board.top),
+    };
+    let script = format!("{read}{chparam}\n{synth}\ntee -q -o stat.txt stat\n");
+    let ys = out.join("synth.ys");
+    fs::write(&ys, script).map_err(io_err(&ys))?;
+
+    let mut tools = BTreeMap::new();
+    tools.insert("yosys".to_owned(), tool_version("yosys", "-V"));
+    let mut stages = Vec::new();
+    let mut log_names = Vec::new();
+    let total = match board.family {
+        Family::Ice40 => 3,
+        Family::Xc7 => 1,
+    };
+    let mut timed = |stage: Stage, index: usize, args: Vec<String>| -> Result<bool, HwError> {
+        let log = logs.join(format!("{}.log", stage.name()));
+        progress.started(stage, index, total);
+        let t0 = Instant::now();
+        let ok = run_tool(stage.tool(), &args, out, &log);
+        let elapsed = t0.elapsed();
+        progress.finished(stage, elapsed);
+        stages
+            .push(StageTime { stage: stage.name().to_owned(), seconds: (elapsed.as_secs_f64() * 10.0).round() / 10.0 });
+        log_names.push(format!("logs/{}.log", stage.name()));
+        let ok = ok?;
+        if !ok && stage != Stage::PlaceRoute {
+            return Err(failed(stage.tool(), &log));
+        }
+        Ok(ok)
+    };
+
+    let first = if board.family == Family::Ice40 { Stage::Synthesis } else { Stage::Estimate };
+    timed(first, 1, vec!["-s".into(), "synth.ys".into()])?;
+    let stat_path = out.join("stat.txt");
+    let cells = report::parse_yosys_stat(&fs::read_to_string(&stat_path).map_err(io_err(&stat_path))?);
+    let netlist_sha256 = sha256_file(&out.join("netlist.json"))?;
+
+    let mut rep = BuildReport {
+        format: 1,
+        board: board.name.clone(),
+        fpga: board.fpga.clone(),
+        design: opts.design.name().to_owned(),
+        top: board.top.clone(),
+        neurons: opts.neurons,
+        inputs: opts.inputs,
+        clock_hz: board.clock_hz,
+        baud: opts.baud,
+        baud_divisor: board.divisor(opts.baud)?,
+        build_id: hex(&id),
+        parameters: std::iter::once(format!("BuildId={build_id_param}"))
+            .chain(params.iter().map(|(k, v)| format!("{k}={v}")))
+            .collect(),
+        sources: srcs.iter().map(|f| f.to_string_lossy().replace('\\', "/")).collect(),
+        seed: opts.seed,
+        tools: BTreeMap::new(),
+        cells,
+        resources: Vec::new(),
+        outcome: Expect::Estimate,
+        over: Vec::new(),
+        fmax_mhz: None,
+        meets_timing: None,
+        bitstream: None,
+        bitstream_sha256: None,
+        netlist_sha256,
+        stages: Vec::new(),
+        logs: Vec::new(),
+    };
+
+    match board.family {
+        Family::Xc7 => {
+            rep.resources = report::xc7_estimate(&rep.cells, &board.capacity);
+            rep.over = rep.resources.iter().filter(|r| r.over()).map(Resource::describe).collect();
+        }
+        Family::Ice40 => {
+            tools.insert("nextpnr-ice40".to_owned(), tool_version("nextpnr-ice40", "--version"));
+            tools.insert("icepack".to_owned(), package_version("fpga-icestorm"));
+            let asc = format!("ncx_{}.asc", board.name);
+            let pcf = abs(&constraints)?;
+            let freq = f64::from(board.clock_hz) / 1e6;
+            let args: Vec<String> = vec![
+                format!("--{}", board.device),
+                "--package".into(),
+                board.package.clone(),
+                "--json".into(),
+                "netlist.json".into(),
+                "--pcf".into(),
+                pcf.display().to_string(),
+                "--asc".into(),
+                asc.clone(),
+                "--freq".into(),
+                format!("{freq}"),
+                "--seed".into(),
+                opts.seed.to_string(),
+            ];
+            let routed = timed(Stage::PlaceRoute, 2, args)?;
+            let np_log = logs.join("place-and-route.log");
+            let summary = report::parse_nextpnr(&fs::read_to_string(&np_log).map_err(io_err(&np_log))?);
+            rep.resources =
+                summary.resources.into_iter().filter(|r| report::ICE40_RESOURCES.contains(&r.name.as_str())).collect();
+            rep.over = rep.resources.iter().filter(|r| r.over()).map(Resource::describe).collect();
+            if !routed {
+                if rep.over.is_empty() {
+                    return Err(failed("nextpnr-ice40", &np_log));
+                }
+                rep.outcome = Expect::DoesNotFit;
+            } else {
+                rep.fmax_mhz = summary.fmax_mhz;
+                rep.meets_timing = summary.fmax_mhz.map(|f| f >= freq);
+                let bin = opts.bitstream_name();
+                timed(Stage::Pack, 3, vec![asc, bin.clone()])?;
+                rep.bitstream_sha256 = Some(sha256_file(&out.join(&bin))?);
+                rep.bitstream = Some(bin);
+                rep.outcome = Expect::Fits;
+            }
+        }
+    }
+    rep.tools = tools;
+    rep.stages = stages;
+    rep.logs = log_names;
+    let path = out.join("report.json");
+    let json = serde_json::to_string_pretty(&rep).map_err(|e| HwError::Io { path: path.clone(), source: e.into() })?;
+    fs::write(&path, json + "\n").map_err(io_err(&path))?;
+    Ok(rep)
+}

@@ -1,0 +1,156 @@
+//! Real boards: the board table, the bitstream flow and the programmer (`ncx hw`).
+//!
+//! - [`board`]: hdl/boards/boards.toml, the single table of supported boards;
+//! - [`flow`]: the build of a board's bitstream — yosys → nextpnr-ice40 → icepack for
+//!   iCE40 boards, a yosys `synth_xilinx` resource estimate for 7-series boards — with a
+//!   progress report per stage, logs kept and a JSON [`report::BuildReport`];
+//! - [`report`]: the build report and the parsers of the tools' outputs;
+//! - [`program`]: loading a bitstream with iceprog or openFPGALoader.
+//!
+//! The library runs external tools but never prints; docs/boards.md is the workflow.
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub mod board;
+pub mod flow;
+pub mod program;
+pub mod report;
+
+pub use board::{Board, Expect, Family};
+pub use flow::{BuildOptions, Stage, StageProgress};
+pub use report::BuildReport;
+
+/// Why a board operation failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum HwError {
+    /// The embedded board table is malformed (a bug of this build).
+    Table(String),
+    /// `--board` names no board of the table.
+    UnknownBoard {
+        /// The name given.
+        name: String,
+        /// The boards the table has.
+        known: Vec<String>,
+    },
+    /// The board's clock is not a whole multiple (≥ 4) of the baud rate.
+    BadBaud {
+        /// The board.
+        board: String,
+        /// Its core clock, Hz.
+        clock_hz: u32,
+        /// The baud rate asked for.
+        baud: u32,
+    },
+    /// A geometry that is not a power of two in 16..=1024.
+    BadGeometry {
+        /// `neurons` or `inputs`.
+        what: &'static str,
+        /// The value given.
+        value: u32,
+    },
+    /// The RTL sources are not where they were looked for.
+    NoSources {
+        /// The folder searched.
+        dir: PathBuf,
+        /// What was missing.
+        missing: String,
+    },
+    /// An external tool is not installed.
+    ToolMissing {
+        /// The program.
+        tool: String,
+        /// The Debian package that has it.
+        package: String,
+    },
+    /// No programmer for the board is installed.
+    NoProgrammer {
+        /// The board.
+        board: String,
+        /// The programs that could load it, each with its Debian package.
+        candidates: Vec<(String, String)>,
+    },
+    /// An external tool ran and failed.
+    ToolFailed {
+        /// The program.
+        tool: String,
+        /// Its exit status.
+        status: String,
+        /// Its log.
+        log: PathBuf,
+        /// The last lines of the log.
+        tail: String,
+    },
+    /// Reading or writing a file failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A board flow that this board's family does not have.
+    Unsupported(String),
+}
+
+impl fmt::Display for HwError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HwError::Table(m) => write!(f, "hdl/boards/boards.toml: {m}"),
+            HwError::UnknownBoard { name, known } => {
+                write!(f, "no board called `{name}`; the boards are: {} (see `ncx hw boards`)", known.join(", "))
+            }
+            HwError::BadBaud { board, clock_hz, baud } => write!(
+                f,
+                "baud rate {baud} does not divide board {board}'s clock of {clock_hz} Hz into whole bit times of at \
+                 least 4 cycles; choose a baud rate that divides {clock_hz} (e.g. {})",
+                suggest_baud(*clock_hz)
+            ),
+            HwError::BadGeometry { what, value } => {
+                write!(f, "--{what} {value}: the geometry must be a power of two from 16 to 1024")
+            }
+            HwError::NoSources { dir, missing } => write!(
+                f,
+                "cannot find {missing} in {}; run ncx from the repository (or pass --hdl <repository>/hdl)",
+                dir.display()
+            ),
+            HwError::ToolMissing { tool, package } => write!(
+                f,
+                "`{tool}` is not installed (not on PATH); install the Debian package {package} (apt-get install \
+                 {package}, or bash scripts/setup.sh)"
+            ),
+            HwError::NoProgrammer { board, candidates } => {
+                let names: Vec<&str> = candidates.iter().map(|c| c.0.as_str()).collect();
+                let installs: Vec<String> =
+                    candidates.iter().map(|(t, p)| format!("`apt-get install {p}` ({t})")).collect();
+                let what = match names.as_slice() {
+                    [one] => format!("{one} is not installed"),
+                    _ => format!("neither {} is installed", names.join(" nor ")),
+                };
+                write!(f, "{what} (not on PATH), and board {board} needs one: run {}", installs.join(" or "))
+            }
+            HwError::ToolFailed { tool, status, log, tail } => {
+                write!(f, "{tool} failed ({status}); its log is {}:\n{tail}", log.display())
+            }
+            HwError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            HwError::Unsupported(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for HwError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HwError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A baud rate near 1 Mbaud that divides `clock_hz` into bit times of at least 4 cycles.
+fn suggest_baud(clock_hz: u32) -> u32 {
+    (4..=clock_hz.max(4))
+        .map(|d| (d, clock_hz / d))
+        .find(|&(d, b)| b * d == clock_hz && b <= 1_000_000)
+        .map_or(0, |(_, b)| b)
+}

@@ -1,0 +1,211 @@
+//! The JSON build report of `ncx hw build`, and the parsers that fill it from the tools'
+//! outputs: yosys's `stat` table, nextpnr-ice40's utilisation and fmax lines.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::board::Expect;
+
+/// One FPGA resource: how much the design uses and how much the FPGA has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    /// Short name: `lc`, `ebr`, `spram`, `dsp`, `io`, `gb`, `pll` (iCE40); `lut`, `ff`,
+    /// `bram18`, `dsp` (7 series; a RAMB36 counts as 2 `bram18`, so 61 = 30.5 RAMB36).
+    pub name: String,
+    /// Used by the design.
+    pub used: u64,
+    /// Available on the FPGA.
+    pub available: u64,
+}
+
+impl Resource {
+    /// Does the design need more than the FPGA has?
+    pub fn over(&self) -> bool {
+        self.used > self.available
+    }
+
+    /// `lc 14073 of 5280 (267%)`.
+    pub fn describe(&self) -> String {
+        let pct = if self.available == 0 { 0.0 } else { 100.0 * self.used as f64 / self.available as f64 };
+        format!("{} {} of {} ({pct:.0}%)", self.name, self.used, self.available)
+    }
+}
+
+/// Time spent in one stage of the flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageTime {
+    /// The stage (`synthesis`, `place-and-route`, `pack`, `estimate`).
+    pub stage: String,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Everything a build produced and measured (written as `report.json` next to the
+/// bitstream).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BuildReport {
+    /// Report format version (1).
+    pub format: u32,
+    /// The board (`--board`).
+    pub board: String,
+    /// The FPGA part.
+    pub fpga: String,
+    /// `device` (the NCX-1 device, ncx_top) or `echo` (the UART echo bring-up image).
+    pub design: String,
+    /// The synthesised top module.
+    pub top: String,
+    /// Geometry: neurons.
+    pub neurons: u32,
+    /// Geometry: inputs.
+    pub inputs: u32,
+    /// The core clock the board top makes, Hz.
+    pub clock_hz: u32,
+    /// The UART baud rate.
+    pub baud: u32,
+    /// Clock cycles per UART bit.
+    pub baud_divisor: u32,
+    /// The 8-byte build id HELLO reports, as 16 hex digits (byte 0 first).
+    pub build_id: String,
+    /// Every parameter given to the top, `Name=value`.
+    pub parameters: Vec<String>,
+    /// The RTL and board files hashed into the build id, relative to the hdl folder.
+    pub sources: Vec<String>,
+    /// nextpnr's placement seed.
+    pub seed: u64,
+    /// Tool versions, by program.
+    pub tools: BTreeMap<String, String>,
+    /// Cell counts of the synthesised netlist (yosys `stat`), by cell type.
+    pub cells: BTreeMap<String, u64>,
+    /// Resource use against the FPGA's capacity (nextpnr's packing for iCE40; yosys's
+    /// cell counts for estimates).
+    pub resources: Vec<Resource>,
+    /// `fits`, `does-not-fit` or `estimate`.
+    pub outcome: Expect,
+    /// The resources over capacity, described.
+    pub over: Vec<String>,
+    /// nextpnr's fmax of the core clock after routing, MHz.
+    pub fmax_mhz: Option<f64>,
+    /// Whether fmax ≥ the board's clock (none without place and route).
+    pub meets_timing: Option<bool>,
+    /// The bitstream, when one was written.
+    pub bitstream: Option<String>,
+    /// SHA-256 of the bitstream (hex).
+    pub bitstream_sha256: Option<String>,
+    /// SHA-256 of the synthesised netlist (hex): equal inputs give an equal netlist.
+    pub netlist_sha256: String,
+    /// Time per stage.
+    pub stages: Vec<StageTime>,
+    /// The tools' logs.
+    pub logs: Vec<String>,
+}
+
+/// The cell counts of the last `stat` table in yosys output: lines `CELL  COUNT` after
+/// "Number of cells:".
+pub fn parse_yosys_stat(text: &str) -> BTreeMap<String, u64> {
+    let mut cells = BTreeMap::new();
+    let mut in_table = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with("Number of cells:") {
+            cells.clear();
+            in_table = true;
+            continue;
+        }
+        if !in_table {
+            continue;
+        }
+        let mut parts = t.split_whitespace();
+        match (parts.next(), parts.next().and_then(|n| n.parse::<u64>().ok()), parts.next()) {
+            (Some(cell), Some(n), None) => {
+                cells.insert(cell.to_owned(), n);
+            }
+            _ => in_table = false,
+        }
+    }
+    cells
+}
+
+/// What nextpnr-ice40 printed: the device utilisation after packing and the last fmax line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NextpnrSummary {
+    /// Used and available, by short resource name.
+    pub resources: Vec<Resource>,
+    /// Max frequency of the clock, MHz (the last report: after routing).
+    pub fmax_mhz: Option<f64>,
+    /// The target frequency, MHz.
+    pub target_mhz: Option<f64>,
+}
+
+/// Parse nextpnr-ice40's log.
+pub fn parse_nextpnr(log: &str) -> NextpnrSummary {
+    let mut out = NextpnrSummary::default();
+    let mut in_util = false;
+    for line in log.lines() {
+        let t = line.strip_prefix("Info:").unwrap_or(line).trim();
+        if t.starts_with("Device utilisation:") {
+            in_util = true;
+            out.resources.clear();
+            continue;
+        }
+        if in_util {
+            if let Some(r) = parse_util_line(t) {
+                out.resources.push(r);
+                continue;
+            }
+            in_util = false;
+        }
+        // Max frequency for clock 'clk': 52.59 MHz (PASS at 24.00 MHz)
+        if let Some(rest) = t.strip_prefix("Max frequency for clock") {
+            let Some((_, after)) = rest.split_once("': ") else { continue };
+            let mut words = after.split_whitespace();
+            out.fmax_mhz = words.next().and_then(|w| w.parse().ok()).or(out.fmax_mhz);
+            if let Some(at) = after.split_once(" at ").map(|x| x.1) {
+                out.target_mhz = at.split_whitespace().next().and_then(|w| w.parse().ok());
+            }
+        }
+    }
+    out
+}
+
+/// `ICESTORM_LC: 14073/ 5280   266%` → `lc 14073/5280`.
+fn parse_util_line(t: &str) -> Option<Resource> {
+    let (kind, rest) = t.split_once(':')?;
+    let (used, rest) = rest.split_once('/')?;
+    let available = rest.split_whitespace().next()?;
+    let name = match kind.trim() {
+        "ICESTORM_LC" => "lc".to_owned(),
+        "ICESTORM_RAM" => "ebr".to_owned(),
+        "ICESTORM_SPRAM" => "spram".to_owned(),
+        "ICESTORM_DSP" => "dsp".to_owned(),
+        "SB_IO" => "io".to_owned(),
+        "SB_GB" => "gb".to_owned(),
+        "ICESTORM_PLL" => "pll".to_owned(),
+        other => other.to_ascii_lowercase(),
+    };
+    Some(Resource { name, used: used.trim().parse().ok()?, available: available.parse().ok()? })
+}
+
+/// The resources of interest of an iCE40 report (the rest of nextpnr's list is unused
+/// hard IP).
+pub const ICE40_RESOURCES: [&str; 7] = ["lc", "ebr", "spram", "dsp", "io", "gb", "pll"];
+
+/// A 7-series resource estimate from yosys `synth_xilinx` cell counts, against `capacity`
+/// (`lut`, `ff`, `bram36` in whole RAMB36, `dsp`). Block RAM is reported as `bram18`,
+/// RAMB18 units: a RAMB36 counts 2, so 61 means 30.5 RAMB36.
+pub fn xc7_estimate(cells: &BTreeMap<String, u64>, capacity: &BTreeMap<String, u64>) -> Vec<Resource> {
+    let sum = |names: &[&str]| names.iter().map(|n| cells.get(*n).copied().unwrap_or(0)).sum::<u64>();
+    let lut = sum(&["LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6"])
+        + 4 * sum(&["RAM32M", "RAM64M"])
+        + sum(&["RAM32X1D", "RAM64X1D", "RAM128X1D", "RAM256X1S", "SRL16E", "SRLC32E"]);
+    let ff = sum(&["FDRE", "FDSE", "FDCE", "FDPE"]);
+    let bram_halves = 2 * sum(&["RAMB36E1"]) + sum(&["RAMB18E1"]);
+    let dsp = sum(&["DSP48E1"]);
+    let cap = |n: &str| capacity.get(n).copied().unwrap_or(0);
+    vec![
+        Resource { name: "lut".into(), used: lut, available: cap("lut") },
+        Resource { name: "ff".into(), used: ff, available: cap("ff") },
+        Resource { name: "bram18".into(), used: bram_halves, available: 2 * cap("bram36") },
+        Resource { name: "dsp".into(), used: dsp, available: cap("dsp") },
+    ]
+}

@@ -1,0 +1,251 @@
+//! The board table (hdl/boards/boards.toml) against the board folders, the board tops'
+//! clock settings, the parsers of the tools' outputs, the build id, and `ncx hw` without
+//! any FPGA tool: boards, program --dry-run, the missing-programmer message.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ncx::hw::board::{self, Family};
+use ncx::hw::flow::{self, BuildOptions, Design};
+use ncx::hw::program::{self, Programmer, Target};
+use ncx::hw::report::{self, Resource};
+use ncx::hw::{Expect, HwError};
+
+fn hdl() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("hdl")
+}
+
+fn ncx() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ncx"))
+}
+
+#[test]
+fn every_board_folder_has_one_table_entry_and_every_entry_its_files() {
+    let boards = board::boards().unwrap();
+    assert!(boards.len() >= 2);
+    let mut folders: Vec<String> = fs::read_dir(hdl().join("boards"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let mut names: Vec<String> = boards.iter().map(|b| b.name.clone()).collect();
+    names.sort();
+    assert_eq!(folders, names, "hdl/boards/ folders and boards.toml entries differ");
+    let readme = fs::read_to_string(hdl().join("boards").join("README.md")).unwrap();
+    for b in &boards {
+        let dir = hdl().join("boards").join(&b.name);
+        for f in b.sources.iter().chain([&b.constraints]) {
+            assert!(dir.join(f).is_file(), "board {}: {} is missing", b.name, f);
+        }
+        let top = fs::read_to_string(dir.join(&b.sources[0])).unwrap();
+        assert!(
+            top.contains(&format!("module {} #(", b.top)),
+            "board {}: no module {} in {}",
+            b.name,
+            b.top,
+            b.sources[0]
+        );
+        assert!(top.contains(&format!("ClockHz       = 32'd{}", b.clock_hz)), "board {}: ClockHz default", b.name);
+        assert!(readme.contains(&format!("`{}`", b.name)), "hdl/boards/README.md does not list board {}", b.name);
+        assert!(b.divisor(b.baud).is_ok());
+    }
+}
+
+/// `parameter logic [..] Name = W'dV,` of a board top → V.
+fn param(text: &str, name: &str) -> u64 {
+    let line = text.lines().find(|l| l.contains(&format!(" {name} ")) && l.contains("parameter")).unwrap();
+    let value = line.split('=').nth(1).unwrap().trim().trim_end_matches(',');
+    value.rsplit('d').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_icebreaker_pll_makes_the_clock_of_the_table() {
+    let b = board::find("icebreaker").unwrap();
+    let top = fs::read_to_string(hdl().join("boards/icebreaker/ncx_board_icebreaker.sv")).unwrap();
+    let (r, f, q) = (param(&top, "PllDivR"), param(&top, "PllDivF"), param(&top, "PllDivQ"));
+    let vco = u64::from(b.oscillator_hz) * (f + 1) / (r + 1);
+    assert!((533_000_000..=1_066_000_000).contains(&vco), "VCO {vco} Hz out of the iCE40 PLL's range");
+    assert_eq!(vco >> q, u64::from(b.clock_hz), "PLL output vs boards.toml clock_hz");
+    assert_eq!(param(&top, "BaudDivisor"), u64::from(b.clock_hz / b.baud));
+}
+
+#[test]
+fn the_cmod_a7_mmcm_makes_the_clock_of_the_table() {
+    let b = board::find("cmod_a7").unwrap();
+    let top = fs::read_to_string(hdl().join("boards/cmod_a7/ncx_board_cmod_a7.sv")).unwrap();
+    let real = |name: &str| -> f64 {
+        let line = top.lines().find(|l| l.contains(&format!(".{name} "))).unwrap();
+        line.split('(').nth(1).unwrap().split(')').next().unwrap().parse().unwrap()
+    };
+    let vco = f64::from(b.oscillator_hz) * real("CLKFBOUT_MULT_F") / real("DIVCLK_DIVIDE");
+    assert!((600e6..=1200e6).contains(&vco), "VCO {vco} Hz out of the -1 MMCM's range");
+    assert_eq!((vco / real("CLKOUT0_DIVIDE_F")).round(), f64::from(b.clock_hz));
+    let xdc = fs::read_to_string(hdl().join("boards/cmod_a7/cmod_a7.xdc")).unwrap();
+    for (port, pin) in [("clk_12m_i", "L17"), ("rx_i", "J17"), ("tx_o", "J18")] {
+        assert!(
+            xdc.lines()
+                .any(|l| l.contains(&format!("PACKAGE_PIN {pin} ")) && l.contains(&format!("get_ports {port}]"))),
+            "{port} is not on {pin}"
+        );
+    }
+}
+
+#[test]
+fn unknown_boards_bad_bauds_and_geometries_say_what_to_do() {
+    let e = board::find("de10").unwrap_err().to_string();
+    assert_eq!(e, "no board called `de10`; the boards are: icebreaker, cmod_a7 (see `ncx hw boards`)");
+    let b = board::find("icebreaker").unwrap();
+    let e = b.divisor(115_200).unwrap_err().to_string();
+    assert!(e.contains("115200") && e.contains("24000000") && e.contains("1000000"), "{e}");
+    assert!(matches!(b.divisor(8_000_000), Err(HwError::BadBaud { .. })), "3 cycles per bit");
+    let mut o = BuildOptions::new(b, hdl(), PathBuf::from("unused"));
+    o.neurons = 96;
+    assert_eq!(
+        flow::parameters(&o).unwrap_err().to_string(),
+        "--neurons 96: the geometry must be a power of two from 16 to 1024"
+    );
+    assert!(board::parse("[[board]]\nname = 1\n").is_err());
+}
+
+#[test]
+fn the_build_id_follows_every_input_and_nothing_else() {
+    let b = board::find("icebreaker").unwrap();
+    let o = BuildOptions::new(b.clone(), hdl(), PathBuf::from("a"));
+    let srcs = flow::sources(&hdl(), &b).unwrap();
+    assert_eq!(srcs[0], Path::new("rtl/ncx_pkg.sv"));
+    assert!(srcs.iter().any(|s| s == Path::new("rtl/ncx_top.sv")));
+    assert!(srcs.iter().any(|s| s == Path::new("boards/icebreaker/icebreaker.pcf")));
+    let p = flow::parameters(&o).unwrap();
+    let id = flow::build_id(&o, &srcs, &p).unwrap();
+    // The output folder and the seed are not inputs of the netlist.
+    let mut o2 = o.clone();
+    o2.out_dir = PathBuf::from("elsewhere");
+    o2.seed = 7;
+    assert_eq!(flow::build_id(&o2, &srcs, &flow::parameters(&o2).unwrap()).unwrap(), id);
+    for change in [
+        |o: &mut BuildOptions| o.neurons = 32,
+        |o: &mut BuildOptions| o.inputs = 64,
+        |o: &mut BuildOptions| o.baud = 500_000,
+        |o: &mut BuildOptions| o.design = Design::Echo,
+    ] {
+        let mut o3 = o.clone();
+        change(&mut o3);
+        assert_ne!(flow::build_id(&o3, &srcs, &flow::parameters(&o3).unwrap()).unwrap(), id);
+    }
+    // A changed byte of a source changes it too.
+    let tmp = tempfile::tempdir().unwrap();
+    for f in &srcs {
+        let to = tmp.path().join(f);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(hdl().join(f), &to).unwrap();
+    }
+    let mut o4 = o.clone();
+    o4.hdl_dir = tmp.path().to_owned();
+    assert_eq!(flow::build_id(&o4, &srcs, &p).unwrap(), id);
+    let top = tmp.path().join("rtl/ncx_top.sv");
+    let mut text = fs::read(&top).unwrap();
+    text.push(b'\n');
+    fs::write(&top, text).unwrap();
+    assert_ne!(flow::build_id(&o4, &srcs, &p).unwrap(), id);
+}
+
+const NEXTPNR_MISFIT: &str = "Info: Device utilisation:
+Info: \t         ICESTORM_LC: 14073/ 5280   266%
+Info: \t        ICESTORM_RAM:    34/   30   113%
+Info: \t               SB_IO:     6/   96     6%
+Info: \t        ICESTORM_DSP:    13/    8   162%
+Info: \t      ICESTORM_SPRAM:     0/    4     0%
+
+Info: Placed 9 cells based on constraints.
+ERROR: Unable to place cell 'x', no BELs remaining to implement cell type 'ICESTORM_DSP'
+";
+
+#[test]
+fn nextpnr_and_yosys_outputs_are_parsed() {
+    let s = report::parse_nextpnr(NEXTPNR_MISFIT);
+    let r = |name: &str, used, available| Resource { name: name.into(), used, available };
+    assert_eq!(
+        s.resources,
+        vec![r("lc", 14073, 5280), r("ebr", 34, 30), r("io", 6, 96), r("dsp", 13, 8), r("spram", 0, 4)]
+    );
+    assert_eq!(s.fmax_mhz, None);
+    assert_eq!(s.resources[0].describe(), "lc 14073 of 5280 (267%)");
+    let s = report::parse_nextpnr(
+        "Info: Max frequency for clock 'clk': 40.42 MHz (PASS at 24.00 MHz)\nInfo: Max frequency for clock 'clk': \
+         52.59 MHz (PASS at 24.00 MHz)\n",
+    );
+    assert_eq!((s.fmax_mhz, s.target_mhz), (Some(52.59), Some(24.0)));
+
+    let stat = "=== top ===\n\n   Number of cells:                 9\n     LUT6   100\n     FDRE   \
+                50\n     RAMB36E1  3\n     RAMB18E1 1\n     DSP48E1  2\n\n   Estimated number of LCs: 3\n";
+    let cells = report::parse_yosys_stat(stat);
+    assert_eq!(cells.get("LUT6"), Some(&100));
+    assert_eq!(cells.len(), 5);
+    let cap: BTreeMap<String, u64> = [("lut", 20800), ("ff", 41600), ("bram36", 50), ("dsp", 90)]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    let est = report::xc7_estimate(&cells, &cap);
+    assert_eq!(est, vec![r("lut", 100, 20800), r("ff", 50, 41600), r("bram18", 7, 100), r("dsp", 2, 90)]);
+}
+
+#[test]
+fn programming_commands_and_the_dry_run() {
+    let ice = board::find("icebreaker").unwrap();
+    let a7 = board::find("cmod_a7").unwrap();
+    let f = Path::new("x.bin");
+    assert_eq!(program::command(&ice, Programmer::Iceprog, f, Target::Flash), ["iceprog", "x.bin"]);
+    assert_eq!(program::command(&ice, Programmer::Iceprog, f, Target::Sram), ["iceprog", "-S", "x.bin"]);
+    assert_eq!(
+        program::command(&ice, Programmer::OpenFpgaLoader, f, Target::Flash),
+        ["openFPGALoader", "-b", "ice40_generic", "-f", "x.bin"]
+    );
+    assert_eq!(
+        program::command(&a7, Programmer::OpenFpgaLoader, Path::new("a.bit"), Target::Sram),
+        ["openFPGALoader", "-b", "cmoda7_35t", "a.bit"]
+    );
+    assert_eq!(program::candidates(&a7), [Programmer::OpenFpgaLoader]);
+    assert_eq!(a7.family, Family::Xc7);
+
+    let out = ncx().args(["hw", "program", "--board", "icebreaker", "--dry-run", "my.bin"]).output().unwrap();
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(line == "iceprog my.bin\n" || line == "openFPGALoader -b ice40_generic -f my.bin\n", "{line}");
+}
+
+#[test]
+fn programming_without_a_programmer_names_the_debian_packages() {
+    let empty = tempfile::tempdir().unwrap();
+    let out =
+        ncx().args(["hw", "program", "--board", "icebreaker", "x.bin"]).env("PATH", empty.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        "error: cannot program board icebreaker: neither iceprog nor openFPGALoader is installed (not on PATH), and \
+         board icebreaker needs one: run `apt-get install fpga-icestorm` (iceprog) or `apt-get install \
+         openfpgaloader` (openFPGALoader)\n"
+    );
+}
+
+#[test]
+fn ncx_hw_boards_lists_the_table() {
+    let out = ncx().args(["hw", "boards"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["board", "FPGA", "geometry", "clock", "baud", "toolchain", "status"]
+    );
+    assert!(lines[1].starts_with("icebreaker  iCE40UP5K-SG48"), "{text}");
+    assert!(lines[1].contains("24 MHz") && lines[1].contains("1000000"), "{text}");
+    assert!(lines[2].starts_with("cmod_a7") && lines[2].contains("100 MHz"), "{text}");
+    let expect = board::find("icebreaker").unwrap().expect;
+    assert!(lines[1].ends_with(&expect.to_string()), "{text}");
+    assert_ne!(expect, Expect::Estimate);
+}
