@@ -67,7 +67,7 @@ pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
     let geometry = Geometry::new(args.neurons.into(), args.inputs.into())
         .with_context(|| format!("cannot emulate a core of {} neurons x {} inputs", args.neurons, args.inputs))?;
     let mut device = match args.backend {
-        Backend::Model => Serving::Model(Device::new(geometry, DeviceConfig::default())),
+        Backend::Model => Serving::Model(Box::new(Device::new(geometry, DeviceConfig::default()))),
         Backend::Verilator => Serving::Rtl(
             VerilatorLink::spawn(geometry).context("cannot start the RTL simulation for --backend verilator")?,
         ),
@@ -108,6 +108,6 @@ pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
 
 /// The device being served.
 enum Serving {
-    Model(Device),
+    Model(Box<Device>),
     Rtl(VerilatorLink),
 }
