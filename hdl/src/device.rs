@@ -67,7 +67,7 @@ impl fmt::Display for SimError {
             SimError::Unavailable { geometry } => {
                 write!(
                     f,
-                    "no Verilated ncx_top of {}×{} (the build makes 16×16 and 64×64)",
+                    "no Verilated ncx_top of {}×{} was built (hdl/build.rs, MODELS)",
                     geometry.neurons(),
                     geometry.inputs()
                 )

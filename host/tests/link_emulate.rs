@@ -4,6 +4,7 @@
 //! Also `ncx ports`, which prints a list or says there is none.
 
 use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -156,31 +157,36 @@ fn ncx_ports_lists_ports_or_says_there_are_none() {
     }
 }
 
-/// The acceptance: a run on `serial:` through `ncx emulate --pty` writes the same
-/// raster as `--target model`.
+/// Runs `net` with `stimulus` for `steps` timesteps on `target` in `dir`, writing the
+/// raster and probes as `<name>.csv` and `<name>-probe.csv`; returns both files' text.
+fn run_on(dir: &Path, net: &Path, stimulus: &Path, steps: u32, target: &str, name: &str) -> (String, String) {
+    let (raster, probe) = (format!("{name}.csv"), format!("{name}-probe.csv"));
+    let out = ncx()
+        .current_dir(dir)
+        .arg("run")
+        .arg(net)
+        .arg("--stimulus")
+        .arg(stimulus)
+        .args(["--steps", &steps.to_string(), "--target", target, "--raster", &raster, "--probe", &probe, "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{target}: {}", String::from_utf8_lossy(&out.stderr));
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    (read(&raster), read(&probe))
+}
+
+/// A run through the emulated board (the stdp example on a 16 × 32 board) gives the
+/// raster and probes of `--target model`.
 #[test]
 fn a_run_through_the_emulated_board_equals_the_model() {
     let dir = tempfile::tempdir().unwrap();
-    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/stdp");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/stdp");
     let (net, stimulus) = (examples.join("net.toml"), examples.join("stimulus.toml"));
     let (emulator, line) = Emulator::start(&["--neurons", "16", "--inputs", "32", "--quiet"]);
     let path = path_of(&line, 16, 32);
-    let run = |target: &str, raster: &str| {
-        let out = ncx()
-            .current_dir(dir.path())
-            .arg("run")
-            .arg(&net)
-            .arg("--stimulus")
-            .arg(&stimulus)
-            .args(["--steps", "300", "--target", target, "--raster", raster, "-q"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{target}: {}", String::from_utf8_lossy(&out.stderr));
-        std::fs::read_to_string(dir.path().join(raster)).unwrap()
-    };
-    let model = run("model", "model.csv");
-    let board = run(&format!("serial:{path}"), "board.csv");
-    assert!(model.lines().count() > 20, "the example should spike: {model}");
+    let model = run_on(dir.path(), &net, &stimulus, 300, "model", "model");
+    let board = run_on(dir.path(), &net, &stimulus, 300, &format!("serial:{path}"), "board");
+    assert!(model.0.lines().count() > 20, "the example should spike: {}", model.0);
     assert_eq!(board, model);
     let (status, _) = emulator.stop("-TERM");
     assert!(status.success());
@@ -195,27 +201,12 @@ fn a_run_through_the_rtl_board_equals_the_model() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rtl16");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rtl16");
     let (net, stimulus) = (data.join("net.toml"), data.join("stimulus.toml"));
     let (emulator, line) = Emulator::start(&["--backend", "verilator", "--neurons", "16", "--inputs", "16", "--quiet"]);
     let path = path_of_backend(&line, 16, 16, "verilator");
-    let run = |target: &str, name: &str| {
-        let (raster, probe) = (format!("{name}.csv"), format!("{name}-probe.csv"));
-        let out = ncx()
-            .current_dir(dir.path())
-            .arg("run")
-            .arg(&net)
-            .arg("--stimulus")
-            .arg(&stimulus)
-            .args(["--steps", "60", "--target", target, "--raster", &raster, "--probe", &probe, "-q"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{target}: {}", String::from_utf8_lossy(&out.stderr));
-        let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
-        (read(&raster), read(&probe))
-    };
-    let model = run("model", "model");
-    let board = run(&format!("serial:{path}"), "board");
+    let model = run_on(dir.path(), &net, &stimulus, 60, "model", "model");
+    let board = run_on(dir.path(), &net, &stimulus, 60, &format!("serial:{path}"), "board");
     assert!(model.0.lines().count() > 20, "the network should spike: {}", model.0);
     assert_eq!(board, model);
     let (status, _) = emulator.stop("-TERM");

@@ -82,5 +82,5 @@ fn a_geometry_without_a_verilated_device_is_an_error_naming_the_built_ones() {
     let out = ncx(dir.path(), &["run", examples.to_str().unwrap(), "--steps", "2", "--target", "verilator"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("128×16") && stderr.contains("16x16"), "{stderr}");
+    assert!(stderr.contains("128×16") && stderr.contains("16×16, 64×64"), "{stderr}");
 }

@@ -68,7 +68,7 @@ impl VerilatorLink {
 }
 
 fn name(geometry: Geometry) -> String {
-    format!("verilator ({}x{})", geometry.neurons(), geometry.inputs())
+    format!("verilator ({}×{})", geometry.neurons(), geometry.inputs())
 }
 
 /// The simulation thread: make the model, then serve requests until the link is dropped.
@@ -80,7 +80,7 @@ fn simulate(geometry: Geometry, inbox: &Receiver<Request>, outbox: &Sender<Resul
         }
         Err(e) => {
             let built: Vec<String> =
-                VerilatorLink::geometries().iter().map(|g| format!("{}x{}", g.neurons(), g.inputs())).collect();
+                VerilatorLink::geometries().iter().map(|g| format!("{}×{}", g.neurons(), g.inputs())).collect();
             let _ = outbox.send(Err(format!(
                 "{e}; this build has Verilated devices of {}\nhelp: use a network of one of those geometries",
                 if built.is_empty() {
