@@ -109,6 +109,35 @@ fn doctor_checks_the_link() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("ok  read path: READ and CRC agree"), "{stdout}");
     assert!(stdout.contains("ok  STATUS round trip over 20"), "{stdout}");
+    assert!(stdout.contains("    build id 0000000000000000: a model or a simulation (no bitstream)\n"), "{stdout}");
+    assert!(stdout.contains("    link: ") && stdout.contains("bytes/s effective"), "{stdout}");
+}
+
+/// The build id HELLO reports is looked up among the build reports of `ncx hw build`
+/// under `build/hw/`; the model's is all zeros, so a report with that id names it.
+#[test]
+fn doctor_names_the_build_report_of_the_devices_build_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("build/hw/icebreaker");
+    std::fs::create_dir_all(&report).unwrap();
+    let json = serde_json::json!({
+        "format": 1, "board": "icebreaker", "fpga": "iCE40UP5K-SG48", "design": "device", "top": "ncx_board_icebreaker",
+        "neurons": 16, "inputs": 16, "clock_hz": 24_000_000, "baud": 1_000_000, "baud_divisor": 24,
+        "build_id": "0000000000000000", "parameters": [], "sources": [], "seed": 1, "tools": {}, "cells": {},
+        "resources": [], "outcome": "fits", "over": [], "fmax_mhz": null, "meets_timing": null, "bitstream": null,
+        "bitstream_sha256": null, "netlist_sha256": "", "stages": [], "logs": []
+    });
+    std::fs::write(report.join("report.json"), json.to_string()).unwrap();
+    let out = ncx(dir.path(), &["doctor", "--target", "model"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "ok  build id 0000000000000000: build/hw/icebreaker/report.json (icebreaker, 16 x 16 device, built by \
+             `ncx hw build`)"
+        ),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -1,15 +1,20 @@
 //! `ncx doctor --target T`: check a device step by step — open the link, handshake,
-//! protocol version and widths, read-path integrity (for every region, READ its first
-//! bytes and compare their CRC-32 with the device's CRC of the same range: nothing is
-//! written, so the device's memories are untouched), STATUS round-trip times, and the
-//! device's receiver counters. Fails (exit status 2) at the first check that fails.
+//! protocol version and widths, which bitstream it runs (its build id, looked up among the
+//! build reports of `ncx hw build` under `build/hw/`), read-path integrity (for every
+//! region, READ its first bytes and compare their CRC-32 with the device's CRC of the same
+//! range: nothing is written, so the device's memories are untouched), STATUS round-trip
+//! times and the effective byte rate they imply, and the device's receiver counters. Fails
+//! (exit status 2) at the first check that fails.
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Args;
 use ncx::driver::upload::crc32;
+use ncx::hw::flow::hex;
+use ncx::hw::report::find_by_build_id;
 use ncx_model::device::MAX_READ;
 use ncx_model::wire::layout::Region;
 
@@ -17,6 +22,11 @@ use super::device::{DeviceArgs, connect};
 
 /// STATUS commands timed.
 const PINGS: usize = 20;
+/// Bytes on the wire per STATUS round trip: the command frame (11) and the reply frame
+/// (11 + status byte + 35 bytes of data).
+const STATUS_ROUND_TRIP_BYTES: f64 = 11.0 + 11.0 + 1.0 + 35.0;
+/// Where `ncx hw build` writes its reports, relative to the current folder.
+const BUILD_REPORTS: &str = "build/hw";
 
 /// Options of `ncx doctor`.
 #[derive(Debug, Clone, Args)]
@@ -53,6 +63,27 @@ pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<()> {
         );
     }
     writeln!(out, "ok  field widths match this host")?;
+    let build_id = hex(&info.build_id);
+    let builds = find_by_build_id(Path::new(BUILD_REPORTS), &build_id);
+    match builds.first() {
+        Some((path, r)) => writeln!(
+            out,
+            "ok  build id {build_id}: {} ({}, {} x {} {}, built by `ncx hw build`)",
+            path.display(),
+            r.board,
+            r.neurons,
+            r.inputs,
+            r.design
+        )?,
+        None if info.build_id == [0; 8] => {
+            writeln!(out, "    build id {build_id}: a model or a simulation (no bitstream)")?
+        }
+        None => writeln!(
+            out,
+            "    build id {build_id}: no build report under {BUILD_REPORTS}/ has it (a bitstream built elsewhere, \
+             or from other RTL than this tree's)"
+        )?,
+    }
     let before = driver.status().context("STATUS failed")?;
     for region in Region::ALL {
         let len = region.size(info.geometry).min(MAX_READ);
@@ -82,6 +113,21 @@ pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<()> {
         ms(times[PINGS / 2]),
         ms(times[PINGS - 1])
     )?;
+    let median = times[PINGS / 2].as_secs_f64();
+    if median > 0.0 {
+        writeln!(
+            out,
+            "    link: {:.0} bytes/s effective over a STATUS round trip ({STATUS_ROUND_TRIP_BYTES} bytes); the \
+             baud rate allows {:.0}{}",
+            STATUS_ROUND_TRIP_BYTES / median,
+            info.baud() / 10.0,
+            if STATUS_ROUND_TRIP_BYTES / median > info.baud() / 10.0 {
+                " (faster: the link has no real line)"
+            } else {
+                ""
+            }
+        )?;
+    }
     let after = driver.status().context("STATUS failed")?;
     let state = if after.running { "running" } else { "idle" };
     writeln!(out, "    device: {state}, next timestep {}, {} overruns", after.timestep, after.overruns)?;

@@ -100,6 +100,23 @@ pub struct BuildReport {
     pub logs: Vec<String>,
 }
 
+/// The build reports under `root` (`<root>/<folder>/report.json`, as `ncx hw build` writes
+/// them into `build/hw`) whose build id is `build_id` (16 hex digits), with their paths,
+/// sorted by path. Unreadable or malformed reports are skipped: this is a lookup, not a
+/// check of the reports.
+pub fn find_by_build_id(root: &std::path::Path, build_id: &str) -> Vec<(std::path::PathBuf, BuildReport)> {
+    let Ok(entries) = std::fs::read_dir(root) else { return Vec::new() };
+    let mut found: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path().join("report.json")))
+        .filter_map(|path| {
+            let report: BuildReport = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
+            (report.build_id == build_id).then_some((path, report))
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
 /// The cell counts of the last `stat` table in yosys output: lines `CELL  COUNT` after
 /// "Number of cells:".
 pub fn parse_yosys_stat(text: &str) -> BTreeMap<String, u64> {
