@@ -125,6 +125,48 @@ pub const NEURON_LATENCY: u64 = 3;
 /// Cycles of the DONE phase that closes every timestep.
 pub const DONE_CYCLES: u64 = 1;
 
+// The device front end's timing (docs/protocol.md §10.1, `device::TimedDevice`), in
+// cycles of the device clock: the costs of the RTL's decoder, controller (ncx_ctrl) and
+// transmit path.
+
+/// A frame is held for the controller this many cycles after its last byte is received
+/// (or leaves the byte FIFO).
+pub const FRAME_HOLD_LATENCY: u64 = 1;
+
+/// A header error (wrong hcrc or len too long) re-scans the 5 header bytes: the next
+/// byte reaches the decoder at the earliest this many cycles after the usual one.
+pub const HEADER_RESCAN_CYCLES: u64 = 5;
+
+/// A command's fixed cycles before its checks' pass or execution: take the frame (1),
+/// a reply slot (1), load payload bytes 0..8 (10), decide (1).
+pub const COMMAND_DECIDE_CYCLES: u64 = 13;
+
+/// Reply slots of the transmit queue: every command takes the next one, round robin.
+pub const REPLY_SLOTS: u64 = 4;
+
+/// The slot that holds the last acknowledged command's reply (kept for duplicates) is
+/// skipped, at this cost.
+pub const REPLY_SLOT_SKIP_CYCLES: u64 = 1;
+
+/// From a reply or output frame queued (pushed) to its first start bit: encoder (2) and
+/// UART (1).
+pub const TX_LATENCY: u64 = 3;
+
+/// A frame whose first byte reaches the transmitter exactly one cycle before the line
+/// is free (two cycles before the previous byte's stop bit ends) misses the hand-over
+/// and passes through the transmit FIFO's RAM: it starts this many cycles after the
+/// line is free instead of at once.
+pub const TX_FIFO_MISS_CYCLES: u64 = 1;
+
+/// A timestep's fixed cycles on the controller besides staging (one per input index)
+/// and building the output frame (one per payload byte): the decision, clearing the
+/// staged inputs and the start request before the core's first cycle (3), and after
+/// its last cycle the done pulse and slot (2).
+pub const TIMESTEP_SETUP_CYCLES: u64 = 3;
+
+/// See [`TIMESTEP_SETUP_CYCLES`].
+pub const TIMESTEP_FINISH_CYCLES: u64 = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;

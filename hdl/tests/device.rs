@@ -2,7 +2,8 @@
 //! command layer `ncx_ctrl` and `ncx_tx_queue`, the core) against the executable spec
 //! `ncx_model::device::Device` with the same configuration: for sequences of commands,
 //! each given time to finish, every byte the RTL sends (replies and output frames) equals
-//! the model's, byte for byte.
+//! the model's, byte for byte; and (module `timed`) against `TimedDevice`, every byte with
+//! the cycle its start bit begins (docs/protocol.md §10.1).
 
 #[test]
 fn cosim_status() {
@@ -546,6 +547,324 @@ mod rtl {
                 random_step(&mut p, &mut rng, &mut last);
             }
             p.cmd(Opcode::Status, &request::status());
+        }
+    }
+
+    /// The cycle timing of docs/protocol.md §10.1: the RTL and `TimedDevice` get the same
+    /// bytes at the same cycles; every byte sent, with the cycle its start bit begins, must
+    /// be the same.
+    mod timed {
+        use super::*;
+        use ncx_model::Cycle;
+        use ncx_model::device::TimedDevice;
+
+        /// The RTL and the timed model side by side.
+        pub(super) struct TimedPair {
+            pub(super) sim: DeviceSim,
+            pub(super) model: TimedDevice,
+            pub(super) seq: u8,
+        }
+
+        impl TimedPair {
+            pub(super) fn new(n: usize, m: usize) -> TimedPair {
+                let g = Geometry::new(n, m).unwrap();
+                let sim = DeviceSim::new(g).unwrap();
+                let model = TimedDevice::new(Device::new(g, sim.config()));
+                TimedPair { sim, model, seq: 0 }
+            }
+
+            /// The next frame of `op` with the next seq.
+            pub(super) fn frame(&mut self, op: Opcode, payload: &[u8]) -> Vec<u8> {
+                self.seq = self.seq.wrapping_add(1);
+                encode(op as u8, self.seq, payload).unwrap()
+            }
+
+            /// Both start sending `bytes` at `cycle` (nothing runs yet).
+            pub(super) fn send_at(&mut self, cycle: u64, bytes: &[u8]) {
+                self.sim.send_at(cycle, bytes);
+                self.model.receive_at(Cycle(cycle), bytes);
+            }
+
+            /// Both run until everything sent so far is answered; the (cycle, byte) lists
+            /// must be equal. Returns the cycle of the last byte sent.
+            pub(super) fn settle(&mut self) -> Vec<(u64, u8)> {
+                let end = self.model.settle();
+                let mut expected = Vec::new();
+                self.model.drain_tx(&mut expected);
+                let expected: Vec<(u64, u8)> = expected.into_iter().map(|(c, b)| (c.0, b)).collect();
+                let b = self.sim.byte_time();
+                let total = self.sim.sent() + expected.len() as u64;
+                let budget = end.0.saturating_sub(self.sim.cycle()) + 100 * b + self.sim.work_bound();
+                self.sim.run_until_sent(total, budget).unwrap_or_else(|e| panic!("{e}: expecting {expected:?}"));
+                while self.sim.rx_pending() > 0 {
+                    self.sim.run(b).unwrap();
+                }
+                self.sim.run(2 * b).unwrap();
+                let got = self.sim.take();
+                let got_bytes: Vec<u8> = got.iter().map(|&(_, b)| b).collect();
+                let exp_bytes: Vec<u8> = expected.iter().map(|&(_, b)| b).collect();
+                assert_eq!(hex(&got_bytes), hex(&exp_bytes), "bytes, RTL vs timed model");
+                if std::env::var_os("NCX_TIMING_MEASURE").is_some() {
+                    let mut last = i64::MIN;
+                    for (k, (g, e)) in got.iter().zip(&expected).enumerate() {
+                        let d = g.0 as i64 - e.0 as i64;
+                        if d != last {
+                            println!("  byte {k}: RTL {} model {} (RTL later by {d})", g.0, e.0);
+                            last = d;
+                        }
+                    }
+                } else {
+                    for (k, (g, e)) in got.iter().zip(&expected).enumerate() {
+                        assert_eq!(
+                            g.0, e.0,
+                            "byte {k} ({:02X}): RTL cycle vs model cycle; all: {got:?} vs {expected:?}",
+                            g.1
+                        );
+                    }
+                }
+                got
+            }
+
+            /// One command sent at `cycle`, settled.
+            pub(super) fn cmd_at(&mut self, cycle: u64, op: Opcode, payload: &[u8]) -> Vec<(u64, u8)> {
+                let frame = self.frame(op, payload);
+                self.send_at(cycle, &frame);
+                self.settle()
+            }
+
+            pub(super) fn now(&self) -> u64 {
+                self.sim.cycle()
+            }
+        }
+
+        /// Every command, one at a time, each after the last has finished.
+        #[test]
+        fn each_command() {
+            let mut p = TimedPair::new(16, 16);
+            for (op, payload) in [
+                (Opcode::Hello, request::hello()),
+                (Opcode::Status, request::status()),
+                (Opcode::Read, request::read(Region::WeightsIn, 0, 4)),
+                (Opcode::Read, request::read(Region::WeightsIn, 0, 40)),
+                (Opcode::Crc, request::crc(Region::WeightsIn, 0, 40)),
+                (Opcode::Write, request::write(Region::WeightsIn, 0, &[1, 2, 3, 4])),
+                (Opcode::Write, request::write(Region::WeightsIn, 0, &[1; 40])),
+                (Opcode::Write, request::write(Region::Config, 0, &stdp_config(0))),
+                (Opcode::Reset, request::reset(ResetScope::State)),
+                (Opcode::Reset, request::reset(ResetScope::All)),
+                (Opcode::Probe, request::probe(&[1, 2, 3])),
+                (Opcode::Run, request::run(2)),
+                (Opcode::Input, request::input(0, &[])),
+                (Opcode::Input, request::input(1, &[1, 2, 3, 4])),
+                (Opcode::Resend, request::resend(0)),
+            ] {
+                let at = p.now() + 7;
+                println!("{op} {} bytes", payload.len());
+                p.cmd_at(at, op, &payload);
+            }
+        }
+
+        /// Runs: free-running and paced with P > C and P < C, at both geometries, with
+        /// commands (STATUS, PROBE, INPUT, a duplicate) arriving while timesteps run, and
+        /// INPUTs sent back to back so that they queue behind held frames.
+        #[test]
+        fn runs_and_commands_during_timesteps() {
+            for (n, m) in [(16, 16), (64, 64)] {
+                for period in [0u32, 40, 3000] {
+                    let mut p = TimedPair::new(n, m);
+                    let at = p.now() + 3;
+                    p.cmd_at(at, Opcode::Write, &request::write(Region::Config, 0, &stdp_config(period)));
+                    let mut rng = Rng(period as u64 + n as u64);
+                    let w = rng.bytes(n * m);
+                    for chunk in request::write_all(Region::WeightsIn, 0, &w) {
+                        let at = p.now() + 1;
+                        p.cmd_at(at, Opcode::Write, &chunk.payload());
+                    }
+                    let at = p.now() + 5;
+                    p.cmd_at(at, Opcode::Probe, &request::probe(&[1, 2]));
+                    let at = p.now() + 5;
+                    p.cmd_at(at, Opcode::Run, &request::run(12));
+                    // Back to back: four INPUTs in one batch, then STATUS during the timesteps.
+                    let mut batch = Vec::new();
+                    for t in 0..4u32 {
+                        let inputs: Vec<u16> = (0..rng.below(6)).map(|_| rng.below(m as u64) as u16).collect();
+                        batch.extend(p.frame(Opcode::Input, &request::input(t, &inputs)));
+                    }
+                    let at = p.now() + 11;
+                    p.send_at(at, &batch);
+                    let status = p.frame(Opcode::Status, &request::status());
+                    p.send_at(at + 1, &status);
+                    p.settle();
+                    // One at a time with gaps, a retry among them.
+                    for t in 4..12u32 {
+                        let inputs: Vec<u16> = (0..rng.below(4)).map(|_| rng.below(m as u64) as u16).collect();
+                        let frame = p.frame(Opcode::Input, &request::input(t, &inputs));
+                        let at = p.now() + rng.below(300);
+                        p.send_at(at, &frame);
+                        if t == 6 {
+                            p.send_at(at, &frame);
+                        }
+                        let at = p.now() + rng.below(300);
+                        let status = p.frame(Opcode::Status, &request::status());
+                        p.send_at(at, &status);
+                    }
+                    p.settle();
+                    let at = p.now() + 2;
+                    p.cmd_at(at, Opcode::Resend, &request::resend(3));
+                }
+            }
+        }
+
+        /// A frame with a header error and one with a CRC error before a command, in one
+        /// batch (the re-scan delays the bytes behind it).
+        #[test]
+        fn errors_then_command() {
+            let mut p = TimedPair::new(16, 16);
+            let mut bad = p.frame(Opcode::Status, &request::status());
+            bad[6] ^= 1;
+            let mut crc = p.frame(Opcode::Hello, &request::hello());
+            crc[8] ^= 0x10;
+            let good = p.frame(Opcode::Status, &request::status());
+            let batch: Vec<u8> = [bad, crc, good].concat();
+            p.send_at(10, &batch);
+            p.settle();
+        }
+
+        /// HELLOs back to back: their long replies keep the reply slots busy, so the
+        /// controller waits for a free one.
+        #[test]
+        fn replies_fill_the_slots() {
+            let mut p = TimedPair::new(16, 16);
+            let mut batch = Vec::new();
+            for _ in 0..8 {
+                batch.extend(p.frame(Opcode::Hello, &request::hello()));
+            }
+            p.send_at(3, &batch);
+            p.settle();
+        }
+
+        /// One random frame (valid commands mostly, some NAKs, garbage).
+        fn random_frame(p: &mut TimedPair, rng: &mut Rng, timestep: u32) -> Vec<u8> {
+            let g = p.sim.geometry();
+            let (n, m) = (g.neurons() as u64, g.inputs() as u64);
+            let (op, payload): (u8, Vec<u8>) = match rng.below(12) {
+                0 => (Opcode::Hello as u8, vec![]),
+                1 => (Opcode::Status as u8, vec![]),
+                2 => (Opcode::Reset as u8, vec![rng.below(3) as u8]),
+                3 => {
+                    let region = Region::ALL[rng.below(8) as usize];
+                    let data = match region {
+                        Region::Config => stdp_config(rng.below(3) as u32 * 150),
+                        Region::Neurons => neuron(rng),
+                        Region::State => state(rng),
+                        _ => {
+                            let len = 1 + rng.below(40) as usize;
+                            rng.bytes(len)
+                        }
+                    };
+                    let mut data = data;
+                    if rng.below(3) == 0 {
+                        // A field out of range, most likely (a high byte set).
+                        let at = rng.below(data.len() as u64) as usize;
+                        data[at] = rng.next() as u8 | 0x10;
+                    }
+                    (Opcode::Write as u8, request::write(region, 0, &data))
+                }
+                4 => {
+                    let region = Region::ALL[rng.below(8) as usize];
+                    (Opcode::Read as u8, request::read(region, rng.below(8) as u32, rng.below(40) as u16))
+                }
+                5 => {
+                    let region = Region::ALL[rng.below(8) as usize];
+                    (Opcode::Crc as u8, request::crc(region, 0, rng.below(300) as u32))
+                }
+                6 => (Opcode::Run as u8, request::run(rng.below(6) as u32)),
+                7 => (Opcode::Stop as u8, vec![]),
+                8 | 9 => {
+                    let inputs: Vec<u16> = (0..rng.below(6)).map(|_| rng.below(m + 1) as u16).collect();
+                    (Opcode::Input as u8, request::input(timestep.wrapping_add(rng.below(2) as u32), &inputs))
+                }
+                10 => {
+                    let neurons: Vec<u16> = (0..rng.below(5)).map(|_| rng.below(n + 1) as u16).collect();
+                    (Opcode::Probe as u8, request::probe(&neurons))
+                }
+                _ => (Opcode::Resend as u8, request::resend(rng.below(4) as u32)),
+            };
+            p.seq = p.seq.wrapping_add(1);
+            encode(op, p.seq, &payload).unwrap()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+            /// Random command sequences with random gaps (none, short, long): every byte
+            /// the RTL sends has the timed model's cycle.
+            #[test]
+            fn random_timing(seed in any::<u64>(), steps in 4usize..24) {
+                random_timing_case(16, seed, steps);
+            }
+        }
+
+        /// One case of `random_timing` (`NCX_DEVICE_TRACE` prints what is sent).
+        fn random_timing_case(n: usize, seed: u64, steps: usize) {
+            let trace = std::env::var_os("NCX_DEVICE_TRACE").is_some();
+            let mut p = TimedPair::new(n, n);
+            let mut rng = Rng(seed);
+            let mut at = 0;
+            let mut last = Vec::new();
+            for _ in 0..steps {
+                let timestep = p.model.device().status().timestep;
+                let frame = match rng.below(10) {
+                    // A retry (a duplicate if it was acknowledged), or a corrupted copy.
+                    0 if !last.is_empty() => {
+                        let mut frame: Vec<u8> = last.clone();
+                        if rng.below(2) == 0 {
+                            let at = rng.below(frame.len() as u64) as usize;
+                            frame[at] ^= 1 << rng.below(8);
+                        }
+                        frame
+                    }
+                    1 => {
+                        let (op, len) = (rng.below(256) as u8, rng.below(12) as usize);
+                        p.seq = p.seq.wrapping_add(1);
+                        encode(op, p.seq, &rng.bytes(len)).unwrap()
+                    }
+                    _ => random_frame(&mut p, &mut rng, timestep),
+                };
+                last = frame.clone();
+                at += match rng.below(4) {
+                    0 => 0,
+                    1 => rng.below(100),
+                    _ => rng.below(3000),
+                };
+                if trace {
+                    println!("{at}: {}", hex(&frame));
+                }
+                p.send_at(at, &frame);
+                if rng.below(3) == 0 {
+                    p.settle();
+                    at = p.now();
+                }
+            }
+            p.settle();
+        }
+
+        /// The same at 64 × 64, fewer cases (`NCX_DEVICE_SOAK=n` runs n seeds).
+        #[test]
+        fn random_timing_64() {
+            let seeds: u64 = std::env::var("NCX_DEVICE_SOAK").ok().and_then(|s| s.parse().ok()).unwrap_or(12);
+            for seed in 0..seeds {
+                random_timing_case(64, seed ^ 0x71AE, 30);
+            }
+        }
+
+        /// `random_timing` for one case: `NCX_TIMING_SEED=seed,steps[,n]`.
+        #[test]
+        fn random_timing_seed() {
+            let Some(arg) = std::env::var("NCX_TIMING_SEED").ok() else { return };
+            let parts: Vec<&str> = arg.split(',').collect();
+            let n = parts.get(2).map_or(16, |n| n.parse().unwrap());
+            random_timing_case(n, parts[0].parse().unwrap(), parts[1].parse().unwrap());
         }
     }
 }

@@ -21,33 +21,47 @@
 //! timed.advance_to(Cycle(100_000));
 //! let mut tx = Vec::new();
 //! timed.drain_tx(&mut tx);
-//! // 11 bytes received by cycle 11 000, HELLO takes 1 cycle, 72 reply bytes follow.
+//! // 11 bytes received by cycle 11 000, held in 11 001, pushed 13 + 1 + 61 cycles later,
+//! // on the line 3 cycles after that; 72 reply bytes follow.
 //! assert_eq!(tx.len(), 72);
-//! assert_eq!(tx[0].0, Cycle(11_001));
-//! assert_eq!(tx[71].0, Cycle(11_001 + 71 * 1000));
+//! assert_eq!(tx[0].0, Cycle(11_079));
+//! assert_eq!(tx[71].0, Cycle(11_079 + 71 * 1000));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::collections::VecDeque;
 
 use super::{Device, Opcode};
+use crate::spec::{
+    COMMAND_DECIDE_CYCLES, FRAME_HOLD_LATENCY, HEADER_RESCAN_CYCLES, REPLY_SLOT_SKIP_CYCLES, REPLY_SLOTS,
+    TIMESTEP_FINISH_CYCLES, TIMESTEP_SETUP_CYCLES, TX_FIFO_MISS_CYCLES, TX_LATENCY,
+};
 use crate::time::Cycle;
-use crate::wire::{Decoded, Decoder, HEADER_LEN};
+use crate::wire::layout::Region;
+use crate::wire::{DecodeErrorKind, Decoded, Decoder, HEADER_LEN, TRAILER_LEN};
 
-/// A complete command frame waiting for the controller.
+/// Reply status codes whose NAK comes from the controller's state checks (after the
+/// checks' pass), not from the frame checks: BUSY, NOT_RUNNING, NO_CREDIT, BAD_TIMESTEP.
+const STATE_NAKS: [u8; 4] = [0x06, 0x07, 0x08, 0x09];
+/// BAD_VALUE.
+const BAD_VALUE: u8 = 0x05;
+
+/// A complete command frame held by the decoder for the controller.
 #[derive(Debug, Clone)]
-struct Pending {
-    /// The cycle its last byte was received.
-    complete: u64,
+struct Held {
+    /// The first cycle the controller sees it.
+    at: u64,
+    /// Its last byte, not yet given to the device.
+    byte: u8,
     opcode: u8,
+    seq: u8,
     payload: Vec<u8>,
-    /// How many of the bytes held back from the device belong to this frame (up to and
-    /// including its last byte, after the frames pending before it).
-    bytes: usize,
+    /// Its CRC-32 trailer as sent (the duplicate rule compares it).
+    trailer: [u8; 4],
 }
 
-/// What happens next, in the order ties are broken: a byte is received, then a command
-/// executes, then a timestep starts.
+/// What happens next, in the order ties are broken: a byte reaches the decoder, then a
+/// command starts, then a timestep starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Event {
     Byte,
@@ -73,20 +87,28 @@ pub struct TimedDevice {
     line_free: u64,
     /// The largest `cycle` given to [`TimedDevice::receive_at`].
     last_call: u64,
-    /// Bytes from the host not yet received, with the cycle they will be.
+    /// Bytes from the host not yet taken by the decoder, with the cycle they are (or will
+    /// be) received.
     incoming: VecDeque<(u64, u8)>,
-    /// The device's decoder as it will be when every received byte has reached it:
-    /// tells which byte completes a frame.
+    /// The device's decoder as it is when every byte taken has reached it: tells which
+    /// byte completes a frame.
     shadow: Decoder,
-    /// Received bytes held back from the device: the last byte of each pending frame, and
-    /// every byte received after the first of them (the decoder sees bytes in order).
-    held: VecDeque<u8>,
-    /// Complete command frames, in order, not yet executed.
-    pending: VecDeque<Pending>,
-    /// The cycle at which the controller finishes its current command or timestep.
+    /// The earliest cycle the decoder takes its next byte.
+    intake_ready: u64,
+    /// The last four bytes taken.
+    window: [u8; 4],
+    /// The frame held for the controller; the decoder takes no byte meanwhile.
+    held: Option<Held>,
+    /// The first cycle at which the controller is idle again.
     controller_free: u64,
-    /// The start of the last timestep.
-    last_timestep: Option<u64>,
+    /// Seq and trailer of the last acknowledged command (the duplicate rule).
+    last_ack: Option<(u8, [u8; 4])>,
+    /// Output frames kept for RESEND.
+    kept: u64,
+    /// The reply slot the controller tries next (round robin over [`REPLY_SLOTS`]).
+    next_slot: u64,
+    /// The slot of the last acknowledged command's reply (kept for duplicates).
+    last_slot: u64,
     /// Bytes queued for sending, with the cycle their start bit begins, not yet drained.
     tx: VecDeque<(Cycle, u8)>,
     /// The start of the last byte queued for sending.
@@ -109,10 +131,14 @@ impl TimedDevice {
             last_call: 0,
             incoming: VecDeque::new(),
             shadow,
-            held: VecDeque::new(),
-            pending: VecDeque::new(),
+            intake_ready: 0,
+            window: [0; 4],
+            held: None,
             controller_free: 0,
-            last_timestep: None,
+            last_ack: None,
+            kept: 0,
+            next_slot: 0,
+            last_slot: 0,
             tx: VecDeque::new(),
             tx_last: None,
         };
@@ -203,98 +229,214 @@ impl TimedDevice {
 
     /// The next event and its cycle, if any.
     fn next_event(&self) -> Option<(u64, Event)> {
-        let byte = self.incoming.front().map(|&(at, _)| (at, Event::Byte));
-        let command = self.pending.front().map(|p| (p.complete.max(self.controller_free), Event::Command));
-        let timestep = self.device.timestep_ready().then(|| {
-            let period = u64::from(self.device.core().config().period);
-            let paced = match self.last_timestep {
-                Some(start) if period > 0 => start + period,
-                _ => 0,
-            };
-            (self.controller_free.max(paced), Event::Timestep)
-        });
+        let byte = match (&self.held, self.incoming.front()) {
+            (None, Some(&(at, _))) => Some((at.max(self.intake_ready), Event::Byte)),
+            _ => None,
+        };
+        let command = self.held.as_ref().map(|h| (h.at.max(self.controller_free), Event::Command));
+        let timestep = self.device.timestep_ready().then_some((self.controller_free, Event::Timestep));
         [byte, command, timestep].into_iter().flatten().map(|(at, e)| (at.max(self.now), e)).min()
     }
 
     fn process(&mut self, at: u64, event: Event) {
         self.now = at;
         match event {
-            Event::Byte => self.receive_byte(at),
+            Event::Byte => self.take_byte(at),
             Event::Command => self.execute(at),
             Event::Timestep => self.timestep(at),
         }
     }
 
-    /// The next byte from the host is received at `at`.
-    fn receive_byte(&mut self, at: u64) {
+    /// The decoder takes the next byte from the host at `at` (rule 3).
+    fn take_byte(&mut self, at: u64) {
         let Some((_, byte)) = self.incoming.pop_front() else { return };
-        if let Some(Decoded::Frame(frame)) = self.shadow.push(byte) {
-            self.held.push_back(byte);
-            let claimed: usize = self.pending.iter().map(|p| p.bytes).sum();
-            let bytes = self.held.len() - claimed;
-            self.pending.push_back(Pending { complete: at, opcode: frame.opcode, payload: frame.payload, bytes });
-        } else if self.pending.is_empty() {
-            self.device.receive(&[byte]);
-        } else {
-            self.held.push_back(byte);
+        self.window = [self.window[1], self.window[2], self.window[3], byte];
+        self.intake_ready = at + 1;
+        match self.shadow.push(byte) {
+            Some(Decoded::Frame(frame)) => {
+                self.held = Some(Held {
+                    at: at + FRAME_HOLD_LATENCY,
+                    byte,
+                    opcode: frame.opcode,
+                    seq: frame.seq,
+                    payload: frame.payload,
+                    trailer: self.window,
+                });
+                return;
+            }
+            Some(Decoded::Error(e))
+                if matches!(e.kind, DecodeErrorKind::HeaderCrc | DecodeErrorKind::TooLong { .. }) =>
+            {
+                self.intake_ready += HEADER_RESCAN_CYCLES;
+            }
+            _ => {}
         }
+        self.device.receive(&[byte]);
     }
 
-    /// The first pending command starts at `at`.
+    /// The held command starts at `at` (rule 4).
     fn execute(&mut self, at: u64) {
-        let Some(command) = self.pending.pop_front() else { return };
-        let take = if self.pending.is_empty() { self.held.len() } else { command.bytes.min(self.held.len()) };
-        let bytes: Vec<u8> = self.held.drain(..take).collect();
-        self.device.receive(&bytes);
+        let Some(held) = self.held.take() else { return };
+        let duplicate = self.last_ack == Some((held.seq, held.trailer));
+        // Every command takes a reply slot, round robin; the slot holding the cached
+        // reply is skipped, at a cost of one cycle.
+        let mut at = at;
+        if self.last_ack.is_some() && self.next_slot == self.last_slot {
+            at += REPLY_SLOT_SKIP_CYCLES;
+            self.next_slot = (self.next_slot + 1) % REPLY_SLOTS;
+        }
+        let slot = self.next_slot;
+        self.next_slot = (self.next_slot + 1) % REPLY_SLOTS;
+        self.device.receive(&[held.byte]);
         let mut reply = Vec::new();
         self.device.drain_tx(&mut reply);
-        let done = at + self.command_cycles(&command, &reply);
-        self.controller_free = done;
-        self.queue(done, &reply);
+        let status = reply.get(HEADER_LEN).copied().unwrap_or(0);
+        let (push, free) = if duplicate {
+            let push = at + COMMAND_DECIDE_CYCLES;
+            (push, push + self.after_push(held.opcode))
+        } else {
+            let push = at + self.command_cycles(&held, &reply, status);
+            let free = push + if status == 0 { self.after_push(held.opcode) } else { 2 };
+            (push, free)
+        };
+        if !duplicate && status == 0 {
+            self.last_ack = Some((held.seq, held.trailer));
+            self.last_slot = slot;
+            if held.opcode == Opcode::Reset as u8 {
+                self.kept = 0;
+            }
+        }
+        self.controller_free = free;
+        self.intake_ready = self.intake_ready.max(free);
+        // A RESEND's output frames follow its reply.
+        self.queue(push + TX_LATENCY, &reply);
     }
 
-    /// X, the cycles a command occupies the controller: 1, plus the data bytes of a WRITE,
-    /// plus `len` for READ and CRC, plus N + M for RESET; a NAK takes 1.
-    fn command_cycles(&self, command: &Pending, reply: &[u8]) -> u64 {
-        if reply.get(HEADER_LEN) != Some(&0) {
-            return 1;
-        }
-        let p = &command.payload;
+    /// Cycles from a command's push to the controller's next idle cycle: the release (1)
+    /// and the idle cycle (1), plus for RESEND the walk over the kept frames (one each,
+    /// plus 1).
+    fn after_push(&self, opcode: u8) -> u64 {
+        if opcode == Opcode::Resend as u8 { 2 + self.kept + 1 } else { 2 }
+    }
+
+    /// The cycles from a command's start to the cycle its reply is pushed (rule 4).
+    fn command_cycles(&self, held: &Held, reply: &[u8], status: u8) -> u64 {
+        let p = &held.payload;
         let le = |range: std::ops::Range<usize>| {
             p.get(range).map_or(0, |b| b.iter().rev().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
         };
-        let extra = match Opcode::try_from(command.opcode) {
-            Ok(Opcode::Write) => p.len().saturating_sub(5) as u64,
-            Ok(Opcode::Read) => le(5..7),
-            Ok(Opcode::Crc) => le(5..9),
-            Ok(Opcode::Reset) => {
-                let g = self.device.core().geometry();
-                (g.neurons() + g.inputs()) as u64
-            }
-            _ => 0,
+        // The reply's own payload length (a RESEND's output frames follow it).
+        let reply_len = reply.get(4..6).map_or(0, le_bytes);
+        let detail = if reply.len() >= HEADER_LEN + 5 { le_bytes(&reply[HEADER_LEN + 1..HEADER_LEN + 5]) } else { 0 };
+        let op = Opcode::try_from(held.opcode).ok();
+        let data = p.len().saturating_sub(5) as u64;
+        let records = op == Some(Opcode::Write)
+            && p.first().and_then(|&r| Region::try_from(r).ok()).is_some_and(|r| r.has_records());
+        let sc_base = match op {
+            Some(Opcode::Input) => Some(6u64),
+            Some(Opcode::Probe) => Some(2u64),
+            _ => None,
         };
-        1 + extra
+        let index_nak = status == BAD_VALUE && sc_base.is_some_and(|b| detail >= b);
+        let record_nak = status == BAD_VALUE && records;
+        let executes = status == 0 || STATE_NAKS.contains(&status) || index_nak || record_nak;
+        if !executes {
+            // A frame check failed: the NAK is written right after the decision.
+            return COMMAND_DECIDE_CYCLES + reply_len;
+        }
+        // The checks' pass over the payload: WRITE records, one cycle per data byte plus
+        // 1; INPUT and PROBE indices, one per list byte plus 1 (up to the first bad one).
+        let pass = match sc_base {
+            Some(base) if index_nak => detail - base + 3,
+            Some(base) => p.len() as u64 - base + 1,
+            None if record_nak => {
+                p.first().and_then(|&r| first_bad_byte(r, &p[5..])).map_or(data + 1, |k| k as u64 + 2)
+            }
+            None if records => data + 1,
+            None => 0,
+        };
+        let exec = COMMAND_DECIDE_CYCLES + pass + 1;
+        if status != 0 {
+            return exec + reply_len;
+        }
+        let g = self.device.core().geometry();
+        exec + match op {
+            Some(Opcode::Write) => data + 1 + 1,
+            Some(Opcode::Read) => le(5..7) + 1,
+            Some(Opcode::Crc) => le(5..9) + 1 + reply_len,
+            Some(Opcode::Reset) => {
+                let image: u64 =
+                    if p.first() == Some(&1) { Region::ALL[..6].iter().map(|r| r.size(g) as u64).sum() } else { 0 };
+                image + (g.neurons() + g.inputs()) as u64 + 2 + reply_len
+            }
+            Some(Opcode::Resend) => self.kept + 1 + reply_len,
+            _ => reply_len,
+        }
     }
 
-    /// A timestep starts at `at`: it occupies the controller for its compute cycles C and
-    /// its output frame is queued at `at + C`.
+    /// A timestep starts at `at` (rule 5): its k input indices are staged, the core runs
+    /// its L = max(C, P) cycles, the output frame is built (one cycle per payload byte)
+    /// and pushed.
     fn timestep(&mut self, at: u64) {
+        let k = self.device.run.as_ref().and_then(|r| r.inputs.front()).map_or(0, |i| i.len() as u64);
+        let period = u64::from(self.device.core().config().period);
         let Some(report) = self.device.step() else { return };
-        self.last_timestep = Some(at);
-        let done = at + report.compute_cycles;
-        self.controller_free = done;
+        let length = report.compute_cycles.max(period);
         let mut output = Vec::new();
         self.device.drain_tx(&mut output);
-        self.queue(done, &output);
+        let built = output.len().saturating_sub(HEADER_LEN + TRAILER_LEN) as u64;
+        let push = at + k + TIMESTEP_SETUP_CYCLES + length + TIMESTEP_FINISH_CYCLES + built;
+        self.controller_free = push + 1;
+        self.kept = (self.kept + 1).min(u64::from(self.device.info().output_history));
+        self.queue(push + TX_LATENCY, &output);
     }
 
-    /// Queue `bytes` for sending at `at`: each start bit begins at
-    /// `max(at, previous start + B)`.
+    /// Queue `bytes` (one or more frames pushed together) for sending, the first one's
+    /// start bit at `at` if the line is free (rule 6): each byte starts at
+    /// `max(at, previous start + B)`, except that a first byte due exactly one cycle
+    /// before the line is free misses the transmitter's hand-over and goes through the
+    /// transmit FIFO's RAM: it starts one cycle after the line is free.
     fn queue(&mut self, at: u64, bytes: &[u8]) {
-        for &byte in bytes {
-            let start = self.tx_last.map_or(at, |last| at.max(last + self.byte_time));
+        for (k, &byte) in bytes.iter().enumerate() {
+            let start = match self.tx_last {
+                None => at,
+                Some(last) => {
+                    let free = last + self.byte_time;
+                    if k == 0 && at + 1 == free { free + TX_FIFO_MISS_CYCLES } else { at.max(free) }
+                }
+            };
             self.tx_last = Some(start);
             self.tx.push_back((Cycle(start), byte));
         }
     }
+}
+
+/// The first data byte of a WRITE to a record region (CONFIG, NEURONS, STATE) at which
+/// the controller's validation pass finds the record bad: it checks each field at one
+/// byte (docs/protocol.md §10.1 rule 4) — a range at its only or high byte, a 24-bit
+/// value's sign extension at its top byte, `w_max >= w_min` at `w_max`.
+fn first_bad_byte(region: u8, data: &[u8]) -> Option<usize> {
+    let record = match region {
+        0 => 18,
+        5 => 17,
+        6 => 9,
+        _ => return None,
+    };
+    let sign = |b: u8| if b & 0x80 != 0 { 0xFF } else { 0x00 };
+    (0..data.len()).find(|&k| {
+        let (b, prev) = (data[k], if k > 0 { data[k - 1] } else { 0 });
+        match (region, k % record) {
+            (0, 4 | 8) => b > 15,
+            (0, 5 | 11) => b > 1,
+            (0, 10) => (b as i8) < (prev as i8),
+            (0 | 5, 13 | 15) => b >> 4 != 0,
+            (5, 3 | 7 | 11) | (6, 3 | 7) => b != sign(prev),
+            _ => false,
+        }
+    })
+}
+
+/// A little-endian number.
+fn le_bytes(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0u64, |acc, &x| (acc << 8) | u64::from(x))
 }
