@@ -95,16 +95,17 @@ mod rtl {
         bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")
     }
 
-    /// A SplitMix64 stream: deterministic test data without a dependency.
-    struct Rng(u64);
+    /// Deterministic test data from the workspace's generator
+    /// ([`ncx_model::rng::SplitMix64`]).
+    struct Rng(ncx_model::rng::SplitMix64);
 
     impl Rng {
+        fn new(seed: u64) -> Rng {
+            Rng(ncx_model::rng::SplitMix64::new(seed))
+        }
+
         fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
+            self.0.next_u64()
         }
 
         fn below(&mut self, n: u64) -> u64 {
@@ -222,7 +223,7 @@ mod rtl {
     #[test]
     fn every_nak() {
         let mut p = Pair::new(16, 16);
-        let mut rng = Rng(5);
+        let mut rng = Rng::new(5);
         upload(&mut p, &mut rng, 0);
         // UNKNOWN_OPCODE (reply opcode 0x80), also for 0x40 | 0x80 = 0xC0 and 0x00.
         for op in [0x00, 0x0C, 0x40, 0xFF] {
@@ -323,7 +324,7 @@ mod rtl {
     fn image_upload_read_back_and_reset() {
         for (n, m) in [(16, 16), (64, 64)] {
             let mut p = Pair::new(n, m);
-            let mut rng = Rng(n as u64);
+            let mut rng = Rng::new(n as u64);
             upload(&mut p, &mut rng, 0);
             read_back(&mut p, 1023);
             read_back(&mut p, 37);
@@ -346,7 +347,7 @@ mod rtl {
     fn run_inputs_outputs_resend_duplicates() {
         for (n, m) in [(16, 16), (64, 64)] {
             let mut p = Pair::new(n, m);
-            let mut rng = Rng(100 + n as u64);
+            let mut rng = Rng::new(100 + n as u64);
             upload(&mut p, &mut rng, 0);
             p.cmd(Opcode::Probe, &request::probe(&[0, 3, (n - 1) as u16, 3]));
             p.cmd(Opcode::Run, &request::run(30));
@@ -519,7 +520,7 @@ mod rtl {
         #[test]
         fn random_commands(seed in any::<u64>(), steps in 5usize..30) {
             let mut p = Pair::new(16, 16);
-            let mut rng = Rng(seed);
+            let mut rng = Rng::new(seed);
             if rng.below(2) == 0 {
                 upload(&mut p, &mut rng, 0);
                 p.cmd(Opcode::Probe, &request::probe(&[2, 7]));
@@ -540,7 +541,7 @@ mod rtl {
         for seed in first..first + seeds {
             println!("seed {seed}");
             let mut p = Pair::new(64, 64);
-            let mut rng = Rng(seed ^ 0xD1CE);
+            let mut rng = Rng::new(seed ^ 0xD1CE);
             upload(&mut p, &mut rng, 0);
             let mut last = Vec::new();
             for _ in 0..40 {
@@ -674,7 +675,7 @@ mod rtl {
                     let mut p = TimedPair::new(n, m);
                     let at = p.now() + 3;
                     p.cmd_at(at, Opcode::Write, &request::write(Region::Config, 0, &stdp_config(period)));
-                    let mut rng = Rng(period as u64 + n as u64);
+                    let mut rng = Rng::new(period as u64 + n as u64);
                     let w = rng.bytes(n * m);
                     for chunk in request::write_all(Region::WeightsIn, 0, &w) {
                         let at = p.now() + 1;
@@ -809,7 +810,7 @@ mod rtl {
         fn random_timing_case(n: usize, seed: u64, steps: usize) {
             let trace = std::env::var_os("NCX_DEVICE_TRACE").is_some();
             let mut p = TimedPair::new(n, n);
-            let mut rng = Rng(seed);
+            let mut rng = Rng::new(seed);
             let mut at = 0;
             let mut last = Vec::new();
             for _ in 0..steps {
