@@ -31,9 +31,10 @@
 //              kept output frames; ACK releases the frame.
 // A timestep (running, its INPUT buffered, no frame held): STAGE loads its input list
 // into the core's staged inputs (in_clear, then one in_set a cycle), START, RUN until
-// done_i (the probed neurons' v and I and the spike count are taken from the core's
-// neuron-write tap while it runs), then BUILD writes the output frame (list or bitmap,
-// probes) into the next history slot and PUSH queues it.
+// done_i (the spike count is taken from the core's neuron-write tap while it runs),
+// then BUILD writes the output frame (list or bitmap, then the probes: each neuron's v
+// and I read through the region port from its STATE record, as the model reads them
+// after the timestep) into the next history slot and PUSH queues it.
 //
 // Parameters
 //   NeuronsLog2, InputsLog2  the core's geometry (N = 2^NeuronsLog2, M = 2^InputsLog2)
@@ -51,7 +52,8 @@
 //   pay_*, rx_*
 //   bus_*, in_*, start_o, reset_state_o, busy_i, done_i, timestep_i, overruns_i,
 //   spikes_i             ncx_core's region port, staged inputs and control
-//   nwr_*                ncx_core's neuron-write tap (one neuron's new state a cycle)
+//   nwr_valid_i,         ncx_core's neuron-write tap (a neuron written, and whether it
+//   nwr_fired_i            fired)
 //   rep_*, hist_*, push_*, q_full_i, rep_busy_i, hist_busy_i
 //                        ncx_tx_queue's buffers and job queue
 //
@@ -105,8 +107,6 @@ module ncx_ctrl #(
   input  logic [31:0]                   overruns_i,
   input  logic [1023:0]                 spikes_i,
   input  logic                          nwr_valid_i,
-  input  logic [9:0]                    nwr_index_i,
-  input  logic [55:0]                   nwr_state_i,
   input  logic                          nwr_fired_i,
 
   // Transmit queue.
@@ -137,7 +137,15 @@ module ncx_ctrl #(
   localparam int M       = 2 ** InputsLog2;
   localparam int Slots   = (InputSlots > 0) ? InputSlots : 1;
   localparam int SlotW   = (Slots > 1) ? $clog2(Slots) : 1;
+  localparam int CountW  = SlotW + 1;                   // 0..Slots
   localparam int Hist    = (OutputHistory > 0) ? OutputHistory : 1;
+
+  // The state-cycle counter's width: every state counts to at most a region's size (CRC,
+  // RESET), 1024 (payload and reply bytes) or N + M + 1 (the state reset's wait).
+  localparam int MaxRegion = (N * M > N * N) ? N * M : N * N;  // >= 17 N, 9 N, M + 2 N
+  localparam int MaxCount  = (MaxRegion > 17 * N) ? MaxRegion : 17 * N;
+  localparam int RegW      = ($clog2(MaxCount + 1) > 16) ? $clog2(MaxCount + 1) : 16;
+  localparam int CntW      = ($clog2(MaxCount + 1) > 12) ? $clog2(MaxCount + 1) : 12;
 
   localparam int          NBytesI    = N / 8;           // bitmap bytes
   localparam int          HistM1I    = Hist - 1;
@@ -150,6 +158,7 @@ module ncx_ctrl #(
   localparam logic [10:0] NBytes11   = NBytesI[10:0];
   localparam logic [HistIdxWidth-1:0] HistLast  = HistM1I[HistIdxWidth-1:0];
   localparam logic [SlotW-1:0]        SlotsLast = SlotsM1I[SlotW-1:0];
+  localparam logic [CountW-1:0]       SlotsCount = Slots[CountW-1:0];
 
   // Region sizes (docs/protocol.md §9).
   localparam int          SizeWInI     = N * M;
@@ -218,6 +227,14 @@ module ncx_ctrl #(
     TsStage, TsStart, TsRun, TsSlot, TsBuild, TsPush
   } state_e;
 
+  // Where the reply payload's bytes come from: a short reply (status and up to 6 bytes,
+  // rep_q, written low byte first), or byte cnt_q of HELLO's constant reply or of STATUS's
+  // (its values do not change while the command runs: the core is idle and the decoder
+  // holds the frame).
+  typedef enum logic [1:0] {
+    RsShort, RsHello, RsStatus
+  } rep_src_e;
+
   // Output frame builder phases.
   typedef enum logic [2:0] {
     ObHeader, ObCount, ObList, ObBitmap, ObProbeCount, ObProbes
@@ -228,10 +245,13 @@ module ncx_ctrl #(
   ///////////////
 
   state_e                   state_d, state_q;
-  logic [31:0]              cnt_d, cnt_q;          // cycle within the state
+  logic [31:0]              cnt_d, cnt_q;          // cycle within the state (< 2^CntW)
+  logic [CntW-1:0]          cnt_r;                 // its register
+  assign cnt_q = {{(32 - CntW) {1'b0}}, cnt_r};
   logic [71:0]              p_d, p_q;              // payload bytes 0..8
   logic [ReplyLog2-1:0]     slot_d, slot_q, rr_d, rr_q;
-  logic [487:0]             rep_d, rep_q;          // reply payload still to write
+  rep_src_e                 rep_src_d, rep_src_q;  // where the reply's bytes come from
+  logic [55:0]              rep_d, rep_q;          // a short reply's bytes still to write
   logic [10:0]              rep_len_d, rep_len_q;  // its whole length
   logic                     nak_d, nak_q;
   // Last acknowledged command.
@@ -243,19 +263,20 @@ module ncx_ctrl #(
   logic                     last_resend_d, last_resend_q;
   // Payload passes.
   logic                     bad_d, bad_q;
-  logic [31:0]              bad_at_d, bad_at_q;
+  logic [10:0]              bad_at_d, bad_at_q;     // a payload offset (< 1024)
   logic [7:0]               prev_d, prev_q;
   logic [4:0]               j_d, j_q;              // byte within the record
   // Run.
   logic                     running_d, running_q;
   logic [31:0]              steps_left_d, steps_left_q;
   logic [SlotW-1:0]         sl_head_d, sl_head_q;
-  logic [31:0]              sl_count_d, sl_count_q;
+  logic [CountW-1:0]        sl_count_d, sl_count_q;  // timesteps of input buffered
   logic [Slots*10-1:0]      sl_len_d, sl_len_q;    // indices in each input slot
   // Probes.
   logic [4:0]               pr_count_d, pr_count_q;
+  // The probed neurons, newest first: a PROBE's SCAN shifts each index into tmp_n at
+  // entry 0, EXEC copies the list to pr_n, so probe k of pr_count is entry pr_count-1-k.
   logic [159:0]             pr_n_d, pr_n_q, tmp_n_d, tmp_n_q;
-  logic [383:0]             pr_v_d, pr_v_q, pr_i_d, pr_i_q;
   // Kept output frames: the oldest at h_head_q, h_count_q of them.
   logic [HistIdxWidth-1:0]  h_head_d, h_head_q;
   logic [8:0]               h_count_d, h_count_q;
@@ -273,7 +294,8 @@ module ncx_ctrl #(
   logic [10:0]              ob_addr_d, ob_addr_q;
   // RESEND walks and RESET writes.
   logic [HistIdxWidth-1:0]  rw_ptr_d, rw_ptr_q;
-  logic [31:0]              rw_from_d, rw_from_q, rw_count_d, rw_count_q;
+  logic [31:0]              rw_from_d, rw_from_q;
+  logic [8:0]               rw_count_d, rw_count_q;  // <= OutputHistory
   logic [2:0]               rs_region_d, rs_region_q;
   logic [4:0]               rs_j_d, rs_j_q;
   logic [31:0]              crc_d, crc_q;
@@ -300,16 +322,13 @@ module ncx_ctrl #(
   logic [71:0]              p_shifted;
   logic [9:0]               cnt10;
   logic [8:0]               cnt9;
-  logic [23:0]              tap_v, tap_i;
-  logic [7:0]               tap_r;
-  logic [7:0]               rep_byte;
-  logic [487:0]             rep_shifted;
+  logic [5:0]               cnt6;
+  logic [55:0]              rep_shifted;
   logic [10:0]              read_len11;
   logic [9:0]               input_count10;
   logic [4:0]               probe_count5;
   logic [7:0]               ts8;
   logic [2:0]               ob_i3;
-  logic [3:0]               ob_i4;
   logic                     ob_i1;
   logic [7:0]               sp_byte;
   logic [N-1:0]             spikes_n;
@@ -320,70 +339,87 @@ module ncx_ctrl #(
   assign p_shifted     = {pay_rdata_i, p_q[71:8]};
   assign cnt10         = cnt_q[9:0];
   assign cnt9          = cnt_q[8:0];
-  assign tap_v         = nwr_state_i[55:32];
-  assign tap_i         = nwr_state_i[31:8];
-  assign tap_r         = nwr_state_i[7:0];
-  assign rep_byte      = rep_q[7:0];
-  assign rep_shifted   = {8'd0, rep_q[487:8]};
+  assign cnt6          = cnt_q[5:0];
+  assign rep_shifted   = {8'd0, rep_q[55:8]};
   assign read_len11    = f_u16_at5[10:0];
   assign input_count10 = f_u16_at4[9:0];
   assign probe_count5  = f_u16_at0[4:0];
   assign ts8           = ts_q[7:0];
   assign ob_i3         = ob_i_q[2:0];
-  assign ob_i4         = ob_i_q[3:0];
   assign ob_i1         = ob_i_q[0];
   assign sp_byte       = sp_q[7:0];
   assign spikes_n      = spikes_i[N-1:0];
   assign pay_low2      = pay_rdata_i[1:0];
   assign ob_addr_h     = ob_addr_q[HistBytesLog2-1:0];
 
-  logic [33:0] region_size;
-  always_comb begin
-    unique case (f_region3)
-      3'd0:    region_size = SizeConfig;
-      3'd1:    region_size = SizeWIn;
-      3'd2:    region_size = SizeWRec;
-      3'd3:    region_size = SizeEIn;
-      3'd4:    region_size = SizeERec;
-      3'd5:    region_size = SizeNeurons;
-      3'd6:    region_size = SizeState;
-      default: region_size = SizeTraces;
+  function automatic logic [33:0] size_of(input logic [2:0] region);
+    unique case (region)
+      3'd0:    size_of = SizeConfig;
+      3'd1:    size_of = SizeWIn;
+      3'd2:    size_of = SizeWRec;
+      3'd3:    size_of = SizeEIn;
+      3'd4:    size_of = SizeERec;
+      3'd5:    size_of = SizeNeurons;
+      3'd6:    size_of = SizeState;
+      default: size_of = SizeTraces;
     endcase
-  end
+  endfunction
+
+  logic [33:0] region_size;
+  assign region_size = size_of(f_region3);
 
   logic [10:0] len_m5;      // WRITE data bytes
-  logic [33:0] w_end, r_end, c_end;
-  logic        w_inside, r_inside, c_inside;
+  // [offset, offset + length) inside the region, in RegW + 1 bits (RegW: bits of the
+  // largest region's size): an offset or length of 2^RegW or more is outside.
+  logic [RegW-1:0] off_n, clen_n;
+  logic [RegW:0]   size_n, w_end, r_end, c_end;
+  logic            off_fits, clen_fits;
+  logic            w_inside, r_inside, c_inside;
   assign len_m5   = len_i - 11'd5;
-  assign w_end    = {2'b00, f_offset} + {23'd0, len_m5};
-  assign r_end    = {2'b00, f_offset} + {18'd0, f_u16_at5};
-  assign c_end    = {2'b00, f_offset} + {2'b00, f_u32_at5};
-  assign w_inside = w_end <= region_size;
-  assign r_inside = r_end <= region_size;
-  assign c_inside = c_end <= region_size;
+  assign off_n     = f_offset[RegW-1:0];
+  assign clen_n    = f_u32_at5[RegW-1:0];
+  assign off_fits  = (f_offset >> RegW) == 32'd0;
+  assign clen_fits = (f_u32_at5 >> RegW) == 32'd0;
+  assign size_n    = region_size[RegW:0];
+  assign w_end     = {1'b0, off_n} + (RegW + 1)'(len_m5);
+  assign r_end     = {1'b0, off_n} + (RegW + 1)'(f_u16_at5);
+  assign c_end     = {1'b0, off_n} + {1'b0, clen_n};
+  assign w_inside  = off_fits && (w_end <= size_n);
+  assign r_inside  = off_fits && (r_end <= size_n);
+  assign c_inside  = off_fits && clen_fits && (c_end <= size_n);
 
-  // Whole records (x < 17408 for 17, x < 2^15 for 9; see ncx_region_port).
+  // Whole records: x is a multiple of 17 (or 9), by casting out 2^8 = 17 * 15 + 1 (or
+  // 2^6 = 9 * 7 + 1) instead of dividing, so that no multiplier is spent on it.
   function automatic logic mult17(input logic [14:0] x);
-    logic [10:0] r;
-    r      = 11'(({13'd0, x} * 28'd15421) >> 18);
-    mult17 = 15'(r * 11'd17) == x;
+    logic [8:0] s;  // x mod 17 = s mod 17; s <= 382
+    logic [8:0] t;  // = t mod 17; t <= 256 = 16 * 16, and 16 = -1 (mod 17)
+    s      = {1'b0, x[7:0]} + {2'b00, x[14:8]};
+    t      = {1'b0, s[7:0]} + {8'd0, s[8]};
+    mult17 = {1'b0, t[3:0]} == t[8:4];
   endfunction
 
   function automatic logic mult9(input logic [14:0] x);
-    logic [11:0] r;
-    r     = 12'(({11'd0, x} * 26'd3641) >> 15);
-    mult9 = 15'(r * 12'd9) == x;
+    logic [7:0] s;  // x mod 9 = s mod 9; s <= 133
+    logic [6:0] t;  // = t mod 9; t <= 65
+    s     = {2'b00, x[5:0]} + {2'b00, x[11:6]} + {5'd0, x[14:12]};
+    t     = {1'b0, s[5:0]} + {5'd0, s[7:6]};
+    unique case (t)
+      7'd0, 7'd9, 7'd18, 7'd27, 7'd36, 7'd45, 7'd54, 7'd63: mult9 = 1'b1;
+      default:                                             mult9 = 1'b0;
+    endcase
   endfunction
 
   logic [14:0] off15, dlen15;
-  logic        w_records;
-  assign off15  = f_offset[14:0];
-  assign dlen15 = {4'd0, len_m5};
+  logic        whole17, whole9, w_records;
+  assign off15   = f_offset[14:0];
+  assign dlen15  = {4'd0, len_m5};
+  assign whole17 = mult17(off15) && mult17(dlen15);
+  assign whole9  = mult9(off15) && mult9(dlen15);
   always_comb begin
     unique case (f_region3)
       3'd0:    w_records = (f_offset == 32'd0) && (len_m5 == 11'd18);
-      3'd5:    w_records = mult17(off15) && mult17(dlen15);
-      3'd6:    w_records = mult9(off15) && mult9(dlen15);
+      3'd5:    w_records = whole17;
+      3'd6:    w_records = whole9;
       default: w_records = 1'b1;
     endcase
   end
@@ -501,31 +537,34 @@ module ncx_ctrl #(
   // Run and credits //
   /////////////////////
 
-  function automatic logic [15:0] credits_of(input logic [31:0] left, input logic [31:0] buffered);
-    logic [31:0] free, unsupplied, c;
-    free       = (Slots32 > buffered) ? Slots32 - buffered : 32'd0;
-    unsupplied = (left > buffered) ? left - buffered : 32'd0;
-    c          = (free < unsupplied) ? free : unsupplied;
-    credits_of = (c > 32'd65535) ? 16'hFFFF : c[15:0];
+  // Credits (docs/protocol.md §8: min(free slots, steps not yet supplied)). While running,
+  // buffered <= Slots and buffered <= left hold (RUN starts at 0 buffered and >= 1 left,
+  // an INPUT is taken only with a credit, a timestep retires one of each), so the credits
+  // are min(Slots, left) - buffered, and an INPUT leaves one fewer. Slots <= 255.
+  function automatic logic [CountW-1:0] slots_or(input logic [31:0] left);
+    slots_or = (left < Slots32) ? left[CountW-1:0] : SlotsCount;
   endfunction
 
-  logic [15:0] credits;
-  assign credits = running_q ? credits_of(steps_left_q, sl_count_q) : 16'd0;
+  logic [CountW-1:0] credit_n;
+  logic [15:0]       credits;
+  logic [15:0]       run_credits;  // RUN's: min(Slots, steps)
+  assign credit_n    = slots_or(steps_left_q) - sl_count_q;
+  assign credits     = running_q ? {{(16 - CountW) {1'b0}}, credit_n} : 16'd0;
+  assign run_credits = {{(16 - CountW) {1'b0}}, slots_or(f_u32_at0)};
 
-  logic [31:0]      expected_ts;
-  logic [SlotW-1:0] sl_tail;
-  logic [31:0]      head_plus;
-  assign expected_ts = timestep_i + sl_count_q;
-  assign head_plus   = {{(32 - SlotW) {1'b0}}, sl_head_q} + sl_count_q;
-  logic [31:0] tail_wrapped;
-  assign tail_wrapped = (head_plus >= Slots32) ? head_plus - Slots32 : head_plus;
+  logic [31:0]       expected_ts;
+  logic [SlotW-1:0]  sl_tail;
+  logic [CountW-1:0] head_plus, tail_wrapped;  // head + buffered < 2 Slots
+  assign expected_ts  = timestep_i + {{(32 - CountW) {1'b0}}, sl_count_q};
+  assign head_plus    = {1'b0, sl_head_q} + sl_count_q;
+  assign tail_wrapped = (head_plus >= SlotsCount) ? head_plus - SlotsCount : head_plus;
   assign sl_tail      = tail_wrapped[SlotW-1:0];
 
   logic [9:0] head_len;  // indices of the next timestep
   assign head_len = sl_len_q[sl_head_q*10 +: 10];
 
   logic ts_ready;
-  assign ts_ready = running_q && (sl_count_q != 32'd0);
+  assign ts_ready = running_q && (sl_count_q != '0);
 
   ////////////////////
   // STATUS's bytes //
@@ -535,6 +574,20 @@ module ncx_ctrl #(
   assign status_data = {outputs_q, rx_discarded_i, rx_crc_errors_i, rx_header_errors_i, rx_frames_i,
                         overruns_i, credits, running_q ? steps_left_q : 32'd0, timestep_i,
                         7'd0, running_q};
+
+  ///////////////////
+  // Reply bytes   //
+  ///////////////////
+
+  // Byte cnt_q of the reply payload (status byte first), padded to 64 bytes.
+  localparam logic [511:0] HelloReply = {24'd0, HelloData, StOk};
+  logic [511:0] status_reply;
+  logic [7:0]   hello_byte, status_byte, rep_byte;
+  assign status_reply = {224'd0, status_data, StOk};
+  assign hello_byte   = HelloReply[cnt6*8 +: 8];
+  assign status_byte  = status_reply[cnt6*8 +: 8];
+  assign rep_byte     = (rep_src_q == RsHello)  ? hello_byte :
+                        (rep_src_q == RsStatus) ? status_byte : rep_q[7:0];
 
   /////////////////////////////////
   // Validation of WRITE records //
@@ -590,16 +643,7 @@ module ncx_ctrl #(
   ///////////////////////////
 
   logic [33:0] rs_size;
-  always_comb begin
-    unique case (rs_region_q)
-      3'd0:    rs_size = SizeConfig;
-      3'd1:    rs_size = SizeWIn;
-      3'd2:    rs_size = SizeWRec;
-      3'd3:    rs_size = SizeEIn;
-      3'd4:    rs_size = SizeERec;
-      default: rs_size = SizeNeurons;
-    endcase
-  end
+  assign rs_size = size_of(rs_region_q);
 
   logic [7:0] rs_byte;  // the power-on byte at cnt_q of region rs_region_q
   always_comb begin
@@ -647,13 +691,23 @@ module ncx_ctrl #(
   logic [15:0] sp_first16;
   assign sp_first16 = {{(16 - NeuronsLog2) {1'b0}}, sp_first};
 
-  logic [79:0] probe_img;  // probe ob_k_q: neuron u16, v i32, I i32
-  logic [23:0] pv, pi;
+  // Probe ob_k_q's 10 bytes: neuron u16, then v i32 and I i32, which are bytes 0..7 of the
+  // neuron's STATE record (docs/protocol.md §9), read through the region port: byte
+  // ob_i_q (2..9) is requested in cycle ob_i_q - 1 and arrives in cycle ob_i_q.
+  localparam logic [7:0] RegionState = ncx_pkg::RegionState;
+  logic [2:0]  state_region3;
+  logic [4:0]  pr_last;
+  logic [3:0]  pr_entry;
   logic [9:0]  pn;
-  assign pv        = pr_v_q[ob_k_q*24 +: 24];
-  assign pi        = pr_i_q[ob_k_q*24 +: 24];
-  assign pn        = pr_n_q[ob_k_q*10 +: 10];
-  assign probe_img = {{8{pi[23]}}, pi, {8{pv[23]}}, pv, 6'd0, pn};
+  logic [7:0]  probe_byte;
+  logic [12:0] probe_base;  // 9 n
+  assign state_region3 = RegionState[2:0];
+  assign pr_last       = pr_count_q - 5'd1 - ob_k_q;
+  assign pr_entry      = pr_last[3:0];
+  assign pn           = pr_n_q[pr_entry*10 +: 10];
+  assign probe_byte   = (ob_i_q == 11'd0) ? pn[7:0] :
+                        (ob_i_q == 11'd1) ? {6'd0, pn[9:8]} : bus_rdata_i;
+  assign probe_base   = {pn, 3'd0} + {3'd0, pn};
 
   logic                    h_room;  // fewer than OutputHistory frames kept
   assign h_room = (h_count_q + 9'd1) <= HistKeep;
@@ -674,6 +728,8 @@ module ncx_ctrl #(
 
   logic [HistIdxWidth-1:0] rw_next;
   assign rw_next = (rw_ptr_q == HistLast) ? '0 : rw_ptr_q + 1'b1;
+  logic [31:0] outputs_inc;  // one more output frame sent
+  assign outputs_inc = outputs_q + 32'd1;
   logic [31:0] rw_t;
   logic [7:0]  rw_t8;
   assign rw_t  = h_t_q[rw_ptr_q*32 +: 32];
@@ -688,14 +744,18 @@ module ncx_ctrl #(
   assign sc_base  = (opcode_i == OpInput) ? 32'd6 : 32'd2;
   assign sc_bytes = len32 - sc_base;
   assign sc_idx   = {pay_rdata_i, prev_q};
-  logic [3:0] il_k4;
   logic [8:0] il_k9;
   logic       il_odd;
   logic [9:0] sc_base10, sc_idx10;
-  assign il_k4     = il_k[3:0];
   assign il_k9     = il_k[8:0];
   assign il_odd    = il_pos[0];
   assign sc_base10 = sc_base[9:0];
+
+  // Payload offsets of a bad record (its first byte: data byte cnt_q - 1 at record byte
+  // j_q) and of a bad index (its first byte: list byte cnt_q - 2).
+  logic [10:0] rec_at, idx_at;
+  assign rec_at = 11'd4 + cnt_q[10:0] - {6'd0, j_q};
+  assign idx_at = {1'b0, sc_base10} + cnt_q[10:0] - 11'd2;
   assign sc_idx10  = sc_idx[9:0];
 
   logic [31:0] crc_next;
@@ -705,14 +765,32 @@ module ncx_ctrl #(
     .crc_o  (crc_next)
   );
 
-  // Probe values from the neuron-write tap: every entry naming the neuron written.
-  logic [383:0] pr_v_tap, pr_i_tap;
-  for (genvar k = 0; k < 16; k++) begin : gen_probe
-    logic hit;
-    assign hit                   = nwr_valid_i && (pr_n_q[k*10 +: 10] == nwr_index_i);
-    assign pr_v_tap[k*24 +: 24]  = hit ? tap_v : pr_v_q[k*24 +: 24];
-    assign pr_i_tap[k*24 +: 24]  = hit ? tap_i : pr_i_q[k*24 +: 24];
+  // The region port's offset, one adder for every state that uses the port: RESET's
+  // byte cnt_q of the region; WRITE's data byte cnt_q - 1 (read from the payload one
+  // cycle earlier); a probe's STATE byte ob_i_q - 2 at 9 n, requested a cycle early;
+  // READ's and CRC's byte cnt_q.
+  logic [31:0] off_base, off_step, bus_offset;
+  always_comb begin
+    unique case (state_q)
+      StReset: begin
+        off_base = 32'd0;
+        off_step = cnt_q;
+      end
+      StWrite: begin
+        off_base = f_offset;
+        off_step = il_pos;
+      end
+      TsBuild: begin
+        off_base = {19'd0, probe_base};
+        off_step = {21'd0, ob_i_q} - 32'd1;
+      end
+      default: begin
+        off_base = f_offset;
+        off_step = cnt_q;
+      end
+    endcase
   end
+  assign bus_offset = off_base + off_step;
 
   ////////////////
   // Controller //
@@ -724,6 +802,7 @@ module ncx_ctrl #(
     p_d           = p_q;
     slot_d        = slot_q;
     rr_d          = rr_q;
+    rep_src_d     = rep_src_q;
     rep_d         = rep_q;
     rep_len_d     = rep_len_q;
     nak_d         = nak_q;
@@ -747,8 +826,6 @@ module ncx_ctrl #(
     pr_count_d    = pr_count_q;
     pr_n_d        = pr_n_q;
     tmp_n_d       = tmp_n_q;
-    pr_v_d        = pr_v_q;
-    pr_i_d        = pr_i_q;
     h_head_d      = h_head_q;
     h_count_d     = h_count_q;
     h_t_d         = h_t_q;
@@ -774,7 +851,7 @@ module ncx_ctrl #(
     bus_req_o     = 1'b0;
     bus_we_o      = 1'b0;
     bus_region_o  = f_region3;
-    bus_offset_o  = f_offset + cnt_q;
+    bus_offset_o  = bus_offset;
     bus_wdata_o   = pay_rdata_i;
     in_clear_o    = 1'b0;
     in_set_o      = 1'b0;
@@ -794,9 +871,7 @@ module ncx_ctrl #(
     push_seq_o    = seq_i;
     push_len_o    = rep_len_q;
 
-    // The neuron-write tap: probe values and the spike count of a running timestep.
-    pr_v_d = pr_v_tap;
-    pr_i_d = pr_i_tap;
+    // The neuron-write tap: the spike count of a running timestep.
     if (nwr_valid_i && nwr_fired_i) begin
       fired_d = fired_q + 11'd1;
     end
@@ -836,14 +911,15 @@ module ncx_ctrl #(
       StDecide: begin
         cnt_d    = 32'd0;
         bad_d    = 1'b0;
-        bad_at_d = 32'd0;
+        bad_at_d = 11'd0;
         j_d      = 5'd0;
         nak_d    = 1'b0;
+        rep_src_d = RsShort;
         if (dup) begin
           state_d = StDup;
         end else if (chk_nak) begin
           nak_d     = 1'b1;
-          rep_d     = {448'd0, chk_detail, chk_status};
+          rep_d     = {16'd0, chk_detail, chk_status};
           rep_len_d = 11'd5;
           state_d   = StReply;
         end else if (chk_pass) begin
@@ -865,7 +941,7 @@ module ncx_ctrl #(
           j_d    = (j_q == rec_last) ? 5'd0 : j_q + 5'd1;
           if (vbad) begin
             bad_d    = 1'b1;
-            bad_at_d = 32'd5 + cnt_q - 32'd1 - {27'd0, j_q};
+            bad_at_d = rec_at;
           end
         end
         if ((cnt_q != 32'd0 && vbad) || cnt_q == {21'd0, len_m5}) begin
@@ -883,14 +959,14 @@ module ncx_ctrl #(
             if (opcode_i == OpInput) begin
               if ({16'd0, sc_idx} >= M32) begin
                 bad_d    = 1'b1;
-                bad_at_d = sc_base + il_pos - 32'd1;
+                bad_at_d = idx_at;
               end
             end else begin
               if ({16'd0, sc_idx} >= N32) begin
                 bad_d    = 1'b1;
-                bad_at_d = sc_base + il_pos - 32'd1;
+                bad_at_d = idx_at;
               end else begin
-                tmp_n_d[il_k4*10 +: 10] = sc_idx10;
+                tmp_n_d = {tmp_n_q[149:0], sc_idx10};
               end
             end
           end
@@ -904,22 +980,22 @@ module ncx_ctrl #(
       // The state checks, then the command.
       StExec: begin
         cnt_d     = 32'd0;
-        rep_d     = {480'd0, StOk};
+        rep_d     = {48'd0, StOk};
         rep_len_d = 11'd1;
         state_d   = StReply;
         if (bad_q) begin
           nak_d = 1'b1;
-          rep_d = {448'd0, bad_at_q, StBadValue};
+          rep_d = {37'd0, bad_at_q, StBadValue};
           rep_len_d = 11'd5;
         end else begin
           unique case (opcode_i)
             OpHello: begin
-              rep_d     = {HelloData, StOk};
+              rep_src_d = RsHello;
               rep_len_d = 11'd61;
             end
             OpReset: begin
               if (running_q) begin
-                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
               end else begin
                 rs_region_d = 3'd0;
                 rs_j_d      = 5'd0;
@@ -932,7 +1008,7 @@ module ncx_ctrl #(
             end
             OpWrite: begin
               if (running_q) begin
-                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
               end else begin
                 state_d = StWrite;
               end
@@ -947,32 +1023,32 @@ module ncx_ctrl #(
             end
             OpRun: begin
               if (running_q) begin
-                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
               end else begin
                 running_d    = 1'b1;
                 steps_left_d = f_u32_at0;
-                sl_count_d   = 32'd0;
-                rep_d        = {432'd0, credits_of(f_u32_at0, 32'd0), timestep_i, StOk};
+                sl_count_d   = '0;
+                rep_d        = {run_credits, timestep_i, StOk};
                 rep_len_d    = 11'd7;
               end
             end
             OpStop: begin
               running_d  = 1'b0;
-              sl_count_d = 32'd0;
-              rep_d      = {448'd0, timestep_i, StOk};
+              sl_count_d = '0;
+              rep_d      = {16'd0, timestep_i, StOk};
               rep_len_d  = 11'd5;
             end
             OpInput: begin
               if (!running_q) begin
-                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StNotRun}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StNotRun}; rep_len_d = 11'd5;
               end else if (f_u32_at0 != expected_ts) begin
-                nak_d = 1'b1; rep_d = {448'd0, expected_ts, StBadTs}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_d = {16'd0, expected_ts, StBadTs}; rep_len_d = 11'd5;
               end else if (credits == 16'd0) begin
-                nak_d = 1'b1; rep_d = {448'd0, timestep_i, StNoCredit}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StNoCredit}; rep_len_d = 11'd5;
               end else begin
                 sl_len_d[sl_tail*10 +: 10] = input_count10;
-                sl_count_d = sl_count_q + 32'd1;
-                rep_d      = {464'd0, credits_of(steps_left_q, sl_count_q + 32'd1), StOk};
+                sl_count_d = sl_count_q + 1'b1;
+                rep_d      = {32'd0, credits - 16'd1, StOk};
                 rep_len_d  = 11'd3;
               end
             end
@@ -981,17 +1057,17 @@ module ncx_ctrl #(
               pr_count_d = probe_count5;
             end
             OpStatus: begin
-              rep_d     = {200'd0, status_data, StOk};
+              rep_src_d = RsStatus;
               rep_len_d = 11'd36;
             end
             OpResend: begin
               rw_ptr_d   = h_head_q;
-              rw_count_d = 32'd0;
+              rw_count_d = 9'd0;
               rw_from_d  = f_u32_at0;
               state_d    = StCount;
             end
             default: begin
-              rep_d = {480'd0, StOk};
+              rep_d = {48'd0, StOk};
             end
           endcase
         end
@@ -1002,7 +1078,6 @@ module ncx_ctrl #(
         bus_req_o    = 1'b1;
         bus_we_o     = 1'b1;
         bus_region_o = rs_region_q;
-        bus_offset_o = cnt_q;
         bus_wdata_o  = rs_byte;
         rs_j_d       = (rs_j_q == 5'd16) ? 5'd0 : rs_j_q + 5'd1;
         if ({2'b00, cnt_q} == rs_size - 34'd1) begin
@@ -1033,7 +1108,6 @@ module ncx_ctrl #(
       // WRITE: data byte k read in cycle k, written to the region in cycle k + 1.
       StWrite: begin
         pay_addr_o   = 10'd5 + cnt10;
-        bus_offset_o = f_offset + cnt_q - 32'd1;
         if (cnt_q != 32'd0) begin
           bus_req_o = 1'b1;
           bus_we_o  = 1'b1;
@@ -1045,7 +1119,6 @@ module ncx_ctrl #(
 
       // READ: status byte, then region byte k read in cycle k, into the slot in k + 1.
       StRead: begin
-        bus_offset_o = f_offset + cnt_q;
         bus_req_o    = cnt_q < {16'd0, f_u16_at5};
         rep_we_o     = 1'b1;
         rep_addr_o   = cnt10;
@@ -1057,13 +1130,12 @@ module ncx_ctrl #(
 
       // CRC: region byte k read in cycle k, into the CRC in k + 1.
       StCrc: begin
-        bus_offset_o = f_offset + cnt_q;
         bus_req_o    = cnt_q < f_u32_at5;
         if (cnt_q != 32'd0) begin
           crc_d = crc_next;
         end
         if (cnt_q == f_u32_at5) begin
-          rep_d     = {448'd0, crc_d ^ ncx_pkg::FrameCrcXorOut, StOk};
+          rep_d     = {16'd0, crc_d ^ ncx_pkg::FrameCrcXorOut, StOk};
           rep_len_d = 11'd5;
           state_d   = StReply;
         end
@@ -1072,14 +1144,14 @@ module ncx_ctrl #(
       // RESEND: count the kept frames of timesteps >= from.
       StCount: begin
         if (cnt_q == {23'd0, h_count_q}) begin
-          rep_d     = {448'd0, rw_count_q, StOk};
+          rep_d     = {39'd0, rw_count_q, StOk};
           rep_len_d = 11'd5;
           rw_ptr_d  = h_head_q;
           state_d   = StReply;
         end else begin
           rw_ptr_d = rw_next;
           if (rw_t >= rw_from_q) begin
-            rw_count_d = rw_count_q + 32'd1;
+            rw_count_d = rw_count_q + 9'd1;
           end
         end
       end
@@ -1134,7 +1206,7 @@ module ncx_ctrl #(
           if (q_full_i) begin
             cnt_d = cnt_q;
           end else begin
-            outputs_d = outputs_q + 32'd1;
+            outputs_d = outputs_inc;
             rw_ptr_d  = rw_next;
           end
         end else begin
@@ -1256,7 +1328,11 @@ module ncx_ctrl #(
             end
           end
           default: begin
-            hist_wdata_o = probe_img[ob_i4*8 +: 8];
+            hist_wdata_o = probe_byte;
+            if (ob_i_q != 11'd0 && ob_i_q != 11'd9) begin
+              bus_req_o    = 1'b1;
+              bus_region_o = state_region3;
+            end
             if (ob_i_q == 11'd9) begin
               ob_i_d = 11'd0;
               ob_k_d = ob_k_q + 5'd1;
@@ -1284,13 +1360,13 @@ module ncx_ctrl #(
           end else if (OutputHistory > 0) begin
             h_head_d = (h_head_q == HistLast) ? '0 : h_head_q + 1'b1;
           end
-          outputs_d    = outputs_q + 32'd1;
+          outputs_d    = outputs_inc;
           sl_head_d    = (sl_head_q == SlotsLast) ? '0 : sl_head_q + 1'b1;
-          sl_count_d   = sl_count_q - 32'd1;
+          sl_count_d   = sl_count_q - 1'b1;
           steps_left_d = steps_left_q - 32'd1;
           if (steps_left_q == 32'd1) begin
             running_d  = 1'b0;
-            sl_count_d = 32'd0;
+            sl_count_d = '0;
           end
           state_d = StIdle;
         end
@@ -1312,7 +1388,7 @@ module ncx_ctrl #(
   logic             il_we;
   logic [9:0]       il_rdata;
   assign il_we    = (state_q == StScan) && (opcode_i == OpInput) && (cnt_q != 32'd0) && il_odd
-                 && (sl_count_q < Slots32);
+                 && (sl_count_q < SlotsCount);
   assign il_waddr = {sl_tail, il_k9};
   assign il_raddr = {sl_head_q, cnt9};
 
@@ -1331,10 +1407,11 @@ module ncx_ctrl #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q       <= StIdle;
-      cnt_q         <= '0;
+      cnt_r         <= '0;
       p_q           <= '0;
       slot_q        <= '0;
       rr_q          <= '0;
+      rep_src_q     <= RsShort;
       rep_q         <= '0;
       rep_len_q     <= '0;
       nak_q         <= 1'b0;
@@ -1358,8 +1435,6 @@ module ncx_ctrl #(
       pr_count_q    <= '0;
       pr_n_q        <= '0;
       tmp_n_q       <= '0;
-      pr_v_q        <= '0;
-      pr_i_q        <= '0;
       h_head_q      <= '0;
       h_count_q     <= '0;
       h_t_q         <= '0;
@@ -1381,10 +1456,11 @@ module ncx_ctrl #(
       crc_q         <= '0;
     end else begin
       state_q       <= state_d;
-      cnt_q         <= cnt_d;
+      cnt_r         <= cnt_d[CntW-1:0];
       p_q           <= p_d;
       slot_q        <= slot_d;
       rr_q          <= rr_d;
+      rep_src_q     <= rep_src_d;
       rep_q         <= rep_d;
       rep_len_q     <= rep_len_d;
       nak_q         <= nak_d;
@@ -1408,8 +1484,6 @@ module ncx_ctrl #(
       pr_count_q    <= pr_count_d;
       pr_n_q        <= pr_n_d;
       tmp_n_q       <= tmp_n_d;
-      pr_v_q        <= pr_v_d;
-      pr_i_q        <= pr_i_d;
       h_head_q      <= h_head_d;
       h_count_q     <= h_count_d;
       h_t_q         <= h_t_d;
@@ -1438,6 +1512,6 @@ module ncx_ctrl #(
   // The spikes beyond N, the refractory counter of the tap, the high bits of the
   // wrapped slot numbers and list positions.
   logic unused_ctrl;
-  assign unused_ctrl = ^{spikes_i, tap_r, tail_wrapped, h_wrapped, il_k, sc_idx};
+  assign unused_ctrl = ^{pr_last[4], cnt_d[31:CntW], region_size[33:RegW+1], spikes_i, tail_wrapped, h_wrapped, il_k, sc_idx};
 
 endmodule

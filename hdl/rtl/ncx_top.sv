@@ -218,8 +218,6 @@ module ncx_top #(
     .overruns_i        (core_overruns),
     .spikes_i          (core_spikes),
     .nwr_valid_i       (nwr_valid),
-    .nwr_index_i       (nwr_index),
-    .nwr_state_i       (nwr_state),
     .nwr_fired_i       (nwr_fired),
     .rep_we_o          (rep_we),
     .rep_slot_o        (rep_slot),
@@ -331,10 +329,11 @@ module ncx_top #(
   );
 
   // Status nobody reads yet: UART errors (the decoder's counters see their effect),
-  // FIFO levels, decoder error details, the queue's state, the spikes beyond N.
+  // FIFO levels, decoder error details, the queue's state, the spikes beyond N, the
+  // neuron-write tap's index and state (the probes are read from the STATE region).
   logic unused_top;
   assign unused_top = ^{urx_frame_error, urx_overrun, rxf_overflow, rxf_count, err_valid, err_kind,
                         err_offset, err_len, cnt_frame_bytes, cnt_seen, q_empty, txf_overflow,
-                        txf_count, BaudDivisor[31:16]};
+                        txf_count, BaudDivisor[31:16], nwr_index, nwr_state};
 
 endmodule
