@@ -63,8 +63,14 @@ module ncx_byte_fifo #(
   localparam logic [AddrWidth-1:0]  LastAddr  = Depth[AddrWidth-1:0] - AddrOne;
   localparam logic [CountWidth-1:0] CountOne  = {{(CountWidth - 1) {1'b0}}, 1'b1};
   localparam logic [CountWidth-1:0] CountFull = Depth[CountWidth-1:0];
+  // A power-of-two Depth: the pointers wrap by themselves.
+  localparam logic                  Wraps     = (2 ** AddrWidth) == Depth;
 
-  logic [7:0]            mem_q [Depth];   // the RAM (no reset: block RAM)
+  // The RAM (no reset: block RAM). Its ports never address one word in the same cycle
+  // (below), so yosys builds no read-during-write bypass around it (no_rw_check); a
+  // collision's read data would be undefined, and simulation makes it wrong.
+  (* no_rw_check *)
+  logic [7:0]            mem_q [Depth];
   logic [7:0]            head_q;          // the RAM's read register: the head byte
   logic                  head_valid_d, head_valid_q;
   logic [AddrWidth-1:0]  wptr_d, wptr_q;  // next RAM address to write
@@ -93,10 +99,10 @@ module ncx_byte_fifo #(
     used_d       = used_q;
     head_valid_d = head_valid_q;
     if (push) begin
-      wptr_d = (wptr_q == LastAddr) ? '0 : wptr_q + AddrOne;
+      wptr_d = (!Wraps && (wptr_q == LastAddr)) ? '0 : wptr_q + AddrOne;
     end
     if (rd) begin
-      rptr_d       = (rptr_q == LastAddr) ? '0 : rptr_q + AddrOne;
+      rptr_d       = (!Wraps && (rptr_q == LastAddr)) ? '0 : rptr_q + AddrOne;
       head_valid_d = 1'b1;
     end else if (pop) begin
       head_valid_d = 1'b0;
@@ -112,7 +118,12 @@ module ncx_byte_fifo #(
       mem_q[wptr_q] <= data_i;
     end
     if (rd) begin
+`ifdef SYNTHESIS
       head_q <= mem_q[rptr_q];
+`else
+      // Simulation: were a collision possible, its (undefined) data would be wrong here.
+      head_q <= (push && (wptr_q == rptr_q)) ? ~mem_q[rptr_q] : mem_q[rptr_q];
+`endif
     end
   end
 

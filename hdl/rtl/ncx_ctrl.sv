@@ -276,7 +276,8 @@ module ncx_ctrl #(
   logic [4:0]               pr_count_d, pr_count_q;
   // The probed neurons, newest first: a PROBE's SCAN shifts each index into tmp_n at
   // entry 0, EXEC copies the list to pr_n, so probe k of pr_count is entry pr_count-1-k.
-  logic [159:0]             pr_n_d, pr_n_q, tmp_n_d, tmp_n_q;
+  // NeuronsLog2 bits an entry (an index >= N is NAKed, and its list not copied).
+  logic [16*NeuronsLog2-1:0] pr_n_d, pr_n_q, tmp_n_d, tmp_n_q;
   // Kept output frames: the oldest at h_head_q, h_count_q of them.
   logic [HistIdxWidth-1:0]  h_head_d, h_head_q;
   logic [8:0]               h_count_d, h_count_q;
@@ -704,7 +705,7 @@ module ncx_ctrl #(
   assign state_region3 = RegionState[2:0];
   assign pr_last       = pr_count_q - 5'd1 - ob_k_q;
   assign pr_entry      = pr_last[3:0];
-  assign pn           = pr_n_q[pr_entry*10 +: 10];
+  assign pn           = 10'(pr_n_q[pr_entry*NeuronsLog2 +: NeuronsLog2]);
   assign probe_byte   = (ob_i_q == 11'd0) ? pn[7:0] :
                         (ob_i_q == 11'd1) ? {6'd0, pn[9:8]} : bus_rdata_i;
   assign probe_base   = {pn, 3'd0} + {3'd0, pn};
@@ -746,7 +747,8 @@ module ncx_ctrl #(
   assign sc_idx   = {pay_rdata_i, prev_q};
   logic [8:0] il_k9;
   logic       il_odd;
-  logic [9:0] sc_base10, sc_idx10;
+  logic [9:0] sc_base10;
+  logic [NeuronsLog2-1:0] sc_idx_n;
   assign il_k9     = il_k[8:0];
   assign il_odd    = il_pos[0];
   assign sc_base10 = sc_base[9:0];
@@ -756,7 +758,7 @@ module ncx_ctrl #(
   logic [10:0] rec_at, idx_at;
   assign rec_at = 11'd4 + cnt_q[10:0] - {6'd0, j_q};
   assign idx_at = {1'b0, sc_base10} + cnt_q[10:0] - 11'd2;
-  assign sc_idx10  = sc_idx[9:0];
+  assign sc_idx_n  = sc_idx[NeuronsLog2-1:0];
 
   logic [31:0] crc_next;
   ncx_crc32 u_crc (
@@ -966,7 +968,7 @@ module ncx_ctrl #(
                 bad_d    = 1'b1;
                 bad_at_d = idx_at;
               end else begin
-                tmp_n_d = {tmp_n_q[149:0], sc_idx10};
+                tmp_n_d = {tmp_n_q[15*NeuronsLog2-1:0], sc_idx_n};
               end
             end
           end
@@ -1241,7 +1243,7 @@ module ncx_ctrl #(
       TsStage: begin
         in_clear_o = cnt_q == 32'd0;
         in_set_o   = cnt_q != 32'd0;
-        in_index_o = il_rdata;
+        in_index_o = 10'(il_rdata);
         if (cnt_q == {22'd0, head_len}) begin
           state_d = TsStart;
         end
@@ -1383,23 +1385,27 @@ module ncx_ctrl #(
     end
   end
 
-  // The input slots' index lists: slot s, entry k at {s, k}.
-  logic [SlotW+8:0] il_waddr, il_raddr;
-  logic             il_we;
-  logic [9:0]       il_rdata;
+  // The input slots' index lists: slot s, entry k at {s, k}, InputsLog2 bits an index (an
+  // index >= M is written truncated while its INPUT is scanned, and NAKed: that slot is
+  // not taken).
+  logic [SlotW+8:0]      il_waddr, il_raddr;
+  logic                  il_we;
+  logic [InputsLog2-1:0] il_rdata;
+  logic [9:0]            il_wide;
   assign il_we    = (state_q == StScan) && (opcode_i == OpInput) && (cnt_q != 32'd0) && il_odd
                  && (sl_count_q < SlotsCount);
   assign il_waddr = {sl_tail, il_k9};
+  assign il_wide  = {pay_low2, prev_q};
   assign il_raddr = {sl_head_q, cnt9};
 
   ncx_ram_sdp #(
     .AddrWidth(SlotW + 9),
-    .Width    (10)
+    .Width    (InputsLog2)
   ) u_inputs (
     .clk_i  (clk_i),
     .we_i   (il_we),
     .waddr_i(il_waddr),
-    .wdata_i({pay_low2, prev_q}),
+    .wdata_i(il_wide[InputsLog2-1:0]),
     .raddr_i(il_raddr),
     .rdata_o(il_rdata)
   );
@@ -1512,6 +1518,6 @@ module ncx_ctrl #(
   // The spikes beyond N, the refractory counter of the tap, the high bits of the
   // wrapped slot numbers and list positions.
   logic unused_ctrl;
-  assign unused_ctrl = ^{pr_last[4], cnt_d[31:CntW], region_size[33:RegW+1], spikes_i, tail_wrapped, h_wrapped, il_k, sc_idx};
+  assign unused_ctrl = ^{pr_last[4], cnt_d[31:CntW], region_size[33:RegW+1], spikes_i, tail_wrapped, h_wrapped, il_k, sc_idx, il_wide};
 
 endmodule

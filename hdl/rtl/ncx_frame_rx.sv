@@ -47,7 +47,9 @@
 //                          high, the frame is released at the edge ending this cycle
 //                          and bytes are taken again from the next cycle
 //   pay_addr_i,          payload read port: pay_rdata_o in cycle c+1 is payload byte
-//   pay_rdata_o            pay_addr_i of cycle c (one cycle of latency)
+//   pay_rdata_o            pay_addr_i of cycle c (one cycle of latency) when c is a cycle
+//                          of frame_valid_o; while a payload is being received, a read of
+//                          the byte written in the same cycle returns undefined data
 //   err_valid_o          one-cycle strobe: a frame was rejected; in that cycle
 //   err_kind_o             ErrHeaderCrc (1): wrong hcrc; ErrTooLong (2): len >
 //                          MaxPayload (hcrc right); ErrPayloadCrc (3): wrong CRC-32
@@ -114,7 +116,8 @@ module ncx_frame_rx (
   localparam logic [31:0] Overhead   = ncx_pkg::HeaderLen + ncx_pkg::TrailerLen;
   localparam logic [15:0] MaxLen     = ncx_pkg::MaxPayload[15:0];
   localparam logic [31:0] One        = 32'd1;
-  localparam logic [31:0] Two        = 32'd2;
+  localparam logic [LenWidth:0] DiscOne = {{LenWidth{1'b0}}, 1'b1};
+  localparam logic [LenWidth:0] DiscTwo = {{(LenWidth - 1) {1'b0}}, 2'd2};
   localparam logic [LenWidth-1:0] LenOne = {{(LenWidth - 1) {1'b0}}, 1'b1};
 
   typedef enum logic [2:0] {
@@ -133,7 +136,7 @@ module ncx_frame_rx (
   logic [7:0]           hcrc_d, hcrc_q;      // CRC-8 register over the header so far
   logic [31:0]          fcrc_d, fcrc_q;      // CRC-32 register over opcode .. payload so far
   logic [2:0]           rescan_d, rescan_q;  // header bytes still to re-scan (0..5)
-  logic [31:0]          pos_d, pos_q;        // stream offset of the next byte processed
+  logic [31:0]          pos;                 // stream offset of the next byte processed
   logic [31:0]          start_d, start_q;    // stream offset of the held sync0
   logic                 frame_valid_d, frame_valid_q;
   logic                 err_valid_d, err_valid_q;
@@ -156,6 +159,12 @@ module ncx_frame_rx (
   assign rescan_idx   = 3'd5 - rescan_q;
   assign proc_en      = take || (rescan_q != 3'd0);
   assign proc_byte    = (rescan_q != 3'd0) ? hdr_q[{rescan_idx, 3'b000} +: 8] : byte_i;
+
+  // The stream offset of the byte processed: bytes taken, less the header bytes still to
+  // re-scan. A header error is decided at a taken byte, its hcrc at start_q + 6 (no byte
+  // is taken during a re-scan, and 5 re-scanned bytes cannot complete a header), so its
+  // re-scan starts at start_q + 2 = seen_q - 5 and ends at seen_q.
+  assign pos = seen_q - {29'd0, rescan_q};
 
   // Fields of the registers, as wires: Icarus 11 does not support constant bit selects
   // inside always_* processes.
@@ -190,9 +199,14 @@ module ncx_frame_rx (
   assign pay_we    = proc_en && (state_q == RxPayload);
   assign pay_waddr = cnt_q[AddrWidth-1:0];
 
-  // Bytes of the frame in the trailer: len + 11.
-  logic [31:0] frame_size;
-  assign frame_size = {16'h0000, hdr_len} + Overhead;
+  // Bytes discarded by the byte processed in this cycle (0, 1, 2 or the frame's size),
+  // set in the process below.
+  logic [LenWidth:0] disc_inc;
+
+  // Bytes of the frame in the trailer: len + 11. In the trailer len <= MaxPayload, so
+  // its low LenWidth bits (hdr_len_cnt) are all of it.
+  logic [LenWidth:0] frame_size;
+  assign frame_size = {1'b0, hdr_len_cnt} + Overhead[LenWidth:0];
 
   always_comb begin
     state_d         = state_q;
@@ -203,7 +217,6 @@ module ncx_frame_rx (
     hcrc_d          = hcrc_q;
     fcrc_d          = fcrc_q;
     rescan_d        = (rescan_q != 3'd0) ? rescan_q - 3'd1 : 3'd0;
-    pos_d           = pos_q;
     start_d         = start_q;
     frame_valid_d   = frame_valid_q && !frame_ack_i;
     err_valid_d     = 1'b0;
@@ -212,18 +225,17 @@ module ncx_frame_rx (
     header_errors_d = header_errors_q;
     crc_errors_d    = crc_errors_q;
     frame_bytes_d   = frame_bytes_q;
-    discarded_d     = discarded_q;
+    disc_inc        = '0;
     seen_d          = take ? seen_q + One : seen_q;
 
     if (proc_en) begin
-      pos_d = pos_q + One;
       unique case (state_q)
         RxHunt: begin
           if (proc_byte == ncx_pkg::Sync0) begin
-            start_d = pos_q;
+            start_d = pos;
             state_d = RxSync;
           end else begin
-            discarded_d = discarded_q + One;
+            disc_inc = DiscOne;
           end
         end
         RxSync: begin
@@ -234,11 +246,11 @@ module ncx_frame_rx (
             fcrc_d  = ncx_pkg::FrameCrcInit;
           end else if (proc_byte == ncx_pkg::Sync0) begin
             // A new sync0 replaces the held one.
-            discarded_d = discarded_q + One;
-            start_d     = pos_q;
+            disc_inc = DiscOne;
+            start_d  = pos;
           end else begin
-            discarded_d = discarded_q + Two;
-            state_d     = RxHunt;
+            disc_inc = DiscTwo;
+            state_d  = RxHunt;
           end
         end
         RxHeader: begin
@@ -253,10 +265,9 @@ module ncx_frame_rx (
               err_kind_d      = ((hcrc_q ^ ncx_pkg::HeaderCrcXorOut) != proc_byte) ? ErrHeaderCrc
                                                                                      : ErrTooLong;
               header_errors_d = header_errors_q + One;
-              discarded_d     = discarded_q + Two;
+              disc_inc        = DiscTwo;
               state_d         = RxHunt;
               rescan_d        = 3'd5;
-              pos_d           = start_q + Two;
             end else begin
               cnt_d   = '0;
               got_d   = 3'd0;
@@ -284,12 +295,12 @@ module ncx_frame_rx (
             if ((fcrc_q ^ ncx_pkg::FrameCrcXorOut) == {proc_byte, trl_first}) begin
               frame_valid_d = 1'b1;
               frames_d      = frames_q + One;
-              frame_bytes_d = frame_bytes_q + frame_size;
+              frame_bytes_d = frame_bytes_q + {{(31 - LenWidth) {1'b0}}, frame_size};
             end else begin
               err_valid_d  = 1'b1;
               err_kind_d   = ErrPayloadCrc;
               crc_errors_d = crc_errors_q + One;
-              discarded_d  = discarded_q + frame_size;
+              disc_inc     = frame_size;
             end
           end
         end
@@ -298,9 +309,14 @@ module ncx_frame_rx (
         end
       endcase
     end
+    discarded_d = discarded_q + {{(31 - LenWidth) {1'b0}}, disc_inc};
   end
 
   // The payload buffer: a write port (the decoder) and a registered read port.
+  // A read of the byte written in the same cycle is undefined (no bypass around the block
+  // RAM: no_rw_check); simulation returns the complement of the old byte. It cannot
+  // happen to a read issued while frame_valid_o is high: no byte is written then.
+  (* no_rw_check *)
   logic [7:0] pay_q [ncx_pkg::MaxPayload];
   logic [7:0] pay_rdata_q;
 
@@ -308,7 +324,12 @@ module ncx_frame_rx (
     if (pay_we) begin
       pay_q[pay_waddr] <= proc_byte;
     end
+`ifdef SYNTHESIS
     pay_rdata_q <= pay_q[pay_addr_i];
+`else
+    pay_rdata_q <= (pay_we && (pay_waddr == pay_addr_i)) ? ~pay_q[pay_addr_i]
+                                                           : pay_q[pay_addr_i];
+`endif
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -321,7 +342,6 @@ module ncx_frame_rx (
       hcrc_q          <= ncx_pkg::HeaderCrcInit;
       fcrc_q          <= ncx_pkg::FrameCrcInit;
       rescan_q        <= 3'd0;
-      pos_q           <= '0;
       start_q         <= '0;
       frame_valid_q   <= 1'b0;
       err_valid_q     <= 1'b0;
@@ -341,7 +361,6 @@ module ncx_frame_rx (
       hcrc_q          <= hcrc_d;
       fcrc_q          <= fcrc_d;
       rescan_q        <= rescan_d;
-      pos_q           <= pos_d;
       start_q         <= start_d;
       frame_valid_q   <= frame_valid_d;
       err_valid_q     <= err_valid_d;

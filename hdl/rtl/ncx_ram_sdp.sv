@@ -4,6 +4,14 @@
 // simulators accept as well: one clocked process, a synchronous write and a
 // registered read, no reset on the memory or its read register.
 //
+// A read of the word written in the same cycle (a collision) returns undefined data,
+// as the block RAM does (an iCE40 EBR's collision result is undefined): the memory
+// carries yosys's (* no_rw_check *), so no bypass registers and multiplexers are built
+// around the block RAM. Users must not use such read data. Simulation checks that
+// they do not: a collision read returns the complement of the old word, which every
+// co-simulation test would see if it mattered (the core's and the transmit queue's
+// memories do collide, always with the read data unused).
+//
 // Power-on contents: every word is 0. Simulators get an explicit `initial` fill; for
 // synthesis (yosys defines SYNTHESIS) it is left out, because yosys 0.23 unrolls an
 // initial loop in time quadratic in the depth (a minute at 2^14 words, hours at 2^20)
@@ -15,8 +23,10 @@
 //   we_i, waddr_i,      write: mem[waddr_i] <= wdata_i at the edge ending the cycle
 //   wdata_i
 //   raddr_i, rdata_o    read: rdata_o in cycle c+1 is mem[raddr_i] as it was at the end
-//                         of cycle c (a write in cycle c to the same address is not
-//                         seen; a write in cycle c is seen by a read issued in c+1)
+//                         of cycle c, when no write in cycle c addresses raddr_i (a write
+//                         in cycle c is seen by a read issued in c+1); with a write in
+//                         cycle c to raddr_i it is undefined (simulation: the complement
+//                         of the old word)
 //
 // Timing: one cycle of read latency; writes take effect at the clock edge.
 module ncx_ram_sdp #(
@@ -33,6 +43,8 @@ module ncx_ram_sdp #(
 
   localparam int Depth = 2 ** AddrWidth;
 
+  // no_rw_check: no read-during-write bypass (the collision's read data is undefined).
+  (* no_rw_check *)
   logic [Width-1:0] mem_q [Depth];
   logic [Width-1:0] rdata_q;
 
@@ -48,7 +60,12 @@ module ncx_ram_sdp #(
     if (we_i) begin
       mem_q[waddr_i] <= wdata_i;
     end
+`ifdef SYNTHESIS
     rdata_q <= mem_q[raddr_i];
+`else
+    // A read of the word written in the same cycle: undefined, so the complement.
+    rdata_q <= (we_i && (waddr_i == raddr_i)) ? ~mem_q[raddr_i] : mem_q[raddr_i];
+`endif
   end
 
   assign rdata_o = rdata_q;

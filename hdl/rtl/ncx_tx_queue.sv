@@ -11,8 +11,10 @@
 // names slot k, and the controller writes a slot only while its bit is low. The same
 // slot may be queued several times (a duplicate reply, a RESEND of a kept output frame).
 //
-// Both buffers are simple dual-port RAMs (ncx_ram_sdp: block RAM). The job queue is a
-// small register FIFO of 2^JobLog2 entries.
+// Both buffers are simple dual-port RAMs (ncx_ram_sdp: block RAM), and so is the job
+// queue (2^JobLog2 entries of 29 bits + the slot number's, read ahead so that a job is
+// startable in the cycle after its push, as from a register FIFO; a job pushed while the
+// RAM's read port addresses its word comes from a bypass register).
 //
 // Parameters
 //   ReplyLog2           log2 of the number of reply slots (1 KiB each)
@@ -31,7 +33,10 @@
 //   hist_wdata_i
 //   push_i, push_hist_i,  queue a frame: a reply slot (push_hist_i low) or a history slot,
 //   push_slot_i,            with its opcode, seq and payload length (1..MaxPayload).
-//   push_opcode_i,          Taken when push_i && !full_o at the edge ending the cycle
+//   push_opcode_i,          Taken when push_i && !full_o at the edge ending the cycle.
+//                           A slot number that names no slot of its buffer (>= 2^ReplyLog2
+//                           or >= HistSlots) makes no slot busy; its payload is read from
+//                           the slot its low ReplyLog2 / HistIdxWidth bits name
 //   push_seq_i,
 //   push_len_i
 //   full_o                the queue is full (a push is not taken)
@@ -83,38 +88,75 @@ module ncx_tx_queue #(
   output logic [7:0]                                tx_pay_data_o
 );
 
-  localparam int Replies  = 2 ** ReplyLog2;
-  localparam int Jobs     = 2 ** JobLog2;
-  localparam int CntWidth = JobLog2 + 2;  // references to one slot: at most Jobs + 1
-  localparam int JobWidth = 1 + 8 + 8 + 8 + 11;
+  localparam int Replies   = 2 ** ReplyLog2;
+  localparam int CntWidth  = JobLog2 + 2;  // references to one slot: at most Jobs + 1
+  // A job's slot is stored in SlotWidth bits, with a flag "the slot number names a slot
+  // of its buffer" (push_slot_i below 2^ReplyLog2 or HistSlots): a job whose slot is out
+  // of range counts as a reference to no slot.
+  localparam int SlotWidth = (ReplyLog2 > HistIdxWidth) ? ReplyLog2 : HistIdxWidth;
+  localparam int JobWidth  = 1 + 1 + SlotWidth + 8 + 8 + 11;
 
-  // The job queue: {hist, slot, opcode, seq, len}.
-  logic [JobWidth-1:0] jobs_q [Jobs];
-  logic [JobLog2-1:0]  wptr_q, rptr_q;
+  localparam logic [8:0] RepSlots  = Replies[8:0];
+  localparam logic [8:0] HistCount = HistSlots[8:0];
+
+  // The job queue: {hist, in range, slot, opcode, seq, len} in a RAM (ncx_ram_sdp, block
+  // RAM), read ahead: its read port always addresses the job that is the head from the
+  // next cycle on (rptr_d), so the head is the RAM's read data. A job pushed into an
+  // empty queue (or into a queue whose only job is popped in the same cycle) is written
+  // to the address read in that cycle; the RAM does not return it, so it is taken from
+  // byp_q instead in the next cycle (byp_sel_q). Otherwise the read data is used.
+  logic [JobLog2-1:0]  wptr_q, rptr_q, rptr_d;
   logic [JobLog2:0]    count_q;
   logic                push, pop;
-  logic [JobWidth-1:0] head;
+  logic                push_ok;
+  logic [JobWidth-1:0] push_job, head, ram_head;
+  logic [JobWidth-1:0] byp_q;
+  logic                byp_sel_q;
 
-  assign full_o  = count_q[JobLog2];
-  assign push    = push_i && !full_o;
-  assign head    = jobs_q[rptr_q];
+  assign full_o   = count_q[JobLog2];
+  assign push     = push_i && !full_o;
+  assign push_ok  = push_hist_i ? ({1'b0, push_slot_i} < HistCount)
+                                : ({1'b0, push_slot_i} < RepSlots);
+  assign push_job = {push_hist_i, push_ok, push_slot_i[SlotWidth-1:0], push_opcode_i,
+                     push_seq_i, push_len_i};
+  assign rptr_d   = pop ? rptr_q + 1'b1 : rptr_q;
+  assign head     = byp_sel_q ? byp_q : ram_head;
+
+  // The queue's length moves by + 1 (push), - 1 (pop: all ones) or 0: one adder.
+  logic [JobLog2:0] count_step;
+  assign count_step = (push == pop) ? '0 : (push ? {{JobLog2{1'b0}}, 1'b1} : '1);
+
+  ncx_ram_sdp #(
+    .AddrWidth(JobLog2),
+    .Width    (JobWidth)
+  ) u_job_ram (
+    .clk_i  (clk_i),
+    .we_i   (push),
+    .waddr_i(wptr_q),
+    .wdata_i(push_job),
+    .raddr_i(rptr_d),
+    .rdata_o(ram_head)
+  );
 
   always_ff @(posedge clk_i) begin
     if (push) begin
-      jobs_q[wptr_q] <= {push_hist_i, push_slot_i, push_opcode_i, push_seq_i, push_len_i};
+      byp_q <= push_job;
     end
   end
 
   // The sender: idle, or sending the job in cur_*.
-  logic       sending_q;
-  logic       cur_hist_q;
-  logic [7:0] cur_slot_q;
-  logic       done;  // the frame of the current job has left the encoder
+  logic                 sending_q;
+  logic                 cur_hist_q;
+  logic                 cur_ok_q;
+  logic [SlotWidth-1:0] cur_slot_q;
+  logic                 done;  // the frame of the current job has left the encoder
 
-  logic       head_hist;
-  logic [7:0] head_slot;
+  logic                 head_hist;
+  logic                 head_ok;
+  logic [SlotWidth-1:0] head_slot;
   assign head_hist   = head[JobWidth-1];
-  assign head_slot   = head[34:27];
+  assign head_ok     = head[JobWidth-2];
+  assign head_slot   = head[27 +: SlotWidth];
   assign tx_opcode_o = head[26:19];
   assign tx_seq_o    = head[18:11];
   assign tx_len_o    = head[10:0];
@@ -129,19 +171,23 @@ module ncx_tx_queue #(
       wptr_q     <= '0;
       rptr_q     <= '0;
       count_q    <= '0;
+      byp_sel_q  <= 1'b0;
       sending_q  <= 1'b0;
       cur_hist_q <= 1'b0;
+      cur_ok_q   <= 1'b0;
       cur_slot_q <= '0;
     end else begin
       if (push) begin
         wptr_q <= wptr_q + 1'b1;
       end
       if (pop) begin
-        rptr_q     <= rptr_q + 1'b1;
         cur_hist_q <= head_hist;
+        cur_ok_q   <= head_ok;
         cur_slot_q <= head_slot;
       end
-      count_q   <= count_q + {{JobLog2{1'b0}}, push} - {{JobLog2{1'b0}}, pop};
+      rptr_q    <= rptr_d;
+      count_q   <= count_q + count_step;
+      byp_sel_q <= push && (wptr_q == rptr_d);
       sending_q <= pop || (sending_q && !done);
     end
   end
@@ -154,12 +200,12 @@ module ncx_tx_queue #(
     logic                inc, dec;
     logic [CntWidth-1:0] refs_q;
     assign inc = push && !push_hist_i && (push_slot_i == k);
-    assign dec = done && !cur_hist_q && (cur_slot_q == k);
+    assign dec = done && !cur_hist_q && cur_ok_q && (cur_slot_q == k);
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         refs_q <= '0;
       end else if (inc != dec) begin
-        refs_q <= inc ? refs_q + one_cnt : refs_q - one_cnt;
+        refs_q <= refs_q + (inc ? one_cnt : {CntWidth{1'b1}});  // + 1 or - 1: one adder
       end
     end
     assign rep_busy_o[k] = refs_q != '0;
@@ -169,12 +215,12 @@ module ncx_tx_queue #(
     logic                inc, dec;
     logic [CntWidth-1:0] refs_q;
     assign inc = push && push_hist_i && (push_slot_i == k);
-    assign dec = done && cur_hist_q && (cur_slot_q == k);
+    assign dec = done && cur_hist_q && cur_ok_q && (cur_slot_q == k);
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         refs_q <= '0;
       end else if (inc != dec) begin
-        refs_q <= inc ? refs_q + one_cnt : refs_q - one_cnt;
+        refs_q <= refs_q + (inc ? one_cnt : {CntWidth{1'b1}});  // + 1 or - 1: one adder
       end
     end
     assign hist_busy_o[k] = refs_q != '0;

@@ -93,17 +93,24 @@ module ncx_uart_rx #(
   } rx_state_e;
 
   localparam logic [DivisorWidth-1:0] One        = {{(DivisorWidth - 1) {1'b0}}, 1'b1};
+  localparam logic [DivisorWidth-1:0] Two        = {{(DivisorWidth - 2) {1'b0}}, 2'd2};
   localparam logic [DivisorWidth-1:0] Three      = {{(DivisorWidth - 2) {1'b0}}, 2'd3};
   localparam logic [DivisorWidth-1:0] MinDivisor = {{(DivisorWidth - 3) {1'b0}}, 3'd4};
 
-  // Timing constants derived from the divisor (see the header).
+  // Timing constants derived from the divisor (see the header), each the value a counter
+  // is loaded with (the cycles to wait, minus 1). With D >= 4 and H = floor((D-1)/2):
+  // D - H - 3 = floor(D/2) - 2, the cycles from the stop bit's sample to the end.
   logic [DivisorWidth-1:0] divisor;      // D, at least MinDivisor
-  logic [DivisorWidth-1:0] half;         // H = floor((D-1)/2) >= 1
-  logic [DivisorWidth-1:0] finish_wait;  // D - H - 3: cycles from the stop sample to the end
+  logic [DivisorWidth-1:0] bit_wait;     // D - 1
+  logic [DivisorWidth-1:0] half_wait;    // H - 1 = floor((D-3)/2) >= 0
+  logic [DivisorWidth-1:0] finish_wait;  // D - H - 4 = floor(D/2) - 3 (used when D > 5)
+  logic                    finish_now;   // D - H - 3 = 0: D is 4 or 5
 
   assign divisor     = (divisor_i < MinDivisor) ? MinDivisor : divisor_i;
-  assign half        = (divisor - One) >> 1;
-  assign finish_wait = divisor - half - Three;
+  assign bit_wait    = divisor - One;
+  assign half_wait   = (divisor - Three) >> 1;
+  assign finish_wait = (divisor >> 1) - Three;
+  assign finish_now  = (divisor >> 1) == Two;
 
   // Two-flop synchronizer of the asynchronous line; resets to idle (high).
   logic rx_meta_q, rx_sync_q;
@@ -149,7 +156,7 @@ module ncx_uart_rx #(
       RxIdle: begin
         if (!rx_sync_q) begin
           state_d = RxStart;
-          cnt_d   = half - One;
+          cnt_d   = half_wait;
         end
       end
       RxStart: begin
@@ -159,7 +166,7 @@ module ncx_uart_rx #(
           state_d = RxIdle;  // false start: the line is high again at mid-bit
         end else begin
           state_d = RxData;
-          cnt_d   = divisor - One;
+          cnt_d   = bit_wait;
           bit_d   = 3'd0;
         end
       end
@@ -168,7 +175,7 @@ module ncx_uart_rx #(
           cnt_d = cnt_q - One;
         end else begin
           shift_d = shift_in;
-          cnt_d   = divisor - One;
+          cnt_d   = bit_wait;
           bit_d   = bit_q + 3'd1;
           if (bit_q == 3'd7) begin
             state_d = RxStop;
@@ -180,11 +187,11 @@ module ncx_uart_rx #(
           cnt_d = cnt_q - One;
         end else begin
           stop_d = rx_sync_q;
-          if (finish_wait == '0) begin
+          if (finish_now) begin
             finish = 1'b1;
           end else begin
             state_d = RxFinish;
-            cnt_d   = finish_wait - One;
+            cnt_d   = finish_wait;
           end
         end
       end
