@@ -31,6 +31,10 @@
 //   DONE      1 cycle; then WAIT until the period has elapsed (paced mode)
 // Phases without slots take no cycle. Every read-modify-write reads in cycle s and
 // writes in s+1, and never touches the address being written in the same cycle.
+// A slot phase's "mask still to visit" is its spike mask (which does not change during
+// the phase) from a pointer on, the pointer moving past each slot's spike. The only
+// multipliers are the neuron datapath's two decay units (ncx_neuron); outside NEURON
+// they compute STDP's A · x (LTD, LTP) and the trace decays (TRACE).
 //
 // Timing (the contract with the co-simulation harness):
 //   - start_i in idle cycle c: cycle c+1 is FETCH. busy_o is high from FETCH through
@@ -108,21 +112,27 @@ module ncx_core #(
   localparam int M     = 2 ** IL;
   localparam int SlotW = (NL > IL) ? NL : IL;  // a slot's spike: an input or a neuron
 
-  // Offsets within a slot (12 bits: M + N + 2 <= 2050).
-  localparam int          NI          = N;
-  localparam int          MI          = M;
-  localparam int          MNI         = M + N;
-  localparam int          LastColI    = N + 1;
-  localparam int          LastNeuronI = N + 2;
-  localparam int          LastRowI    = M + N + 1;
-  localparam int          LastResetI  = N + M - 1;
-  localparam logic [11:0] NOff        = NI[11:0];           // read entries 1..N of a column
-  localparam logic [11:0] MOff        = MI[11:0];           // first W_rec entry of a row
-  localparam logic [11:0] MNOff       = MNI[11:0];          // read entries 1..M+N of a row
-  localparam logic [11:0] LastCol     = LastColI[11:0];     // ACC_IN, ACC_REC, LTD: N+2 cycles
-  localparam logic [11:0] LastNeuron  = LastNeuronI[11:0];  // NEURON: N+3 cycles
-  localparam logic [11:0] LastRow     = LastRowI[11:0];     // LTP, TRACE: M+N+2 cycles
-  localparam logic [11:0] LastReset   = LastResetI[11:0];   // state reset: N+M cycles
+  // Offsets within a slot: 0..M+N+1 (LTP, TRACE), OffW bits (12 at M = N = 1024).
+  localparam int OffW        = $clog2(M + N + 2);
+  localparam int NI          = N;
+  localparam int MI          = M;
+  localparam int MNI         = M + N;
+  localparam int LastColI    = N + 1;
+  localparam int LastNeuronI = N + 2;
+  localparam int LastRowI    = M + N + 1;
+  localparam int LastResetI  = N + M - 1;
+  localparam logic [OffW-1:0] NOff       = NI[OffW-1:0];           // read entries 1..N of a column
+  localparam logic [OffW-1:0] MOff       = MI[OffW-1:0];           // first W_rec entry of a row
+  localparam logic [OffW-1:0] MNOff      = MNI[OffW-1:0];          // read entries 1..M+N of a row
+  localparam logic [OffW-1:0] LastCol    = LastColI[OffW-1:0];     // ACC_IN, ACC_REC, LTD: N+2
+  localparam logic [OffW-1:0] LastNeuron = LastNeuronI[OffW-1:0];  // NEURON: N+3 cycles
+  localparam logic [OffW-1:0] LastRow    = LastRowI[OffW-1:0];     // LTP, TRACE: M+N+2 cycles
+  localparam logic [OffW-1:0] LastReset  = LastResetI[OffW-1:0];   // state reset: N+M cycles
+  localparam logic [OffW-1:0] OffOne     = 1;
+  localparam logic [IL:0]     PtrInNone  = MI[IL:0];
+  localparam logic [IL:0]     PtrInOne   = 1;
+  localparam logic [NL:0]     PtrNNone   = NI[NL:0];
+  localparam logic [NL:0]     PtrNOne    = 1;
 
   typedef enum logic [3:0] {
     PhIdle,
@@ -143,21 +153,25 @@ module ncx_core #(
   ////////////////////////////////
 
   phase_e           phase_q, phase_d;
-  logic [11:0]      offset_q, offset_d;      // cycle within the slot (state reset: the entry)
+  logic [OffW-1:0]  offset_q, offset_d;      // cycle within the slot (state reset: the entry)
   logic [SlotW-1:0] slot_q, slot_d;          // the slot's spike (pre of ACC/LTD, post of LTP)
   logic             slot_rec_q, slot_rec_d;  // LTD: the slot's pre is a neuron (W_rec)
-  logic [M-1:0]     rem_in_q, rem_in_d;      // inputs still to visit in this phase
-  logic [N-1:0]     rem_n_q, rem_n_d;        // neurons still to visit in this phase
+  logic [IL:0]      ptr_in_q, ptr_in_d;      // inputs from this one on are still to visit
+                                             // in this phase (M: none)
+  logic [NL:0]      ptr_n_q, ptr_n_d;        // neurons from this one on (N: none)
   logic [M-1:0]     staged_q, staged_d;      // inputs of the next timestep
   logic [M-1:0]     inmask_q, inmask_d;      // inputs of this timestep
   logic [N-1:0]     prev_q, prev_d;          // S(t−1)
   logic [N-1:0]     cur_q, cur_d;            // S(t), so far
-  logic [31:0]      elapsed_q, elapsed_d;    // cycles since FETCH
+  // Whether each mask has a set bit, kept alongside it rather than OR-reduced.
+  logic             staged_any_q, staged_any_d, inmask_any_q, inmask_any_d;
+  logic             prev_any_q, prev_any_d, cur_any_q, cur_any_d;
+  logic [31:0]      cycles_q, cycles_d;      // this cycle's number, FETCH being cycle 1
   logic [31:0]      timestep_q, timestep_d;
   logic [31:0]      overruns_q, overruns_d;
   logic             done_q;
   logic             ex_valid_q;              // an entry read in the previous cycle
-  logic [11:0]      ex_idx_q;                // its index (post of a column, entry of a row)
+  logic [OffW-1:0]  ex_idx_q;                // its index (post of a column, entry of a row)
   logic             nrd_valid_q;             // a neuron read in the previous cycle
   logic [NL-1:0]    nrd_idx_q;
 
@@ -395,31 +409,108 @@ module ncx_core #(
   // Slots: find the next spike     //
   ////////////////////////////////////
 
+  // The spikes still to visit in this phase: those of the phase's mask (the inputs of
+  // this timestep; S(t−1) in ACC_REC, else S(t)) at or above the pointer. The masks do
+  // not change while a phase visits them, so this is the mask minus the slots visited.
+  logic [M-1:0]     rem_in;
+  logic [N-1:0]     rem_n, mask_n;
+  logic [M-1:0]     from_in;  // bit k: k >= ptr_in_q
+  logic [N-1:0]     from_n;
+
+  // from_*: the thermometer of the pointer in two levels. The high index bits are
+  // compared once per group of positions (above, at), the low bits once per position
+  // within a group (at or above), and each bit combines the three.
+  localparam int InHiW  = IL / 2;
+  localparam int InLoW  = IL - InHiW;
+  localparam int NHiW   = NL / 2;
+  localparam int NLoW   = NL - NHiW;
+
+  logic [2**InHiW-1:0] in_g_above, in_g_at;
+  logic [2**InLoW-1:0] in_j_from;
+  logic [2**NHiW-1:0]  n_g_above, n_g_at;
+  logic [2**NLoW-1:0]  n_j_from;
+  logic [InHiW-1:0]    in_p_hi;
+  logic [InLoW-1:0]    in_p_lo;
+  logic [NHiW-1:0]     n_p_hi;
+  logic [NLoW-1:0]     n_p_lo;
+  assign in_p_hi = ptr_in_q[IL-1:InLoW];
+  assign in_p_lo = ptr_in_q[InLoW-1:0];
+  assign n_p_hi  = ptr_n_q[NL-1:NLoW];
+  assign n_p_lo  = ptr_n_q[NLoW-1:0];
+
+  for (genvar g = 0; g < 2 ** InHiW; g++) begin : gen_in_from
+    localparam logic [InHiW-1:0] G = g;
+    if (g == 0) begin : gen_first
+      assign in_g_above[g] = 1'b0;
+    end else begin : gen_later
+      assign in_g_above[g] = !ptr_in_q[IL] && (G > in_p_hi);
+    end
+    assign in_g_at[g]    = !ptr_in_q[IL] && (G == in_p_hi);
+    for (genvar j = 0; j < 2 ** InLoW; j++) begin : gen_j
+      assign from_in[g*(2**InLoW)+j] = in_g_above[g] || (in_g_at[g] && in_j_from[j]);
+    end
+  end
+  for (genvar j = 0; j < 2 ** InLoW; j++) begin : gen_in_j
+    localparam logic [InLoW-1:0] J = j;
+    if (j == 2 ** InLoW - 1) begin : gen_last
+      assign in_j_from[j] = 1'b1;
+    end else begin : gen_other
+      assign in_j_from[j] = J >= in_p_lo;
+    end
+  end
+
+  for (genvar g = 0; g < 2 ** NHiW; g++) begin : gen_n_from
+    localparam logic [NHiW-1:0] G = g;
+    if (g == 0) begin : gen_first
+      assign n_g_above[g] = 1'b0;
+    end else begin : gen_later
+      assign n_g_above[g] = !ptr_n_q[NL] && (G > n_p_hi);
+    end
+    assign n_g_at[g]    = !ptr_n_q[NL] && (G == n_p_hi);
+    for (genvar j = 0; j < 2 ** NLoW; j++) begin : gen_j
+      assign from_n[g*(2**NLoW)+j] = n_g_above[g] || (n_g_at[g] && n_j_from[j]);
+    end
+  end
+  for (genvar j = 0; j < 2 ** NLoW; j++) begin : gen_n_j
+    localparam logic [NLoW-1:0] J = j;
+    if (j == 2 ** NLoW - 1) begin : gen_last
+      assign n_j_from[j] = 1'b1;
+    end else begin : gen_other
+      assign n_j_from[j] = J >= n_p_lo;
+    end
+  end
+
+  assign mask_n = (phase_q == PhAccRec) ? prev_q : cur_q;
+  assign rem_in = inmask_q & from_in;
+  assign rem_n  = mask_n & from_n;
+
   logic             any_in, any_n;
   logic [IL-1:0]    first_in;
   logic [NL-1:0]    first_n;
-  logic [M-1:0]     rest_in;
-  logic [N-1:0]     rest_n;
+  logic [M-1:0]     unused_rest_in;
+  logic [N-1:0]     unused_rest_n;
   logic [SlotW-1:0] slot_of_in, slot_of_n;
 
   ncx_ffs #(
     .Width   (M),
-    .IdxWidth(IL)
+    .IdxWidth(IL),
+    .Rest    (1'b0)
   ) u_ffs_in (
-    .bits_i (rem_in_q),
+    .bits_i (rem_in),
     .any_o  (any_in),
     .index_o(first_in),
-    .rest_o (rest_in)
+    .rest_o (unused_rest_in)
   );
 
   ncx_ffs #(
     .Width   (N),
-    .IdxWidth(NL)
+    .IdxWidth(NL),
+    .Rest    (1'b0)
   ) u_ffs_n (
-    .bits_i (rem_n_q),
+    .bits_i (rem_n),
     .any_o  (any_n),
     .index_o(first_n),
-    .rest_o (rest_n)
+    .rest_o (unused_rest_n)
   );
 
   always_comb begin
@@ -435,7 +526,7 @@ module ncx_core #(
 
   logic        is_acc_in, is_acc_rec, is_neuron, is_ltd, is_ltp, is_trace, is_reset;
   logic        col_phase, row_phase, rd_valid;
-  logic [11:0] rd_idx, rd_j;
+  logic [OffW-1:0] rd_idx, rd_j;
 
   assign is_acc_in  = phase_q == PhAccIn;
   assign is_acc_rec = phase_q == PhAccRec;
@@ -446,9 +537,9 @@ module ncx_core #(
   assign is_reset   = phase_q == PhReset;
   assign col_phase  = is_acc_in || is_acc_rec || is_ltd;
   assign row_phase  = is_ltp || is_trace;
-  assign rd_valid   = (offset_q != 12'd0)
+  assign rd_valid   = (offset_q != '0)
                    && ((col_phase && offset_q <= NOff) || (row_phase && offset_q <= MNOff));
-  assign rd_idx     = offset_q - 12'd1;
+  assign rd_idx     = offset_q - OffOne;
   assign rd_j       = rd_idx - MOff;
 
   assign seq_w_in_raddr   = is_ltp ? {slot_q[NL-1:0], rd_idx[IL-1:0]}
@@ -465,13 +556,13 @@ module ncx_core #(
   ///////////////////
 
   logic          ex_in;      // row entry: an input (else a neuron, ex_j)
-  logic [11:0]   ex_j;
+  logic [OffW-1:0] ex_j;
   logic          ex_rec;     // LTD/LTP: the synapse is in W_rec
   logic [7:0]    w_old, w_new, e_byte;
   logic [2:0]    pre_bit;
   logic          enabled;
   logic          pre_fired, post_fired;
-  logic [7:0]    eff_pre, next_pre, eff_post_unused, next_post;
+  logic [7:0]    eff_pre, next_pre, eff_post, next_post;
   logic          weight_write;
   logic [19:0]   acc_sum;
 
@@ -490,9 +581,7 @@ module ncx_core #(
     .fired_i    (pre_fired),
     .increment_i(cfg_pre_inc),
     .set_mode_i (cfg_trace_set),
-    .delta_i    (cfg_pre_decay),
-    .eff_o      (eff_pre),
-    .next_o     (next_pre)
+    .eff_o      (eff_pre)
   );
 
   ncx_trace_unit u_trace_post (
@@ -500,16 +589,32 @@ module ncx_core #(
     .fired_i    (post_fired),
     .increment_i(cfg_post_inc),
     .set_mode_i (cfg_trace_set),
-    .delta_i    (cfg_post_decay),
-    .eff_o      (eff_post_unused),
-    .next_o     (next_post)
+    .eff_o      (eff_post)
   );
+
+  // The multiplications of STDP and of the traces run on the neuron datapath's two
+  // decay units (ncx_neuron aux_*, y = trunc(x · (4096 − δ) / 4096)), which are idle
+  // outside the NEURON phase. Each unit gets x = b · 4096 for a byte b, so that
+  // y = b · (4096 − δ) exactly. TRACE: b = eff_pre with δ_pre (first unit) and
+  // b = eff_post with δ_post (second unit), and the decayed trace is y >> 12.
+  // LTD/LTP: the first unit gets b = t (the trace) and δ = 4095 − A, so y = t · (A + 1)
+  // and A · t = y − t.
+  logic [7:0]  stdp_a, stdp_t;
+  logic [23:0] aux_v_y, aux_i_y;
+  logic [11:0] aux_v_delta;
+  logic [15:0] stdp_product;
+
+  assign stdp_a       = is_ltp ? cfg_a_plus : cfg_a_minus;
+  assign stdp_t       = is_ltd ? x_post_rdata : eff_pre;  // TRACE: eff_pre as well
+  assign aux_v_delta  = is_trace ? cfg_pre_decay : {4'hF, ~stdp_a};
+  assign stdp_product = aux_v_y[15:0] - {8'd0, stdp_t};
+  assign next_pre     = aux_v_y[19:12];
+  assign next_post    = aux_i_y[19:12];
 
   ncx_stdp_unit u_stdp (
     .potentiate_i(is_ltp),
     .weight_i    (w_old),
-    .amplitude_i (is_ltp ? cfg_a_plus : cfg_a_minus),
-    .trace_i     (is_ltp ? eff_pre : x_post_rdata),
+    .product_i   (stdp_product),
     .shift_i     (cfg_stdp_shift),
     .bound_i     (is_ltp ? cfg_w_max : cfg_w_min),
     .weight_o    (w_new)
@@ -544,6 +649,13 @@ module ncx_core #(
     .state_i       (state_rdata),
     .acc_i         (acc_rdata),
     .weight_shift_i(cfg_weight_shift),
+    .aux_i         (!is_neuron),
+    .aux_v_x_i     ({4'd0, stdp_t, 12'd0}),
+    .aux_v_delta_i (aux_v_delta),
+    .aux_v_y_o     (aux_v_y),
+    .aux_i_x_i     ({4'd0, eff_post, 12'd0}),
+    .aux_i_delta_i (cfg_post_decay),
+    .aux_i_y_o     (aux_i_y),
     .valid_o       (n_valid),
     .index_o       (n_index),
     .state_o       (n_state),
@@ -553,7 +665,7 @@ module ncx_core #(
   // Memory writes of the sequencer (state reset: offsets 0..N−1 clear the neuron
   // memories, offsets N..N+M−1 clear x_in).
   logic          reset_n, reset_in;
-  logic [11:0]   reset_in_idx;
+  logic [OffW-1:0] reset_in_idx;
   assign reset_n      = is_reset && (offset_q < NOff);
   assign reset_in     = is_reset && !(offset_q < NOff);
   assign reset_in_idx = offset_q - NOff;
@@ -597,18 +709,21 @@ module ncx_core #(
   ///////////////
 
   logic        start, reset_start, fetch, finish, last;
-  logic [11:0] last_offset;
-  logic [32:0] compute_cycles;  // C, in the DONE cycle
-  logic        wait_needed, overrun;
+  logic [OffW-1:0] last_offset;
+  logic [32:0]     to_period;    // period − cycles_q (in DONE: period − C); bit 32 the borrow
+  logic            wait_needed, at_period, overrun;
 
   assign start          = !busy && start_i && !reset_state_i;
   assign reset_start    = !busy && reset_state_i;
   assign fetch          = phase_q == PhFetch;
-  assign compute_cycles = {1'b0, elapsed_q} + 33'd1;
-  assign wait_needed    = compute_cycles < {1'b0, cfg_period};
-  assign overrun        = (cfg_period != 32'd0) && (compute_cycles > {1'b0, cfg_period});
+  // One subtraction serves the three comparisons of cycles_q with the period (C in the
+  // DONE cycle; in WAIT, where cycles_q <= period, the period is reached at equality).
+  assign to_period      = {1'b0, cfg_period} - {1'b0, cycles_q};
+  assign at_period      = to_period[31:0] == 32'd0;
+  assign wait_needed    = !to_period[32] && !at_period;
+  assign overrun        = (cfg_period != 32'd0) && to_period[32];
   assign finish         = ((phase_q == PhDone) && !wait_needed)
-                       || ((phase_q == PhWait) && (elapsed_q == cfg_period - 32'd1));
+                       || ((phase_q == PhWait) && at_period);
 
   always_comb begin
     unique case (phase_q)
@@ -616,7 +731,7 @@ module ncx_core #(
       PhNeuron:                 last_offset = LastNeuron;
       PhLtp, PhTrace:           last_offset = LastRow;
       PhReset:                  last_offset = LastReset;
-      default:                  last_offset = 12'd0;
+      default:                  last_offset = '0;
     endcase
   end
   assign last = offset_q == last_offset;
@@ -666,12 +781,19 @@ module ncx_core #(
     end
   end
 
+  // The masks' "any" flags follow the masks' updates above.
+  assign staged_any_d = !fetch && ((!in_clear_i && staged_any_q) || in_set_i);
+  assign inmask_any_d = fetch ? staged_any_q
+                      : ((finish || reset_start) ? 1'b0 : inmask_any_q);
+  assign cur_any_d    = (finish || reset_start) ? 1'b0 : (cur_any_q || (n_valid && n_fired));
+  assign prev_any_d   = finish ? cur_any_q : (reset_start ? 1'b0 : prev_any_q);
+
   // The phase after the current one (phases without slots are skipped).
   phase_e after;
   logic   has_in, has_prev, has_cur;
-  assign has_in   = |inmask_d;
-  assign has_prev = |prev_q;
-  assign has_cur  = |cur_d;
+  assign has_in   = inmask_any_d;  // |inmask_d
+  assign has_prev = prev_any_q;    // |prev_q
+  assign has_cur  = cur_any_d;     // |cur_d
 
   always_comb begin
     after = PhIdle;
@@ -717,32 +839,32 @@ module ncx_core #(
 
   always_comb begin
     phase_d    = phase_q;
-    offset_d   = offset_q + 12'd1;
+    offset_d   = offset_q + OffOne;
     slot_d     = slot_q;
     slot_rec_d = slot_rec_q;
-    rem_in_d   = rem_in_q;
-    rem_n_d    = rem_n_q;
-    elapsed_d  = elapsed_q + 32'd1;
+    ptr_in_d   = ptr_in_q;
+    ptr_n_d    = ptr_n_q;
+    cycles_d   = cycles_q + 32'd1;
     timestep_d = timestep_q;
     overruns_d = overruns_q;
 
     // A slot's first cycle: take the lowest spike still to visit.
-    if (offset_q == 12'd0) begin
+    if (offset_q == '0) begin
       if (is_acc_in || (is_ltd && any_in)) begin
         slot_d     = slot_of_in;
         slot_rec_d = 1'b0;
-        rem_in_d   = rest_in;
+        ptr_in_d   = {1'b0, first_in} + PtrInOne;
       end else if (is_acc_rec || is_ltd || is_ltp) begin
         slot_d     = slot_of_n;
         slot_rec_d = 1'b1;
-        rem_n_d    = rest_n;
+        ptr_n_d    = {1'b0, first_n} + PtrNOne;
       end
     end
 
     unique case (phase_q)
       PhIdle: begin
         offset_d  = '0;
-        elapsed_d = '0;
+        cycles_d  = 32'd1;
         if (reset_start) begin
           phase_d    = PhReset;
           timestep_d = '0;
@@ -780,9 +902,8 @@ module ncx_core #(
           offset_d = '0;
           if (!(any_in || any_n)) begin
             phase_d  = after;
-            rem_in_d = (after == PhAccIn || after == PhLtd) ? inmask_d : '0;
-            rem_n_d  = (after == PhAccRec) ? prev_q
-                     : ((after == PhLtd || after == PhLtp) ? cur_d : '0);
+            ptr_in_d = (after == PhAccIn || after == PhLtd) ? '0 : PtrInNone;
+            ptr_n_d  = (after == PhAccRec || after == PhLtd || after == PhLtp) ? '0 : PtrNNone;
           end
         end
       end
@@ -795,13 +916,16 @@ module ncx_core #(
       offset_q    <= '0;
       slot_q      <= '0;
       slot_rec_q  <= 1'b0;
-      rem_in_q    <= '0;
-      rem_n_q     <= '0;
+      ptr_in_q    <= PtrInNone;
+      ptr_n_q     <= PtrNNone;
       staged_q    <= '0;
+      staged_any_q <= 1'b0;
+      inmask_any_q <= 1'b0;
+      prev_any_q   <= 1'b0;
+      cur_any_q    <= 1'b0;
       inmask_q    <= '0;
       prev_q      <= '0;
       cur_q       <= '0;
-      elapsed_q   <= '0;
       timestep_q  <= '0;
       overruns_q  <= '0;
       done_q      <= 1'b0;
@@ -814,13 +938,16 @@ module ncx_core #(
       offset_q    <= offset_d;
       slot_q      <= slot_d;
       slot_rec_q  <= slot_rec_d;
-      rem_in_q    <= rem_in_d;
-      rem_n_q     <= rem_n_d;
+      ptr_in_q    <= ptr_in_d;
+      ptr_n_q     <= ptr_n_d;
       staged_q    <= staged_d;
+      staged_any_q <= staged_any_d;
+      inmask_any_q <= inmask_any_d;
+      prev_any_q   <= prev_any_d;
+      cur_any_q    <= cur_any_d;
       inmask_q    <= inmask_d;
       prev_q      <= prev_d;
       cur_q       <= cur_d;
-      elapsed_q   <= elapsed_d;
       timestep_q  <= timestep_d;
       overruns_q  <= overruns_d;
       done_q      <= finish;
@@ -829,6 +956,12 @@ module ncx_core #(
       nrd_valid_q <= is_neuron && (offset_q < NOff);
       nrd_idx_q   <= offset_q[NL-1:0];
     end
+  end
+
+  // No reset: cycles_q is read only in DONE and WAIT, and IDLE loads it (a constant
+  // load the FPGA's flip-flops do with their synchronous set and reset).
+  always_ff @(posedge clk_i) begin
+    cycles_q <= cycles_d;
   end
 
   assign busy_o     = busy;
@@ -851,7 +984,7 @@ module ncx_core #(
   end
 
   logic unused_core;
-  assign unused_core = ^{in_index_i, eff_post_unused, ex_j, rd_j, reset_in_idx};
+  assign unused_core = ^{in_index_i, unused_rest_in, unused_rest_n, ex_j, rd_j, reset_in_idx, aux_v_y[23:20], aux_i_y[23:20], aux_i_y[11:0]};
 
   //////////////////////////
   // The observation port //
@@ -965,3 +1098,4 @@ module ncx_core #(
 `endif
 
 endmodule
+

@@ -27,14 +27,14 @@
 // registers) with the byte select registered in cycle c. i32 fields read back
 // sign-extended from 24 bits, u16 fields zero-extended.
 //
-// Record number without a divider: r = floor(x / d) = (x · K) >> S with
-//   d = 17: K = 15421, S = 18; K·17 = 2^18 + 13, exact for x·13 < 2^18, i.e.
-//           x < 20165 ⊇ every NEURONS offset (x < 17·1024 = 17408);
-//   d = 9:  K = 3641, S = 15;  K·9 = 2^15 + 1, exact for x < 2^15 ⊇ every STATE
-//           offset (x < 9·1024 = 9216).
-// (With K·d = 2^S + e: x·K/2^S = x/d + x·e/(d·2^S), and the floor is unchanged while
-// (x mod d)/d + x·e/(d·2^S) < 1, which holds for every x with x·e < 2^S. Both were also
-// checked exhaustively over those ranges.) The byte within the record is x − d·r.
+// Record number without a divider or multiplier: r = floor(x / d) and the byte within
+// the record x − d·r by restoring division by the constant d, one quotient bit a step
+// from bit NeuronsLog2−1 down: while the remainder is below d·2^(k+1) (true at the
+// start because x < d·N, the region's size, which the front end guarantees for every
+// access), step k compares the 6 bits (d = 17) or 5 bits (d = 9) of the remainder from
+// bit k with d and subtracts d·2^k when it fits. Only offset bits NeuronsLog2+4:0 (17)
+// and NeuronsLog2+3:0 (9) enter it; for an offset outside the region the record and
+// byte are meaningless, and no access with one reaches this port.
 //
 // Timing: writes at the edge ending their cycle; read data one cycle after the read.
 module ncx_region_port #(
@@ -119,27 +119,54 @@ module ncx_region_port #(
   assign write  = access && bus_we_i;
   assign read   = access && !bus_we_i;
 
-  // Record number and byte within the record.
-  logic [27:0] prod17;  // < 17408 · 15421 < 2^28
-  logic [25:0] prod9;   // < 9216 · 3641 < 2^25
-  logic [9:0]  rec17, rec9;
-  logic [14:0] rec17_times17;
-  logic [13:0] rec9_times9;
-  logic [14:0] byte17_full;
-  logic [13:0] byte9_full;
-  logic [4:0]  byte17;  // 0..16
-  logic [3:0]  byte9;   // 0..8
+  // Record number and byte within the record (restoring division, see the header).
+  localparam int X17W = NeuronsLog2 + 5;  // NEURONS offsets: x < 17·N <= 2^X17W
+  localparam int X9W  = NeuronsLog2 + 4;  // STATE offsets:   x < 9·N  <= 2^X9W
 
-  assign prod17        = {13'd0, bus_offset_i[14:0]} * 28'd15421;
-  assign prod9         = {12'd0, bus_offset_i[13:0]} * 26'd3641;
-  assign rec17         = prod17[27:18];
-  assign rec9          = prod9[24:15];
-  assign rec17_times17 = {1'b0, rec17, 4'd0} + {5'd0, rec17};
-  assign rec9_times9   = {1'b0, rec9, 3'd0} + {4'd0, rec9};
-  assign byte17_full   = bus_offset_i[14:0] - rec17_times17;
-  assign byte9_full    = bus_offset_i[13:0] - rec9_times9;
-  assign byte17        = byte17_full[4:0];
-  assign byte9         = byte9_full[3:0];
+  // {x / 17, x mod 17} for x < 17·N.
+  function automatic logic [NeuronsLog2+4:0] div17(input logic [X17W-1:0] x);
+    logic [X17W-1:0]        r, low;
+    logic [5:0]             top;  // the remainder from bit k: < 34
+    logic [6:0]             t;    // top − 17, bit 6 the borrow
+    logic [NeuronsLog2-1:0] q;
+    r = x;
+    q = '0;
+    for (int k = NeuronsLog2 - 1; k >= 0; k--) begin
+      top  = 6'(r >> k);
+      low  = r & ((X17W'(1) << k) - X17W'(1));
+      t    = {1'b0, top} - 7'd17;
+      q[k] = !t[6];
+      top  = q[k] ? t[5:0] : top;
+      r    = low | ({{(X17W - 6) {1'b0}}, top} << k);
+    end
+    div17 = {q, r[4:0]};
+  endfunction
+
+  // {x / 9, x mod 9} for x < 9·N.
+  function automatic logic [NeuronsLog2+3:0] div9(input logic [X9W-1:0] x);
+    logic [X9W-1:0]         r, low;
+    logic [4:0]             top;  // < 18
+    logic [5:0]             t;
+    logic [NeuronsLog2-1:0] q;
+    r = x;
+    q = '0;
+    for (int k = NeuronsLog2 - 1; k >= 0; k--) begin
+      top  = 5'(r >> k);
+      low  = r & ((X9W'(1) << k) - X9W'(1));
+      t    = {1'b0, top} - 6'd9;
+      q[k] = !t[5];
+      top  = q[k] ? t[4:0] : top;
+      r    = low | ({{(X9W - 5) {1'b0}}, top} << k);
+    end
+    div9 = {q, r[3:0]};
+  endfunction
+
+  logic [NeuronsLog2-1:0] rec17, rec9;
+  logic [4:0]             byte17;  // 0..16
+  logic [3:0]             byte9;   // 0..8
+
+  assign {rec17, byte17} = div17(bus_offset_i[X17W-1:0]);
+  assign {rec9, byte9}   = div9(bus_offset_i[X9W-1:0]);
 
   // TRACES: which memory, and the index within it.
   logic [11:0] t_off, t_pre, t_post;
@@ -160,7 +187,7 @@ module ncx_region_port #(
   assign w_rec_addr_o  = bus_offset_i[2*NeuronsLog2-1:0];
   assign e_in_addr_o   = bus_offset_i[NeuronsLog2+InputsLog2-4:0];
   assign e_rec_addr_o  = bus_offset_i[2*NeuronsLog2-4:0];
-  assign record_addr_o = is_state ? rec9[NeuronsLog2-1:0] : rec17[NeuronsLog2-1:0];
+  assign record_addr_o = is_state ? rec9 : rec17;
   assign x_in_addr_o   = t_off[InputsLog2-1:0];
   assign x_n_addr_o    = t_is_pre ? t_pre[NeuronsLog2-1:0] : t_post[NeuronsLog2-1:0];
 
@@ -303,8 +330,8 @@ module ncx_region_port #(
 
   // Offset bits beyond every region, and decoding by-products.
   logic unused_port;
-  assign unused_port = ^{bus_offset_i[31:15], prod17[17:0], prod9[25], prod9[14:0],
-                         byte17_full[14:5], byte9_full[13:4], t_pre, t_post, rec17, rec9, rec_all[39:36],
+  assign unused_port = ^{bus_offset_i[31:12], t_pre, t_post,
+                         rec_all[39:36],
                          rec_all[47:41], rec_all[71:68], rec_all[95:89], rec_all[111:108],
                          rec_all[127:124], rec_all[7:0], rec_all[103:96], rec_all[71:32]};
 

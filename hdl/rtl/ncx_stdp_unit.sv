@@ -4,34 +4,37 @@
 //   potentiate_i = 1:  w' = min(w + Δ, max(w, bound))   (bound = w_max)
 //   potentiate_i = 0:  w' = max(w − Δ, min(w, bound))   (bound = w_min)
 // computed exactly (arith.rs `stdp_delta`, `potentiate`, `depress`). LTD feeds it
-// (A−, x_post, w_min), LTP (A+, the effective pre trace, w_max).
+// (A−, x_post, w_min), LTP (A+, the effective pre trace, w_max). The product A · x
+// comes in computed (product_i): the core forms it on a decay unit of the neuron
+// datapath, which is idle during LTD and LTP, so that STDP needs no multiplier of its own.
 //
 // Timing: combinational, no clock.
 module ncx_stdp_unit (
-  input  logic       potentiate_i,
-  input  logic [7:0] weight_i,     // w, two's complement
-  input  logic [7:0] amplitude_i,  // A+ or A−
-  input  logic [7:0] trace_i,      // x
-  input  logic [3:0] shift_i,      // stdp_shift
-  input  logic [7:0] bound_i,      // w_max (potentiate) or w_min (depress), two's complement
-  output logic [7:0] weight_o      // w', two's complement
+  input  logic        potentiate_i,
+  input  logic [7:0]  weight_i,     // w, two's complement
+  input  logic [15:0] product_i,    // A · x: A+ or A− times the trace x, 0..65025
+  input  logic [3:0]  shift_i,      // stdp_shift
+  input  logic [7:0]  bound_i,      // w_max (potentiate) or w_min (depress), two's complement
+  output logic [7:0]  weight_o      // w', two's complement
 );
 
-  logic [15:0] product;
-  logic [15:0] delta;
-  logic [17:0] w_ext;      // w, sign-extended
-  logic [17:0] bound_ext;  // bound, sign-extended
-  logic [17:0] moved;      // w ± Δ, exact
-  logic [17:0] limit;      // max(w, bound) or min(w, bound)
+  // A Δ of 256 or more moves any 8-bit w past any 8-bit limit, as Δ = 256 does: Δ is
+  // clamped to 0..256 and the sums are 10 bits wide (|w ± Δ| <= 384).
+  logic [15:0] shifted;    // A · x >> shift
+  logic [8:0]  delta;      // min(Δ, 256)
+  logic [9:0]  w_ext;      // w, sign-extended
+  logic [9:0]  bound_ext;  // bound, sign-extended
+  logic [9:0]  moved;      // w ± Δ, exact for the clamped Δ
+  logic [9:0]  limit;      // max(w, bound) or min(w, bound)
   logic        w_above;    // w > bound
   logic        past;       // moved is beyond limit
 
-  assign product   = {8'd0, amplitude_i} * {8'd0, trace_i};
-  assign delta     = product >> shift_i;
-  assign w_ext     = {{10{weight_i[7]}}, weight_i};
-  assign bound_ext = {{10{bound_i[7]}}, bound_i};
-  assign moved     = potentiate_i ? (w_ext + {2'b00, delta}) : (w_ext - {2'b00, delta});
-  assign w_above   = $signed(w_ext) > $signed(bound_ext);
+  assign shifted   = product_i >> shift_i;
+  assign delta     = (shifted[15:8] != 8'd0) ? 9'd256 : {1'b0, shifted[7:0]};
+  assign w_ext     = {{2{weight_i[7]}}, weight_i};
+  assign bound_ext = {{2{bound_i[7]}}, bound_i};
+  assign moved     = potentiate_i ? (w_ext + {1'b0, delta}) : (w_ext - {1'b0, delta});
+  assign w_above   = $signed(weight_i) > $signed(bound_i);
   // potentiate: limit = max(w, bound); depress: limit = min(w, bound)
   assign limit     = (potentiate_i == w_above) ? w_ext : bound_ext;
   assign past      = potentiate_i ? ($signed(moved) > $signed(limit))

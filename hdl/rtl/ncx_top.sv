@@ -45,7 +45,9 @@ module ncx_top #(
   localparam int ReplyLog2     = 2;
   localparam int JobLog2       = 5;
 
-  localparam logic [15:0] Divisor = BaudDivisor[15:0];
+  // The UARTs' bit counters are as wide as the divisor needs (at least 3 bits).
+  localparam int DivW = ($clog2(BaudDivisor + 32'd1) > 3) ? $clog2(BaudDivisor + 32'd1) : 3;
+  localparam logic [DivW-1:0] Divisor = BaudDivisor[DivW-1:0];
 
   // UART receiver → FIFO → frame decoder.
   logic [7:0] urx_data, rxf_data;
@@ -53,7 +55,7 @@ module ncx_top #(
   logic       urx_frame_error, urx_overrun;
 
   ncx_uart_rx #(
-    .DivisorWidth(16)
+    .DivisorWidth(DivW)
   ) u_uart_rx (
     .clk_i          (clk_i),
     .rst_ni         (rst_ni),
@@ -317,7 +319,7 @@ module ncx_top #(
   );
 
   ncx_uart_tx #(
-    .DivisorWidth(16)
+    .DivisorWidth(DivW)
   ) u_uart_tx (
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),
@@ -334,6 +336,6 @@ module ncx_top #(
   logic unused_top;
   assign unused_top = ^{urx_frame_error, urx_overrun, rxf_overflow, rxf_count, err_valid, err_kind,
                         err_offset, err_len, cnt_frame_bytes, cnt_seen, q_empty, txf_overflow,
-                        txf_count, BaudDivisor[31:16], nwr_index, nwr_state};
+                        txf_count, BaudDivisor >> DivW, nwr_index, nwr_state};
 
 endmodule
