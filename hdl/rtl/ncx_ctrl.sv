@@ -144,7 +144,10 @@ module ncx_ctrl #(
   // RESET), 1024 (payload and reply bytes) or N + M + 1 (the state reset's wait).
   localparam int MaxRegion = (N * M > N * N) ? N * M : N * N;  // >= 17 N, 9 N, M + 2 N
   localparam int MaxCount  = (MaxRegion > 17 * N) ? MaxRegion : 17 * N;
-  localparam int RegW      = ($clog2(MaxCount + 1) > 16) ? $clog2(MaxCount + 1) : 16;
+  // Region checks: offsets and CRC lengths in RegB bits (every region size < 2^RegB), and
+  // offset + length in EndW bits (a WRITE's data length < 2^11; READ's, when checked, < 2^10).
+  localparam int RegB      = $clog2(MaxCount + 1);
+  localparam int EndW      = ((RegB > 11) ? RegB : 11) + 1;
   localparam int CntW      = ($clog2(MaxCount + 1) > 12) ? $clog2(MaxCount + 1) : 12;
 
   localparam int          NBytesI    = N / 8;           // bitmap bytes
@@ -156,6 +159,8 @@ module ncx_ctrl #(
   localparam logic [8:0]  HistKeep   = OutputHistory[8:0];
   localparam logic [8:0]  Hist9      = Hist[8:0];
   localparam logic [10:0] NBytes11   = NBytesI[10:0];
+  // A list (2 + 2 fired bytes) can be shorter than the bitmap only if N / 8 > 2.
+  localparam bit          ListFits   = NBytesI > 2;
   localparam logic [HistIdxWidth-1:0] HistLast  = HistM1I[HistIdxWidth-1:0];
   localparam logic [SlotW-1:0]        SlotsLast = SlotsM1I[SlotW-1:0];
   localparam logic [CountW-1:0]       SlotsCount = Slots[CountW-1:0];
@@ -257,7 +262,7 @@ module ncx_ctrl #(
   // Last acknowledged command.
   logic                     last_valid_d, last_valid_q;
   logic [7:0]               last_seq_d, last_seq_q, last_op_d, last_op_q;
-  logic [31:0]              last_crc_d, last_crc_q, last_from_d, last_from_q;
+  logic [31:0]              last_crc_d, last_crc_q;
   logic [ReplyLog2-1:0]     last_slot_d, last_slot_q;
   logic [10:0]              last_len_d, last_len_q;
   logic                     last_resend_d, last_resend_q;
@@ -370,21 +375,21 @@ module ncx_ctrl #(
   assign region_size = size_of(f_region3);
 
   logic [10:0] len_m5;      // WRITE data bytes
-  // [offset, offset + length) inside the region, in RegW + 1 bits (RegW: bits of the
-  // largest region's size): an offset or length of 2^RegW or more is outside.
-  logic [RegW-1:0] off_n, clen_n;
-  logic [RegW:0]   size_n, w_end, r_end, c_end;
+  // [offset, offset + length) inside the region, in EndW bits: an offset or CRC length of
+  // 2^RegB or more is outside.
+  logic [RegB-1:0] off_n, clen_n;
+  logic [EndW-1:0] size_n, w_end, r_end, c_end;
   logic            off_fits, clen_fits;
   logic            w_inside, r_inside, c_inside;
   assign len_m5   = len_i - 11'd5;
-  assign off_n     = f_offset[RegW-1:0];
-  assign clen_n    = f_u32_at5[RegW-1:0];
-  assign off_fits  = (f_offset >> RegW) == 32'd0;
-  assign clen_fits = (f_u32_at5 >> RegW) == 32'd0;
-  assign size_n    = region_size[RegW:0];
-  assign w_end     = {1'b0, off_n} + (RegW + 1)'(len_m5);
-  assign r_end     = {1'b0, off_n} + (RegW + 1)'(f_u16_at5);
-  assign c_end     = {1'b0, off_n} + {1'b0, clen_n};
+  assign off_n     = f_offset[RegB-1:0];
+  assign clen_n    = f_u32_at5[RegB-1:0];
+  assign off_fits  = (f_offset >> RegB) == 32'd0;
+  assign clen_fits = (f_u32_at5 >> RegB) == 32'd0;
+  assign size_n    = region_size[EndW-1:0];
+  assign w_end     = EndW'(off_n) + EndW'(len_m5);
+  assign r_end     = EndW'(off_n) + EndW'(f_u16_at5[9:0]);  // <= 1023 where READ uses it
+  assign c_end     = EndW'(off_n) + EndW'(clen_n);
   assign w_inside  = off_fits && (w_end <= size_n);
   assign r_inside  = off_fits && (r_end <= size_n);
   assign c_inside  = off_fits && clen_fits && (c_end <= size_n);
@@ -428,10 +433,13 @@ module ncx_ctrl #(
   logic w_has_records;  // CONFIG, NEURONS, STATE
   assign w_has_records = (f_region == 8'd0) || (f_region == 8'd5) || (f_region == 8'd6);
 
-  logic [31:0] len32, input_len, probe_len;
-  assign len32     = {21'd0, len_i};
-  assign input_len = 32'd6 + {15'd0, f_u16_at4, 1'b0};
-  assign probe_len = 32'd2 + {15'd0, f_u16_at0, 1'b0};
+  // INPUT's and PROBE's expected length: 6 + 2 count (count at payload 4) or 2 + 2 count
+  // (count at payload 0).
+  logic [31:0] len32, list_len;
+  logic [15:0] list_count;
+  assign len32      = {21'd0, len_i};
+  assign list_count = (opcode_i == OpInput) ? f_u16_at4 : f_u16_at0;
+  assign list_len   = ((opcode_i == OpInput) ? 32'd6 : 32'd2) + {15'd0, list_count, 1'b0};
 
   logic known;
   assign known = (opcode_i >= OpHello) && (opcode_i <= OpResend);
@@ -506,8 +514,8 @@ module ncx_ctrl #(
       OpInput: begin
         if (len_i < 11'd6) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd6;
-        end else if (len32 != input_len) begin
-          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = input_len;
+        end else if (len32 != list_len) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = list_len;
         end else begin
           chk_pass = 1'b1;
         end
@@ -515,8 +523,8 @@ module ncx_ctrl #(
       OpProbe: begin
         if (len_i < 11'd2) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd2;
-        end else if (len32 != probe_len) begin
-          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = probe_len;
+        end else if (len32 != list_len) begin
+          chk_nak = 1'b1; chk_status = StBadLen; chk_detail = list_len;
         end else if (f_u16_at0 > 16'd16) begin
           chk_nak = 1'b1; chk_status = StBadValue; chk_detail = 32'd0;
         end else begin
@@ -643,8 +651,17 @@ module ncx_ctrl #(
   // RESET scope 1: bytes  //
   ///////////////////////////
 
-  logic [33:0] rs_size;
-  assign rs_size = size_of(rs_region_q);
+  logic [CntW-1:0] rs_last;  // the last byte of region rs_region_q (< MaxCount)
+  always_comb begin
+    unique case (rs_region_q)
+      3'd0:    rs_last = CntW'(SizeConfig - 34'd1);
+      3'd1:    rs_last = CntW'(SizeWIn - 34'd1);
+      3'd2:    rs_last = CntW'(SizeWRec - 34'd1);
+      3'd3:    rs_last = CntW'(SizeEIn - 34'd1);
+      3'd4:    rs_last = CntW'(SizeERec - 34'd1);
+      default: rs_last = CntW'(SizeNeurons - 34'd1);
+    endcase
+  end
 
   logic [7:0] rs_byte;  // the power-on byte at cnt_q of region rs_region_q
   always_comb begin
@@ -675,6 +692,12 @@ module ncx_ctrl #(
   assign list_fmt  = ({4'd0, fired_q, 1'b0} + 16'd2) < {5'd0, NBytes11};
   assign ob_header = {7'd0, !list_fmt, ts_q};
   assign fired16   = {5'd0, fired_q};
+
+  // The builder's phase; when a list never fits (N / 8 <= 2 bitmap bytes), without the
+  // list phases, which ob_ph_q then never holds.
+  ob_e ob_ph;
+  assign ob_ph = (!ListFits && (ob_ph_q == ObCount || ob_ph_q == ObList)) ? ObBitmap
+                                                                                  : ob_ph_q;
 
   logic             sp_any;
   logic [NeuronsLog2-1:0] sp_first;
@@ -743,7 +766,7 @@ module ncx_ctrl #(
   assign il_pos   = cnt_q - 32'd1;
   assign il_k     = {1'b0, il_pos[31:1]};
   assign sc_base  = (opcode_i == OpInput) ? 32'd6 : 32'd2;
-  assign sc_bytes = len32 - sc_base;
+  assign sc_bytes = {21'd0, len_i - sc_base[10:0]};  // len_i >= sc_base in StScan
   assign sc_idx   = {pay_rdata_i, prev_q};
   logic [8:0] il_k9;
   logic       il_odd;
@@ -759,6 +782,15 @@ module ncx_ctrl #(
   assign rec_at = 11'd4 + cnt_q[10:0] - {6'd0, j_q};
   assign idx_at = {1'b0, sc_base10} + cnt_q[10:0] - 11'd2;
   assign sc_idx_n  = sc_idx[NeuronsLog2-1:0];
+
+  // The last cycles of READ, CRC and REPLY in the counter's width: READ's length is
+  // < 1024 and CRC's < 2^RegB <= 2^CntW once checked; a reply has 1..1024 bytes.
+  logic [CntW-1:0] read_cnt, crc_cnt, rep_last;
+  logic [10:0]     rep_len_m1;
+  assign read_cnt   = CntW'(f_u16_at5[9:0]);
+  assign crc_cnt    = f_u32_at5[CntW-1:0];
+  assign rep_len_m1 = rep_len_q - 11'd1;
+  assign rep_last   = CntW'(rep_len_m1);
 
   logic [31:0] crc_next;
   ncx_crc32 u_crc (
@@ -812,7 +844,6 @@ module ncx_ctrl #(
     last_seq_d    = last_seq_q;
     last_op_d     = last_op_q;
     last_crc_d    = last_crc_q;
-    last_from_d   = last_from_q;
     last_slot_d   = last_slot_q;
     last_len_d    = last_len_q;
     last_resend_d = last_resend_q;
@@ -1082,7 +1113,7 @@ module ncx_ctrl #(
         bus_region_o = rs_region_q;
         bus_wdata_o  = rs_byte;
         rs_j_d       = (rs_j_q == 5'd16) ? 5'd0 : rs_j_q + 5'd1;
-        if ({2'b00, cnt_q} == rs_size - 34'd1) begin
+        if (cnt_r == rs_last) begin
           cnt_d  = 32'd0;
           rs_j_d = 5'd0;
           if (rs_region_q == 3'd5) begin
@@ -1121,22 +1152,22 @@ module ncx_ctrl #(
 
       // READ: status byte, then region byte k read in cycle k, into the slot in k + 1.
       StRead: begin
-        bus_req_o    = cnt_q < {16'd0, f_u16_at5};
+        bus_req_o    = cnt_r < read_cnt;
         rep_we_o     = 1'b1;
         rep_addr_o   = cnt10;
         rep_wdata_o  = (cnt_q == 32'd0) ? StOk : bus_rdata_i;
-        if (cnt_q == {16'd0, f_u16_at5}) begin
+        if (cnt_r == read_cnt) begin
           state_d = StPush;
         end
       end
 
       // CRC: region byte k read in cycle k, into the CRC in k + 1.
       StCrc: begin
-        bus_req_o    = cnt_q < f_u32_at5;
+        bus_req_o    = cnt_r < crc_cnt;
         if (cnt_q != 32'd0) begin
           crc_d = crc_next;
         end
-        if (cnt_q == f_u32_at5) begin
+        if (cnt_r == crc_cnt) begin
           rep_d     = {16'd0, crc_d ^ ncx_pkg::FrameCrcXorOut, StOk};
           rep_len_d = 11'd5;
           state_d   = StReply;
@@ -1145,7 +1176,7 @@ module ncx_ctrl #(
 
       // RESEND: count the kept frames of timesteps >= from.
       StCount: begin
-        if (cnt_q == {23'd0, h_count_q}) begin
+        if (OutputHistory == 0 || cnt_q == {23'd0, h_count_q}) begin
           rep_d     = {39'd0, rw_count_q, StOk};
           rep_len_d = 11'd5;
           rw_ptr_d  = h_head_q;
@@ -1164,7 +1195,7 @@ module ncx_ctrl #(
         rep_addr_o  = cnt10;
         rep_wdata_o = rep_byte;
         rep_d       = rep_shifted;
-        if (cnt_q == {21'd0, rep_len_q} - 32'd1) begin
+        if (cnt_r == rep_last) begin
           cnt_d   = 32'd0;
           state_d = StPush;
         end
@@ -1184,7 +1215,6 @@ module ncx_ctrl #(
             last_slot_d   = slot_q;
             last_len_d    = rep_len_q;
             last_resend_d = opcode_i == OpResend;
-            last_from_d   = rw_from_q;
             if (opcode_i == OpResend) begin
               state_d = StWalk;
             end else begin
@@ -1196,7 +1226,7 @@ module ncx_ctrl #(
 
       // Queue the kept frames of timesteps >= rw_from_q, oldest first.
       StWalk: begin
-        if (cnt_q == {23'd0, h_count_q}) begin
+        if (OutputHistory == 0 || cnt_q == {23'd0, h_count_q}) begin
           state_d = StAck;
         end else if (rw_t >= rw_from_q) begin
           push_o        = 1'b1;
@@ -1229,8 +1259,9 @@ module ncx_ctrl #(
         push_opcode_o = last_op_q;
         push_len_o    = last_len_q;
         if (!q_full_i) begin
+          // rw_from_q still holds the cached RESEND's from: only a RESEND's EXEC sets
+          // it, and every such RESEND is acknowledged (and cached).
           rw_ptr_d  = h_head_q;
-          rw_from_d = last_from_q;
           if (last_resend_q) begin
             state_d = StWalk;
           end else begin
@@ -1281,7 +1312,7 @@ module ncx_ctrl #(
         hist_we_o = 1'b1;
         ob_addr_d = ob_addr_q + 11'd1;
         ob_i_d    = ob_i_q + 11'd1;
-        unique case (ob_ph_q)
+        unique case (ob_ph)
           ObHeader: begin
             hist_wdata_o = ob_header[ob_i3*8 +: 8];
             if (ob_i_q == 11'd4) begin
@@ -1425,7 +1456,6 @@ module ncx_ctrl #(
       last_seq_q    <= '0;
       last_op_q     <= '0;
       last_crc_q    <= '0;
-      last_from_q   <= '0;
       last_slot_q   <= '0;
       last_len_q    <= '0;
       last_resend_q <= 1'b0;
@@ -1474,7 +1504,6 @@ module ncx_ctrl #(
       last_seq_q    <= last_seq_d;
       last_op_q     <= last_op_d;
       last_crc_q    <= last_crc_d;
-      last_from_q   <= last_from_d;
       last_slot_q   <= last_slot_d;
       last_len_q    <= last_len_d;
       last_resend_q <= last_resend_d;
@@ -1491,12 +1520,12 @@ module ncx_ctrl #(
       pr_n_q        <= pr_n_d;
       tmp_n_q       <= tmp_n_d;
       h_head_q      <= h_head_d;
-      h_count_q     <= h_count_d;
+      h_count_q     <= (OutputHistory > 0) ? h_count_d : '0;  // nothing kept
       h_t_q         <= h_t_d;
       h_len_q       <= h_len_d;
       outputs_q     <= outputs_d;
       ts_q          <= ts_d;
-      fired_q       <= fired_d;
+      fired_q       <= ListFits ? fired_d : '0;  // only a list needs the count
       sp_q          <= sp_d;
       w_slot_q      <= w_slot_d;
       ob_ph_q       <= ob_ph_d;
@@ -1518,6 +1547,6 @@ module ncx_ctrl #(
   // The spikes beyond N, the refractory counter of the tap, the high bits of the
   // wrapped slot numbers and list positions.
   logic unused_ctrl;
-  assign unused_ctrl = ^{pr_last[4], cnt_d[31:CntW], region_size[33:RegW+1], spikes_i, tail_wrapped, h_wrapped, il_k, sc_idx, il_wide};
+  assign unused_ctrl = ^{pr_last[4], sc_base[31:11], cnt_d[31:CntW], region_size[33:EndW], spikes_i, tail_wrapped, h_wrapped, il_k, sc_idx, il_wide};
 
 endmodule
