@@ -59,6 +59,7 @@ param_sets() {
                 echo "NeuronsLog2=5 InputsLog2=4 InputSlots=3 OutputHistory=5 HistIdxWidth=3"
             fi
             ;;
+        ncx_ram_sdp) printf '%s\n' "" "Width=16 Lanes=2" "AddrWidth=4 Width=76 Lanes=76" ;;
         ncx_tx_queue) printf '%s\n' "" "HistSlots=1 HistIdxWidth=1" "HistSlots=5 HistIdxWidth=3 HistBytesLog2=9" ;;
         ncx_frame_loop) printf '%s\n' "" "FifoDepth=16" ;;
         *) echo "" ;;

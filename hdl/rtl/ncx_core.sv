@@ -6,7 +6,9 @@
 //
 // Memories (ncx_ram_sdp: one write port, registered read): W_in (N·M × 8), W_rec
 // (N·N × 8), E_in (N·M/8 × 8), E_rec (N·N/8 × 8), neuron parameters (N × 104), state
-// {v, I, r} (N × 56), acc (N × 20), x_in (M × 8), x_pre, x_post (N × 8). All power on
+// {v, I, r} (N × 56), acc (N × 20), x_in (M × 8), x_pre, x_post (N × 8), in four
+// RAMs: {W_in, W_rec}, {E_in, E_rec}, {params, state, acc} and {x_in, x_pre, x_post}
+// (see "Memories" below: which share a RAM, and how it is addressed). All power on
 // as zeros, which is the power-on value of every field (semantics §2) because the
 // threshold is stored XOR 0x7FFFFF (θ = 8388607 is stored as 0). Spike sets are
 // flop masks: the staged inputs, this timestep's inputs, S(t−1) (spikes_o) and S(t).
@@ -111,6 +113,8 @@ module ncx_core #(
   localparam int N     = 2 ** NL;
   localparam int M     = 2 ** IL;
   localparam int SlotW = (NL > IL) ? NL : IL;  // a slot's spike: an input or a neuron
+  localparam int AccWI = $clog2(M + N) + 8;      // bits of acc's range (see the neuron RAM)
+  localparam int AccW  = (AccWI < 20) ? AccWI : 20;
 
   // Offsets within a slot: 0..M+N+1 (LTP, TRACE), OffW bits (12 at M = N = 1024).
   localparam int OffW        = $clog2(M + N + 2);
@@ -192,6 +196,11 @@ module ncx_core #(
   logic                 busy;
   assign busy = phase_q != PhIdle;
 
+  // Read stage decode (below).
+  logic        is_acc_in, is_acc_rec, is_neuron, is_ltd, is_ltp, is_trace, is_reset;
+  logic        col_phase, row_phase, rd_valid;
+  logic [OffW-1:0] rd_idx, rd_j;
+
   // Read data.
   logic [7:0]   w_in_rdata, w_rec_rdata, e_in_rdata, e_rec_rdata;
   logic [7:0]   x_in_rdata, x_pre_rdata, x_post_rdata;
@@ -207,6 +216,7 @@ module ncx_core #(
   logic [2*NL-4:0]    bus_e_rec_addr;
   logic [NL-1:0]      bus_record_addr, bus_x_n_addr;
   logic [IL-1:0]      bus_x_in_addr;
+  logic               bus_x_is_in;
   logic               bus_w_in_we, bus_w_rec_we, bus_e_in_we, bus_e_rec_we;
   logic               bus_params_we, bus_state_we, bus_x_in_we, bus_x_pre_we, bus_x_post_we;
   logic [103:0]       bus_params_wdata;
@@ -221,8 +231,8 @@ module ncx_core #(
   logic               seq_acc_we, seq_state_we;
   logic [19:0]        seq_acc_wdata;
   logic [55:0]        seq_state_wdata;
-  logic [IL-1:0]      seq_x_in_raddr, seq_x_in_waddr;
-  logic [NL-1:0]      seq_x_pre_raddr, seq_x_post_raddr, seq_x_n_waddr;
+  logic [IL-1:0]      seq_x_in_waddr;
+  logic [NL-1:0]      seq_x_n_waddr;
   logic               seq_x_in_we, seq_x_pre_we, seq_x_post_we;
   logic [7:0]         seq_x_in_wdata, seq_x_pre_wdata, seq_x_post_wdata;
 
@@ -260,6 +270,7 @@ module ncx_core #(
     .state_wdata_o   (bus_state_wdata),
     .state_rdata_i   (state_rdata),
     .x_in_addr_o     (bus_x_in_addr),
+    .x_is_in_o       (bus_x_is_in),
     .x_in_we_o       (bus_x_in_we),
     .x_in_rdata_i    (x_in_rdata),
     .x_n_addr_o      (bus_x_n_addr),
@@ -282,128 +293,169 @@ module ncx_core #(
     .post_increment_o(cfg_post_inc)
   );
 
-  ncx_ram_sdp #(
-    .AddrWidth(NL + IL),
-    .Width    (8)
-  ) u_w_in (
-    .clk_i  (clk_i),
-    .we_i   (busy ? seq_w_in_we : bus_w_in_we),
-    .waddr_i(busy ? seq_w_in_waddr : bus_w_in_addr),
-    .wdata_i(busy ? seq_w_wdata : bus_byte),
-    .raddr_i(busy ? seq_w_in_raddr : bus_w_in_addr),
-    .rdata_o(w_in_rdata)
-  );
+  // Memories that are never both read (or both written) in one cycle share a block
+  // RAM: W_in and W_rec one RAM (W_rec above W_in), and E_in and E_rec one RAM; the
+  // traces one RAM of 2 byte lanes {x_post, x_in or x_pre} (x_in[m] at {0, m}, neuron
+  // n's x_pre and x_post at {1, n}); params, state and acc one RAM of bit lanes (below;
+  // every cycle that writes two of them writes one address). Read selects (busy): the
+  // synapse is in W_rec (w_rd_rec) for ACC_REC, for an LTD slot whose pre is a neuron,
+  // and for LTP's entries M.. (the execute stage's ex_rec one cycle later); the trace
+  // word is LTD's post, else the entry read (rd_idx). Idle: the region the port
+  // accesses (bus_region_i; TRACES: x_is_in_o). The read data of the RAM goes to both
+  // of its memories' users; each uses it only in cycles that read its memory.
+  localparam int WAW = (IL > NL) ? NL + IL : 2 * NL;  // address bits of the larger W
+  localparam int EAW = WAW - 3;
+  localparam int XAW = (IL > NL) ? IL : NL;
+
+  logic w_rd_rec, bus_w_rec_sel, bus_e_rec_sel;
+  logic [WAW-1:0] w_in_raddr_x, w_rec_raddr_x, w_in_waddr_x, w_rec_waddr_x;
+  logic [WAW-1:0] bus_w_in_addr_x, bus_w_rec_addr_x;
+  logic [EAW-1:0] e_in_raddr_x, e_rec_raddr_x, bus_e_in_addr_x, bus_e_rec_addr_x;
+  logic [7:0]     w_rdata, e_rdata;
+  logic [XAW-1:0] x_in_raddr_x, x_n_raddr_x, x_in_waddr_x, x_n_waddr_x;
+  logic [XAW-1:0] bus_x_in_addr_x, bus_x_n_addr_x;
+
+  assign w_rd_rec         = is_acc_rec || (is_ltd && slot_rec_q) || (is_ltp && !(rd_idx < MOff));
+  assign bus_w_rec_sel    = bus_region_i == 3'd2;  // W_REC (docs/protocol.md §9)
+  assign bus_e_rec_sel    = bus_region_i == 3'd4;  // E_REC
+  logic [NL+IL-4:0] e_in_raddr;
+  logic [2*NL-4:0]  e_rec_raddr;
+  logic [IL-1:0]    x_in_raddr;
+  logic [NL-1:0]    x_n_raddr;
+  assign e_in_raddr  = seq_w_in_raddr[NL+IL-1:3];
+  assign e_rec_raddr = seq_w_rec_raddr[2*NL-1:3];
+  assign x_in_raddr  = rd_idx[IL-1:0];
+  assign x_n_raddr   = is_ltd ? rd_idx[NL-1:0] : rd_j[NL-1:0];
+
+  // Zero-extended to the shared address width (no casts: the portable subset).
+  always_comb begin
+    w_in_raddr_x                    = '0;
+    w_in_raddr_x[NL+IL-1:0]         = seq_w_in_raddr;
+    w_rec_raddr_x                   = '0;
+    w_rec_raddr_x[2*NL-1:0]         = seq_w_rec_raddr;
+    w_in_waddr_x                    = '0;
+    w_in_waddr_x[NL+IL-1:0]         = seq_w_in_waddr;
+    w_rec_waddr_x                   = '0;
+    w_rec_waddr_x[2*NL-1:0]         = seq_w_rec_waddr;
+    bus_w_in_addr_x                 = '0;
+    bus_w_in_addr_x[NL+IL-1:0]      = bus_w_in_addr;
+    bus_w_rec_addr_x                = '0;
+    bus_w_rec_addr_x[2*NL-1:0]      = bus_w_rec_addr;
+    e_in_raddr_x                    = '0;
+    e_in_raddr_x[NL+IL-4:0]         = e_in_raddr;
+    e_rec_raddr_x                   = '0;
+    e_rec_raddr_x[2*NL-4:0]         = e_rec_raddr;
+    bus_e_in_addr_x                 = '0;
+    bus_e_in_addr_x[NL+IL-4:0]      = bus_e_in_addr;
+    bus_e_rec_addr_x                = '0;
+    bus_e_rec_addr_x[2*NL-4:0]      = bus_e_rec_addr;
+    x_in_raddr_x                    = '0;
+    x_in_raddr_x[IL-1:0]            = x_in_raddr;
+    x_n_raddr_x                     = '0;
+    x_n_raddr_x[NL-1:0]             = x_n_raddr;
+    x_in_waddr_x                    = '0;
+    x_in_waddr_x[IL-1:0]            = seq_x_in_waddr;
+    x_n_waddr_x                     = '0;
+    x_n_waddr_x[NL-1:0]             = seq_x_n_waddr;
+    bus_x_in_addr_x                 = '0;
+    bus_x_in_addr_x[IL-1:0]         = bus_x_in_addr;
+    bus_x_n_addr_x                  = '0;
+    bus_x_n_addr_x[NL-1:0]          = bus_x_n_addr;
+  end
 
   ncx_ram_sdp #(
-    .AddrWidth(2 * NL),
+    .AddrWidth(WAW + 1),
     .Width    (8)
-  ) u_w_rec (
+  ) u_w (
     .clk_i  (clk_i),
-    .we_i   (busy ? seq_w_rec_we : bus_w_rec_we),
-    .waddr_i(busy ? seq_w_rec_waddr : bus_w_rec_addr),
+    .we_i   (busy ? (seq_w_in_we || seq_w_rec_we) : (bus_w_in_we || bus_w_rec_we)),
+    .waddr_i(busy ? (seq_w_rec_we ? {1'b1, w_rec_waddr_x} : {1'b0, w_in_waddr_x})
+                  : (bus_w_rec_sel ? {1'b1, bus_w_rec_addr_x} : {1'b0, bus_w_in_addr_x})),
     .wdata_i(busy ? seq_w_wdata : bus_byte),
-    .raddr_i(busy ? seq_w_rec_raddr : bus_w_rec_addr),
-    .rdata_o(w_rec_rdata)
+    .raddr_i(busy ? (w_rd_rec ? {1'b1, w_rec_raddr_x} : {1'b0, w_in_raddr_x})
+                  : (bus_w_rec_sel ? {1'b1, bus_w_rec_addr_x} : {1'b0, bus_w_in_addr_x})),
+    .rdata_o(w_rdata)
   );
+  assign w_in_rdata  = w_rdata;
+  assign w_rec_rdata = w_rdata;
 
   // Enable bits: written only by the region port, read by LTD and LTP.
   ncx_ram_sdp #(
-    .AddrWidth(NL + IL - 3),
+    .AddrWidth(EAW + 1),
     .Width    (8)
-  ) u_e_in (
+  ) u_e (
     .clk_i  (clk_i),
-    .we_i   (!busy && bus_e_in_we),
-    .waddr_i(bus_e_in_addr),
+    .we_i   (!busy && (bus_e_in_we || bus_e_rec_we)),
+    .waddr_i(bus_e_rec_sel ? {1'b1, bus_e_rec_addr_x} : {1'b0, bus_e_in_addr_x}),
     .wdata_i(bus_byte),
-    .raddr_i(busy ? seq_w_in_raddr[NL+IL-1:3] : bus_e_in_addr),
-    .rdata_o(e_in_rdata)
+    .raddr_i(busy ? (w_rd_rec ? {1'b1, e_rec_raddr_x} : {1'b0, e_in_raddr_x})
+                  : (bus_e_rec_sel ? {1'b1, bus_e_rec_addr_x} : {1'b0, bus_e_in_addr_x})),
+    .rdata_o(e_rdata)
   );
+  assign e_in_rdata  = e_rdata;
+  assign e_rec_rdata = e_rdata;
 
-  ncx_ram_sdp #(
-    .AddrWidth(2 * NL - 3),
-    .Width    (8)
-  ) u_e_rec (
-    .clk_i  (clk_i),
-    .we_i   (!busy && bus_e_rec_we),
-    .waddr_i(bus_e_rec_addr),
-    .wdata_i(bus_byte),
-    .raddr_i(busy ? seq_w_rec_raddr[2*NL-1:3] : bus_e_rec_addr),
-    .rdata_o(e_rec_rdata)
-  );
-
-  // Neuron parameters {θ ^ 0x7FFFFF, reset, bias, δ_v, δ_I, R}: θ is stored XOR
-  // 0x7FFFFF so that the all-zero power-on word holds θ = 8388607 (semantics §2).
-  ncx_ram_sdp #(
-    .AddrWidth(NL),
-    .Width    (104)
-  ) u_params (
-    .clk_i  (clk_i),
-    .we_i   (!busy && bus_params_we),
-    .waddr_i(bus_record_addr),
-    .wdata_i(bus_params_wdata),
-    .raddr_i(busy ? offset_q[NL-1:0] : bus_record_addr),
-    .rdata_o(params_rdata)
-  );
+  // The neuron RAM, bit lanes {params, state, acc} (104, 56 and AccW bits), one word a
+  // neuron. Parameters {θ ^ 0x7FFFFF, reset, bias, δ_v, δ_I, R}: θ is stored XOR
+  // 0x7FFFFF so that the all-zero power-on word holds θ = 8388607 (semantics §2). All
+  // three are read at one address (NEURON: offset_q; acc's other reads are in ACC_IN and
+  // ACC_REC, where no parameter or state is used). acc is stored in its low AccW bits
+  // and read back sign-extended: within a timestep it sums at most M + N weights of
+  // [−128, 127] from 0 (it is 0 after every NEURON phase and state reset, and at power
+  // on), so |acc| <= (M + N) · 128 fits AccW = log2(M + N) + 8 bits.
+  localparam int NW = 104 + 56 + AccW;
+  logic [NW-1:0]   nrn_rdata, nrn_wdata, nrn_we;
+  logic [AccW-1:0] acc_stored;
+  assign nrn_we    = busy ? {104'd0, {56{seq_state_we}}, {AccW{seq_acc_we}}}
+                          : {{104{bus_params_we}}, {56{bus_state_we}}, {AccW{1'b0}}};
+  assign nrn_wdata = busy ? {104'd0, seq_state_wdata, seq_acc_wdata[AccW-1:0]}
+                          : {bus_params_wdata, bus_state_wdata, {AccW{1'b0}}};
 
   ncx_ram_sdp #(
     .AddrWidth(NL),
-    .Width    (56)
-  ) u_state (
+    .Width    (NW),
+    .Lanes    (NW)
+  ) u_neuron_ram (
     .clk_i  (clk_i),
-    .we_i   (busy ? seq_state_we : bus_state_we),
-    .waddr_i(busy ? seq_state_waddr : bus_record_addr),
-    .wdata_i(busy ? seq_state_wdata : bus_state_wdata),
-    .raddr_i(busy ? offset_q[NL-1:0] : bus_record_addr),
-    .rdata_o(state_rdata)
+    .we_i   (nrn_we),
+    .waddr_i(busy ? (seq_state_we ? seq_state_waddr : seq_acc_waddr) : bus_record_addr),
+    .wdata_i(nrn_wdata),
+    .raddr_i(busy ? seq_acc_raddr : bus_record_addr),
+    .rdata_o(nrn_rdata)
   );
+  assign params_rdata = nrn_rdata[NW-1:NW-104];
+  assign state_rdata  = nrn_rdata[AccW+55:AccW];
+  assign acc_stored   = nrn_rdata[AccW-1:0];
+  assign acc_rdata    = {{(20 - AccW) {acc_stored[AccW-1]}}, acc_stored};
+
+  // Traces: {x_post (unused), x_in[m]} at {0, m}; neuron n's {x_post, x_pre} at {1, n}.
+  logic [XAW:0]  x_raddr, x_waddr, bus_x_addr;
+  logic [1:0]    x_we;
+  logic [15:0]   x_rdata, x_wdata;
+  assign x_raddr    = (!is_ltd && (rd_idx < MOff)) ? {1'b0, x_in_raddr_x} : {1'b1, x_n_raddr_x};
+  assign bus_x_addr = bus_x_is_in ? {1'b0, bus_x_in_addr_x} : {1'b1, bus_x_n_addr_x};
+  assign x_waddr    = busy ? (seq_x_in_we ? {1'b0, x_in_waddr_x} : {1'b1, x_n_waddr_x})
+                           : bus_x_addr;
+  assign x_we       = busy ? {seq_x_post_we, seq_x_in_we || seq_x_pre_we}
+                           : {bus_x_post_we, bus_x_in_we || bus_x_pre_we};
+  assign x_wdata    = busy ? {seq_x_post_wdata, seq_x_in_we ? seq_x_in_wdata : seq_x_pre_wdata}
+                           : {bus_byte, bus_byte};
 
   ncx_ram_sdp #(
-    .AddrWidth(NL),
-    .Width    (20)
-  ) u_acc (
+    .AddrWidth(XAW + 1),
+    .Width    (16),
+    .Lanes    (2)
+  ) u_x (
     .clk_i  (clk_i),
-    .we_i   (seq_acc_we),
-    .waddr_i(seq_acc_waddr),
-    .wdata_i(seq_acc_wdata),
-    .raddr_i(seq_acc_raddr),
-    .rdata_o(acc_rdata)
+    .we_i   (x_we),
+    .waddr_i(x_waddr),
+    .wdata_i(x_wdata),
+    .raddr_i(busy ? x_raddr : bus_x_addr),
+    .rdata_o(x_rdata)
   );
-
-  ncx_ram_sdp #(
-    .AddrWidth(IL),
-    .Width    (8)
-  ) u_x_in (
-    .clk_i  (clk_i),
-    .we_i   (busy ? seq_x_in_we : bus_x_in_we),
-    .waddr_i(busy ? seq_x_in_waddr : bus_x_in_addr),
-    .wdata_i(busy ? seq_x_in_wdata : bus_byte),
-    .raddr_i(busy ? seq_x_in_raddr : bus_x_in_addr),
-    .rdata_o(x_in_rdata)
-  );
-
-  ncx_ram_sdp #(
-    .AddrWidth(NL),
-    .Width    (8)
-  ) u_x_pre (
-    .clk_i  (clk_i),
-    .we_i   (busy ? seq_x_pre_we : bus_x_pre_we),
-    .waddr_i(busy ? seq_x_n_waddr : bus_x_n_addr),
-    .wdata_i(busy ? seq_x_pre_wdata : bus_byte),
-    .raddr_i(busy ? seq_x_pre_raddr : bus_x_n_addr),
-    .rdata_o(x_pre_rdata)
-  );
-
-  ncx_ram_sdp #(
-    .AddrWidth(NL),
-    .Width    (8)
-  ) u_x_post (
-    .clk_i  (clk_i),
-    .we_i   (busy ? seq_x_post_we : bus_x_post_we),
-    .waddr_i(busy ? seq_x_n_waddr : bus_x_n_addr),
-    .wdata_i(busy ? seq_x_post_wdata : bus_byte),
-    .raddr_i(busy ? seq_x_post_raddr : bus_x_n_addr),
-    .rdata_o(x_post_rdata)
-  );
+  assign x_in_rdata   = x_rdata[7:0];
+  assign x_pre_rdata  = x_rdata[7:0];
+  assign x_post_rdata = x_rdata[15:8];
 
   ////////////////////////////////////
   // Slots: find the next spike     //
@@ -524,9 +576,6 @@ module ncx_core #(
   // Read stage //
   ////////////////
 
-  logic        is_acc_in, is_acc_rec, is_neuron, is_ltd, is_ltp, is_trace, is_reset;
-  logic        col_phase, row_phase, rd_valid;
-  logic [OffW-1:0] rd_idx, rd_j;
 
   assign is_acc_in  = phase_q == PhAccIn;
   assign is_acc_rec = phase_q == PhAccRec;
@@ -547,9 +596,6 @@ module ncx_core #(
   assign seq_w_rec_raddr  = is_ltp ? {slot_q[NL-1:0], rd_j[NL-1:0]}
                                    : {rd_idx[NL-1:0], slot_q[NL-1:0]};
   assign seq_acc_raddr    = is_neuron ? offset_q[NL-1:0] : rd_idx[NL-1:0];
-  assign seq_x_in_raddr   = rd_idx[IL-1:0];
-  assign seq_x_pre_raddr  = rd_j[NL-1:0];
-  assign seq_x_post_raddr = is_ltd ? rd_idx[NL-1:0] : rd_j[NL-1:0];
 
   ///////////////////
   // Execute stage //
@@ -984,7 +1030,7 @@ module ncx_core #(
   end
 
   logic unused_core;
-  assign unused_core = ^{in_index_i, unused_rest_in, unused_rest_n, ex_j, rd_j, reset_in_idx, aux_v_y[23:20], aux_i_y[23:20], aux_i_y[11:0]};
+  assign unused_core = ^{in_index_i, seq_acc_wdata, unused_rest_in, unused_rest_n, ex_j, rd_j, reset_in_idx, aux_v_y[23:20], aux_i_y[23:20], aux_i_y[11:0]};
 
   //////////////////////////
   // The observation port //

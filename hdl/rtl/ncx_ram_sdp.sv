@@ -2,7 +2,10 @@
 //
 // Written in the form yosys maps to block RAM (Xilinx RAMB18/36, iCE40 EBR), which the
 // simulators accept as well: one clocked process, a synchronous write and a
-// registered read, no reset on the memory or its read register.
+// registered read, no reset on the memory or its read register. The word may be split
+// into Lanes equal lanes with a write enable each (Lanes = Width: one per bit; the
+// iCE40 EBR and Xilinx block RAMs have per-bit / per-byte write masks), so that
+// memories sharing their addresses share one block RAM.
 //
 // A read of the word written in the same cycle (a collision) returns undefined data,
 // as the block RAM does (an iCE40 EBR's collision result is undefined): the memory
@@ -20,8 +23,8 @@
 //
 // Ports
 //   clk_i               clock
-//   we_i, waddr_i,      write: mem[waddr_i] <= wdata_i at the edge ending the cycle
-//   wdata_i
+//   we_i, waddr_i,      write: lane l of mem[waddr_i] <= lane l of wdata_i at the edge
+//   wdata_i               ending the cycle, for every l with we_i[l] high
 //   raddr_i, rdata_o    read: rdata_o in cycle c+1 is mem[raddr_i] as it was at the end
 //                         of cycle c, when no write in cycle c addresses raddr_i (a write
 //                         in cycle c is seen by a read issued in c+1); with a write in
@@ -31,17 +34,19 @@
 // Timing: one cycle of read latency; writes take effect at the clock edge.
 module ncx_ram_sdp #(
   parameter int AddrWidth = 8,
-  parameter int Width     = 8
+  parameter int Width     = 8,
+  parameter int Lanes     = 1
 ) (
   input  logic                 clk_i,
-  input  logic                 we_i,
+  input  logic [Lanes-1:0]     we_i,
   input  logic [AddrWidth-1:0] waddr_i,
   input  logic [Width-1:0]     wdata_i,
   input  logic [AddrWidth-1:0] raddr_i,
   output logic [Width-1:0]     rdata_o
 );
 
-  localparam int Depth = 2 ** AddrWidth;
+  localparam int Depth     = 2 ** AddrWidth;
+  localparam int LaneWidth = Width / Lanes;
 
   // no_rw_check: no read-during-write bypass (the collision's read data is undefined).
   (* no_rw_check *)
@@ -56,15 +61,22 @@ module ncx_ram_sdp #(
   end
 `endif
 
-  always_ff @(posedge clk_i) begin
-    if (we_i) begin
-      mem_q[waddr_i] <= wdata_i;
+  // One write process per lane (yosys merges the lanes' write ports, which share the
+  // address, into one port with a per-bit enable).
+  for (genvar l = 0; l < Lanes; l++) begin : gen_lane
+    always_ff @(posedge clk_i) begin
+      if (we_i[l]) begin
+        mem_q[waddr_i][l*LaneWidth +: LaneWidth] <= wdata_i[l*LaneWidth +: LaneWidth];
+      end
     end
+  end
+
+  always_ff @(posedge clk_i) begin
 `ifdef SYNTHESIS
     rdata_q <= mem_q[raddr_i];
 `else
     // A read of the word written in the same cycle: undefined, so the complement.
-    rdata_q <= (we_i && (waddr_i == raddr_i)) ? ~mem_q[raddr_i] : mem_q[raddr_i];
+    rdata_q <= ((we_i != '0) && (waddr_i == raddr_i)) ? ~mem_q[raddr_i] : mem_q[raddr_i];
 `endif
   end
 

@@ -15,6 +15,9 @@
 //   6 STATE   9·N       state RAM {v, I, r}, record offset/9
 //   7 TRACES  M+2N      x_in[0..M], x_pre[0..N], x_post[0..N] RAMs
 //
+// (These are the core's logical memories; ncx_core keeps several in one block RAM, so
+// it is also told whether a TRACES access is an x_in one, x_is_in_o.)
+//
 // Writes. A byte-region write goes to its memory at the clock edge ending the cycle.
 // CONFIG, NEURONS and STATE are written whole: their bytes arrive in ascending order,
 // one per cycle, from a record boundary (the front end guarantees it); each is shifted
@@ -74,6 +77,7 @@ module ncx_region_port #(
   output logic [55:0]                        state_wdata_o,
   input  logic [55:0]                        state_rdata_i,
   output logic [InputsLog2-1:0]              x_in_addr_o,
+  output logic                               x_is_in_o,      // TRACES offset is an x_in
   output logic                               x_in_we_o,
   input  logic [7:0]                         x_in_rdata_i,
   output logic [NeuronsLog2-1:0]             x_n_addr_o,     // x_pre and x_post
@@ -189,6 +193,7 @@ module ncx_region_port #(
   assign e_rec_addr_o  = bus_offset_i[2*NeuronsLog2-4:0];
   assign record_addr_o = is_state ? rec9 : rec17;
   assign x_in_addr_o   = t_off[InputsLog2-1:0];
+  assign x_is_in_o     = t_is_in;
   assign x_n_addr_o    = t_is_pre ? t_pre[NeuronsLog2-1:0] : t_post[NeuronsLog2-1:0];
 
   assign w_in_we_o   = write && (bus_region_i == RegWIn);
