@@ -53,14 +53,25 @@ macro_rules! core_model {
     };
 }
 
-/// The whole device (`ncx_top`) for `DeviceSim`: 16×16 and 64×64, at baud divisor 4 so
-/// that a byte takes 40 cycles.
+/// The whole device (`ncx_top`) for `DeviceSim`, at baud divisor 4 so that a byte takes
+/// 40 cycles: 16×16 and 64×64 with `ncx_top`'s default buffers (16 input slots, 16 kept
+/// output frames, FIFOs of 2048 and 4096 bytes), and 16×16 with the iCEBreaker's (2 input
+/// slots, no kept frames, FIFOs of 512 bytes: hdl/boards/boards.toml). The shim's X-macro
+/// gets the parameters in this order.
 macro_rules! device_model {
-    ($name:literal, $n:literal, $m:literal) => {
+    ($name:literal, $n:literal, $m:literal, $slots:literal, $hist:literal, $rx:literal, $tx:literal) => {
         Model {
             name: $name,
             top: "ncx_top",
-            params: &[concat!("NeuronsLog2=", $n), concat!("InputsLog2=", $m), "BaudDivisor=4"],
+            params: &[
+                concat!("NeuronsLog2=", $n),
+                concat!("InputsLog2=", $m),
+                "BaudDivisor=4",
+                concat!("InputSlots=", $slots),
+                concat!("OutputHistory=", $hist),
+                concat!("RxFifoDepth=", $rx),
+                concat!("TxFifoDepth=", $tx),
+            ],
             defines: &[],
         }
     };
@@ -77,8 +88,9 @@ const MODELS: &[Model] = &[
     core_model!("ncx_core_6_6", 6, 6),
     core_model!("ncx_core_7_4", 7, 4),
     core_model!("ncx_core_8_8", 8, 8),
-    device_model!("ncx_top_4_4", 4, 4),
-    device_model!("ncx_top_6_6", 6, 6),
+    device_model!("ncx_top_4_4", 4, 4, 16, 16, 2048, 4096),
+    device_model!("ncx_top_6_6", 6, 6, 16, 16, 2048, 4096),
+    device_model!("ncx_top_4_4_board", 4, 4, 2, 0, 512, 512),
 ];
 
 /// The shims: (C++ file, the top whose models it serves).

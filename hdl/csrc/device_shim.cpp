@@ -1,12 +1,13 @@
 // device_shim.cpp — the C ABI over the Verilated ncx_top models (the whole device on
-// its UART pins), one per geometry.
+// its UART pins), one per geometry and buffer configuration.
 //
 // ncx-hdl's Rust code (src/ffi/device.rs) calls these functions; nothing else does. The
-// build script verilates ncx_top once per geometry (class Vncx_top_<n>_<m>) and generates
-// ncx_top_models.h with the X-macro NCX_NCX_TOP_MODELS(X) as X(class, log2 N, log2 M,
-// baud divisor). Each model owns its own VerilatedContext. No exception crosses the C
-// boundary: ncx_device_new returns null if construction throws or the geometry was not
-// built, and the other functions do not throw.
+// build script verilates ncx_top once per configuration (class Vncx_top_<n>_<m>[_<variant>])
+// and generates ncx_top_models.h with the X-macro NCX_NCX_TOP_MODELS(X) as X(class,
+// log2 N, log2 M, baud divisor, input slots, output history, rx FIFO depth, tx FIFO
+// depth). Each model owns its own VerilatedContext. No exception crosses the C boundary:
+// ncx_device_new returns null if construction throws or the configuration was not built,
+// and the other functions do not throw.
 //
 // The shim is the host's UART: it bit-banges a queue of bytes onto rx_i at the model's
 // divisor D (8N1, back to back, each byte's start bit at a cycle the caller chose or
@@ -123,9 +124,10 @@ struct Model final : Device {
     }
 };
 
-Device* make(uint32_t neurons_log2, uint32_t inputs_log2) {
-#define NCX_MAKE(Class, N, M, D) \
-    if (neurons_log2 == (N) && inputs_log2 == (M)) return new Model<Class>(D);
+Device* make(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t slots, uint32_t history) {
+#define NCX_MAKE(Class, N, M, D, S, H, RX, TX)                                       \
+    if (neurons_log2 == (N) && inputs_log2 == (M) && slots == (S) && history == (H)) \
+        return new Model<Class>(D);
     NCX_NCX_TOP_MODELS(NCX_MAKE)
 #undef NCX_MAKE
     return nullptr;
@@ -135,28 +137,32 @@ Device* make(uint32_t neurons_log2, uint32_t inputs_log2) {
 
 extern "C" {
 
-// The geometries built, as (log2 N, log2 M, divisor) triples in out[0..3*count]; returns
-// how many there are (writes at most `capacity` triples).
+// The configurations built, as (log2 N, log2 M, divisor, input slots, output history)
+// in out[5k .. 5k+5] for k < count; returns how many there are (writes at most `capacity`
+// of them).
 size_t ncx_device_geometries(uint32_t* out, size_t capacity) {
     size_t count = 0;
-#define NCX_LIST(Class, N, M, D)   \
-    if (count < capacity) {        \
-        out[3 * count] = (N);      \
-        out[3 * count + 1] = (M);  \
-        out[3 * count + 2] = (D);  \
-    }                              \
+#define NCX_LIST(Class, N, M, D, S, H, RX, TX) \
+    if (count < capacity) {                    \
+        out[5 * count] = (N);                  \
+        out[5 * count + 1] = (M);              \
+        out[5 * count + 2] = (D);              \
+        out[5 * count + 3] = (S);              \
+        out[5 * count + 4] = (H);              \
+    }                                          \
     ++count;
     NCX_NCX_TOP_MODELS(NCX_LIST)
 #undef NCX_LIST
     return count;
 }
 
-// A device of 2^neurons_log2 neurons and 2^inputs_log2 inputs, just out of reset (held
-// in reset for two cycles, then released; now in cycle 0, both lines idle). Null if that
-// geometry was not built or construction failed.
-Device* ncx_device_new(uint32_t neurons_log2, uint32_t inputs_log2) {
+// A device of 2^neurons_log2 neurons and 2^inputs_log2 inputs with `slots` input slots
+// and `history` kept output frames, just out of reset (held in reset for two cycles, then
+// released; now in cycle 0, both lines idle). Null if that configuration was not built or
+// construction failed.
+Device* ncx_device_new(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t slots, uint32_t history) {
     try {
-        return make(neurons_log2, inputs_log2);
+        return make(neurons_log2, inputs_log2, slots, history);
     } catch (...) {
         return nullptr;
     }

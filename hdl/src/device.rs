@@ -5,9 +5,10 @@
 //! `tx_o` is decoded back into bytes, each with the cycle its start bit began. Rust calls
 //! per batch of bytes, never per cycle.
 //!
-//! The models are built at baud divisor 4 (a byte takes 40 cycles) for speed; every other
-//! parameter is `ncx_top`'s default, which is `DeviceConfig::default()` but for the
-//! divisor ([`DeviceSim::config`]). Without Verilator ([`crate::COSIM_AVAILABLE`] false)
+//! The models are built at baud divisor 4 (a byte takes 40 cycles) for speed. Their buffers
+//! are `ncx_top`'s defaults, which are `DeviceConfig::default()`'s ([`DeviceSim::new`]),
+//! and at 16×16 also the iCEBreaker's ([`DeviceSim::with_buffers`], [`BOARD_BUFFERS`]);
+//! [`DeviceSim::config`] says what a model reports in HELLO. Without Verilator ([`crate::COSIM_AVAILABLE`] false)
 //! no geometry is built and [`DeviceSim::new`] fails. Cycles are counted as the crate documentation says.
 //!
 //! ```
@@ -35,15 +36,34 @@ use ncx_model::device::DeviceConfig;
 
 use crate::ffi::device::{Model, geometries};
 
+/// The input slots and kept output frames of a device (`ncx_top`'s `InputSlots` and
+/// `OutputHistory`; HELLO's `input_slots` and `output_history`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Buffers {
+    /// Timesteps of input buffered.
+    pub input_slots: u8,
+    /// Output frames kept for RESEND.
+    pub output_history: u8,
+}
+
+/// `ncx_top`'s default buffers, `DeviceConfig::default()`'s: 16 input slots, 16 kept frames.
+pub const DEFAULT_BUFFERS: Buffers = Buffers { input_slots: 16, output_history: 16 };
+
+/// The iCEBreaker's buffers (hdl/boards/boards.toml): 2 input slots, no kept frames. Built
+/// at 16×16 only, the board's geometry.
+pub const BOARD_BUFFERS: Buffers = Buffers { input_slots: 2, output_history: 0 };
+
 /// Why a device co-simulation step failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SimError {
-    /// No `ncx_top` model of this geometry was built (`hdl/build.rs`), or the C++ side
-    /// failed to construct it.
+    /// No `ncx_top` model of this geometry and these buffers was built (`hdl/build.rs`),
+    /// or the C++ side failed to construct it.
     Unavailable {
         /// The geometry asked for.
         geometry: Geometry,
+        /// The buffers asked for.
+        buffers: Buffers,
     },
     /// The device did not send the bytes awaited within the cycles allowed.
     Stuck {
@@ -64,12 +84,15 @@ pub enum SimError {
 impl fmt::Display for SimError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SimError::Unavailable { geometry } => {
+            SimError::Unavailable { geometry, buffers } => {
                 write!(
                     f,
-                    "no Verilated ncx_top of {}×{} was built (hdl/build.rs, MODELS)",
+                    "no Verilated ncx_top of {}×{} with {} input slots and {} kept output frames was built \
+                     (hdl/build.rs, MODELS)",
                     geometry.neurons(),
-                    geometry.inputs()
+                    geometry.inputs(),
+                    buffers.input_slots,
+                    buffers.output_history
                 )
             }
             SimError::Stuck { expected, sent, waited } => {
@@ -87,23 +110,43 @@ impl std::error::Error for SimError {}
 pub struct DeviceSim {
     model: Model,
     geometry: Geometry,
+    buffers: Buffers,
 }
 
 /// Bytes of the largest reply plus the output frames a RESEND may add.
 const RESEND_BYTES: u64 = 16 * 1035 + 1035;
 
 impl DeviceSim {
-    /// The geometries built, each with its baud divisor.
+    /// The geometries built with the default buffers ([`DeviceSim::new`]), each with its
+    /// baud divisor.
     pub fn geometries() -> Vec<(Geometry, u32)> {
-        geometries().into_iter().filter_map(|(n, m, d)| Some((Geometry::new(1 << n, 1 << m).ok()?, d))).collect()
+        geometries()
+            .into_iter()
+            .filter(|b| {
+                (b.input_slots, b.output_history)
+                    == (u32::from(DEFAULT_BUFFERS.input_slots), u32::from(DEFAULT_BUFFERS.output_history))
+            })
+            .filter_map(|b| Some((Geometry::new(1 << b.neurons_log2, 1 << b.inputs_log2).ok()?, b.divisor)))
+            .collect()
     }
 
-    /// A device of `geometry` just out of reset (cycle 0, both lines idle).
+    /// A device of `geometry` with the default buffers, just out of reset (cycle 0, both
+    /// lines idle).
     pub fn new(geometry: Geometry) -> Result<DeviceSim, SimError> {
+        DeviceSim::with_buffers(geometry, DEFAULT_BUFFERS)
+    }
+
+    /// A device of `geometry` and `buffers`, just out of reset.
+    pub fn with_buffers(geometry: Geometry, buffers: Buffers) -> Result<DeviceSim, SimError> {
         let log2 = |x: usize| x.trailing_zeros();
-        let model =
-            Model::new(log2(geometry.neurons()), log2(geometry.inputs())).ok_or(SimError::Unavailable { geometry })?;
-        Ok(DeviceSim { model, geometry })
+        let model = Model::new(
+            log2(geometry.neurons()),
+            log2(geometry.inputs()),
+            u32::from(buffers.input_slots),
+            u32::from(buffers.output_history),
+        )
+        .ok_or(SimError::Unavailable { geometry, buffers })?;
+        Ok(DeviceSim { model, geometry, buffers })
     }
 
     /// The geometry.
@@ -112,9 +155,14 @@ impl DeviceSim {
     }
 
     /// The device configuration the RTL reports in HELLO: `DeviceConfig::default()` with
-    /// this model's divisor.
+    /// this model's divisor and buffers.
     pub fn config(&self) -> DeviceConfig {
-        DeviceConfig { baud_divisor: self.model.divisor(), ..DeviceConfig::default() }
+        DeviceConfig {
+            baud_divisor: self.model.divisor(),
+            input_slots: self.buffers.input_slots,
+            output_history: self.buffers.output_history,
+            ..DeviceConfig::default()
+        }
     }
 
     /// B, the cycles of one byte on the line: 10 × the divisor.

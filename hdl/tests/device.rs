@@ -3,7 +3,9 @@
 //! `ncx_model::device::Device` with the same configuration: for sequences of commands,
 //! each given time to finish, every byte the RTL sends (replies and output frames) equals
 //! the model's, byte for byte; and (module `timed`) against `TimedDevice`, every byte with
-//! the cycle its start bit begins (docs/protocol.md §10.1).
+//! the cycle its start bit begins (docs/protocol.md §10.1). The default buffers (16 input
+//! slots, 16 kept frames) at 16×16 and 64×64, and the iCEBreaker's (2 slots, no kept
+//! frames: `BOARD_BUFFERS`) at 16×16, the board's build.
 
 #[test]
 fn cosim_status() {
@@ -17,7 +19,7 @@ fn cosim_status() {
 
 #[cfg(have_verilator)]
 mod rtl {
-    use ncx_hdl::device::DeviceSim;
+    use ncx_hdl::device::{BOARD_BUFFERS, Buffers, DEFAULT_BUFFERS, DeviceSim};
     use ncx_model::device::{Device, OUTPUT_OPCODE, Opcode, OutputFormat, OutputFrame, ResetScope, request};
     use ncx_model::wire::layout::{self, Region};
     use ncx_model::wire::{Decoded, Decoder, Frame, encode};
@@ -39,8 +41,12 @@ mod rtl {
 
     impl Pair {
         fn new(n: usize, m: usize) -> Pair {
+            Pair::with_buffers(n, m, DEFAULT_BUFFERS)
+        }
+
+        fn with_buffers(n: usize, m: usize, buffers: Buffers) -> Pair {
             let g = Geometry::new(n, m).unwrap();
-            let sim = DeviceSim::new(g).unwrap();
+            let sim = DeviceSim::with_buffers(g, buffers).unwrap();
             let model = Device::new(g, sim.config());
             Pair { sim, model, seq: 0, outputs: 0, spikes: 0, probes: 0, bitmaps: 0, naks: 0 }
         }
@@ -200,6 +206,37 @@ mod rtl {
         let mut p = Pair::new(16, 16);
         p.cmd(Opcode::Hello, &request::hello());
         p.cmd(Opcode::Status, &request::status());
+    }
+
+    /// `DeviceSim::config` is the model's default device but for the divisor.
+    #[test]
+    fn default_buffers_are_the_models() {
+        let config = ncx_model::device::DeviceConfig::default();
+        assert_eq!((DEFAULT_BUFFERS.input_slots, DEFAULT_BUFFERS.output_history), (config.input_slots, config.output_history));
+    }
+
+    /// The iCEBreaker's buffers: HELLO says 2 input slots and no kept frames; a run gives
+    /// 2 credits; each INPUT runs its timestep; RESEND re-sends nothing.
+    #[test]
+    fn board_buffers() {
+        let mut p = Pair::with_buffers(16, 16, BOARD_BUFFERS);
+        let hello = p.cmd(Opcode::Hello, &request::hello());
+        assert_eq!(hello[0].payload[59..61], [2, 0], "HELLO's input_slots and output_history");
+        let mut rng = Rng::new(77);
+        upload(&mut p, &mut rng, 0);
+        p.cmd(Opcode::Probe, &request::probe(&[4, 9]));
+        let run = p.cmd(Opcode::Run, &request::run(6));
+        assert_eq!(run[0].payload[5..7], [2, 0], "RUN's credits: min(2 slots, 6 steps)");
+        for t in 0..6u32 {
+            let input = p.cmd(Opcode::Input, &request::input(t, &[1, 3, 15]));
+            assert_eq!(input[0].payload[0], 0, "INPUT {t} is taken");
+            assert_eq!(input.len(), 2, "INPUT {t}: its ACK and its timestep's output frame");
+        }
+        let resend = p.cmd(Opcode::Resend, &request::resend(0));
+        assert_eq!(resend.len(), 1, "no kept frame to re-send");
+        assert_eq!(resend[0].payload[1..5], [0, 0, 0, 0]);
+        p.cmd(Opcode::Status, &request::status());
+        assert_eq!(p.outputs, 6);
     }
 
     /// docs/protocol.md §8: the WRITE and its ACK, the READ of region 9 and its NAK.
@@ -533,6 +570,26 @@ mod rtl {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// The same with the iCEBreaker's buffers (2 input slots, no kept frames).
+        #[test]
+        fn random_commands_board(seed in any::<u64>(), steps in 5usize..30) {
+            let mut p = Pair::with_buffers(16, 16, BOARD_BUFFERS);
+            let mut rng = Rng::new(seed);
+            if rng.below(2) == 0 {
+                upload(&mut p, &mut rng, 0);
+                p.cmd(Opcode::Probe, &request::probe(&[2, 7]));
+            }
+            let mut last = Vec::new();
+            for _ in 0..steps {
+                random_step(&mut p, &mut rng, &mut last);
+            }
+            p.cmd(Opcode::Status, &request::status());
+        }
+    }
+
     /// The same at 64 × 64, fewer cases (a soak: `NCX_DEVICE_SOAK=n` runs n seeds).
     #[test]
     fn random_commands_64() {
@@ -568,8 +625,12 @@ mod rtl {
 
         impl TimedPair {
             pub(super) fn new(n: usize, m: usize) -> TimedPair {
+                TimedPair::with_buffers(n, m, DEFAULT_BUFFERS)
+            }
+
+            pub(super) fn with_buffers(n: usize, m: usize, buffers: Buffers) -> TimedPair {
                 let g = Geometry::new(n, m).unwrap();
-                let sim = DeviceSim::new(g).unwrap();
+                let sim = DeviceSim::with_buffers(g, buffers).unwrap();
                 let model = TimedDevice::new(Device::new(g, sim.config()));
                 TimedPair { sim, model, seq: 0 }
             }
@@ -769,6 +830,12 @@ mod rtl {
                         let at = rng.below(data.len() as u64) as usize;
                         data[at] = rng.next() as u8 | 0x10;
                     }
+                    if region == Region::Config {
+                        // A paced core waits out its period: keep it short (< 256 cycles).
+                        // A corrupted period byte once made it ~2^31 cycles, and the case
+                        // simulated for minutes as if hung.
+                        data[1..4].fill(0);
+                    }
                     (Opcode::Write as u8, request::write(region, 0, &data))
                 }
                 4 => {
@@ -802,14 +869,24 @@ mod rtl {
             /// the RTL sends has the timed model's cycle.
             #[test]
             fn random_timing(seed in any::<u64>(), steps in 4usize..24) {
-                random_timing_case(16, seed, steps);
+                random_timing_case(16, DEFAULT_BUFFERS, seed, steps);
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+            /// The same with the iCEBreaker's buffers (2 input slots, no kept frames).
+            #[test]
+            fn random_timing_board(seed in any::<u64>(), steps in 4usize..24) {
+                random_timing_case(16, BOARD_BUFFERS, seed, steps);
             }
         }
 
         /// One case of `random_timing` (`NCX_DEVICE_TRACE` prints what is sent).
-        fn random_timing_case(n: usize, seed: u64, steps: usize) {
+        fn random_timing_case(n: usize, buffers: Buffers, seed: u64, steps: usize) {
             let trace = std::env::var_os("NCX_DEVICE_TRACE").is_some();
-            let mut p = TimedPair::new(n, n);
+            let mut p = TimedPair::with_buffers(n, n, buffers);
             let mut rng = Rng::new(seed);
             let mut at = 0;
             let mut last = Vec::new();
@@ -855,17 +932,18 @@ mod rtl {
         fn random_timing_64() {
             let seeds: u64 = std::env::var("NCX_DEVICE_SOAK").ok().and_then(|s| s.parse().ok()).unwrap_or(12);
             for seed in 0..seeds {
-                random_timing_case(64, seed ^ 0x71AE, 30);
+                random_timing_case(64, DEFAULT_BUFFERS, seed ^ 0x71AE, 30);
             }
         }
 
-        /// `random_timing` for one case: `NCX_TIMING_SEED=seed,steps[,n]`.
+        /// `random_timing` for one case: `NCX_TIMING_SEED=seed,steps[,n[,board]]`.
         #[test]
         fn random_timing_seed() {
             let Some(arg) = std::env::var("NCX_TIMING_SEED").ok() else { return };
             let parts: Vec<&str> = arg.split(',').collect();
             let n = parts.get(2).map_or(16, |n| n.parse().unwrap());
-            random_timing_case(n, parts[0].parse().unwrap(), parts[1].parse().unwrap());
+            let buffers = if parts.get(3) == Some(&"board") { BOARD_BUFFERS } else { DEFAULT_BUFFERS };
+            random_timing_case(n, buffers, parts[0].parse().unwrap(), parts[1].parse().unwrap());
         }
     }
 }

@@ -31,7 +31,7 @@ pub(crate) struct NcxDevice {
 #[cfg(have_verilator)]
 unsafe extern "C" {
     fn ncx_device_geometries(out: *mut u32, capacity: usize) -> usize;
-    fn ncx_device_new(neurons_log2: u32, inputs_log2: u32) -> *mut NcxDevice;
+    fn ncx_device_new(neurons_log2: u32, inputs_log2: u32, slots: u32, history: u32) -> *mut NcxDevice;
     fn ncx_device_free(m: *mut NcxDevice);
     fn ncx_device_divisor(m: *const NcxDevice) -> u32;
     fn ncx_device_cycle(m: *const NcxDevice) -> u64;
@@ -43,14 +43,29 @@ unsafe extern "C" {
     fn ncx_device_take(m: *mut NcxDevice, bytes: *mut u8, cycles: *mut u64, capacity: usize) -> usize;
 }
 
-/// The geometries the build verilated, as (log2 N, log2 M, baud divisor).
+/// One configuration of `ncx_top` the build verilated (`hdl/build.rs`, MODELS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Built {
+    pub(crate) neurons_log2: u32,
+    pub(crate) inputs_log2: u32,
+    /// Clock cycles per UART bit.
+    pub(crate) divisor: u32,
+    /// `InputSlots` and `OutputHistory`.
+    pub(crate) input_slots: u32,
+    pub(crate) output_history: u32,
+}
+
+/// The configurations the build verilated.
 #[cfg(have_verilator)]
-pub(crate) fn geometries() -> Vec<(u32, u32, u32)> {
-    let mut buf = [0u32; 3 * 16];
-    // SAFETY: `buf` is a valid, exclusively borrowed array of 3 × 16 u32; the shim writes
-    // at most `capacity` = 16 triples into it and keeps no pointer.
+pub(crate) fn geometries() -> Vec<Built> {
+    let mut buf = [0u32; 5 * 16];
+    // SAFETY: `buf` is a valid, exclusively borrowed array of 5 × 16 u32; the shim writes
+    // at most `capacity` = 16 records of 5 into it and keeps no pointer.
     let count = unsafe { ncx_device_geometries(buf.as_mut_ptr(), 16) };
-    buf.chunks_exact(3).take(count.min(16)).map(|c| (c[0], c[1], c[2])).collect()
+    buf.chunks_exact(5)
+        .take(count.min(16))
+        .map(|c| Built { neurons_log2: c[0], inputs_log2: c[1], divisor: c[2], input_slots: c[3], output_history: c[4] })
+        .collect()
 }
 
 /// Owns one Verilated `ncx_top` with its UART host (freed on drop). Not `Send`: a model
@@ -63,12 +78,12 @@ pub(crate) struct Model {
 
 #[cfg(have_verilator)]
 impl Model {
-    /// A device of the geometry just out of reset, or `None` if it was not built or the
-    /// shim could not make it.
-    pub(crate) fn new(neurons_log2: u32, inputs_log2: u32) -> Option<Model> {
-        // SAFETY: ncx_device_new takes two integers and returns an owned pointer or null;
+    /// A device of the geometry and buffers just out of reset, or `None` if it was not
+    /// built or the shim could not make it.
+    pub(crate) fn new(neurons_log2: u32, inputs_log2: u32, slots: u32, history: u32) -> Option<Model> {
+        // SAFETY: ncx_device_new takes four integers and returns an owned pointer or null;
         // it catches every C++ exception.
-        let raw = unsafe { ncx_device_new(neurons_log2, inputs_log2) };
+        let raw = unsafe { ncx_device_new(neurons_log2, inputs_log2, slots, history) };
         NonNull::new(raw).map(|raw| Model { raw })
     }
 
@@ -145,7 +160,7 @@ impl Drop for Model {
 
 /// No device was built without Verilator.
 #[cfg(not(have_verilator))]
-pub(crate) fn geometries() -> Vec<(u32, u32, u32)> {
+pub(crate) fn geometries() -> Vec<Built> {
     Vec::new()
 }
 
@@ -157,7 +172,7 @@ pub(crate) enum Model {}
 
 #[cfg(not(have_verilator))]
 impl Model {
-    pub(crate) fn new(_: u32, _: u32) -> Option<Model> {
+    pub(crate) fn new(_: u32, _: u32, _: u32, _: u32) -> Option<Model> {
         None
     }
     pub(crate) fn divisor(&self) -> u32 {
