@@ -212,7 +212,10 @@ mod rtl {
     #[test]
     fn default_buffers_are_the_models() {
         let config = ncx_model::device::DeviceConfig::default();
-        assert_eq!((DEFAULT_BUFFERS.input_slots, DEFAULT_BUFFERS.output_history), (config.input_slots, config.output_history));
+        assert_eq!(
+            (DEFAULT_BUFFERS.input_slots, DEFAULT_BUFFERS.output_history),
+            (config.input_slots, config.output_history)
+        );
     }
 
     /// The iCEBreaker's buffers: HELLO says 2 input slots and no kept frames; a run gives

@@ -64,7 +64,13 @@ pub(crate) fn geometries() -> Vec<Built> {
     let count = unsafe { ncx_device_geometries(buf.as_mut_ptr(), 16) };
     buf.chunks_exact(5)
         .take(count.min(16))
-        .map(|c| Built { neurons_log2: c[0], inputs_log2: c[1], divisor: c[2], input_slots: c[3], output_history: c[4] })
+        .map(|c| Built {
+            neurons_log2: c[0],
+            inputs_log2: c[1],
+            divisor: c[2],
+            input_slots: c[3],
+            output_history: c[4],
+        })
         .collect()
 }
 
