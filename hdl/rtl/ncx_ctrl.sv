@@ -9,7 +9,9 @@
 // A command, once its frame is held (frame_valid_i):
 //   1. SLOT    take a free reply slot of the transmit queue (not the one that holds the
 //              cached reply of the last acknowledged command);
-//   2. LOAD    read payload bytes 0..8 (the fixed fields) from the decoder's buffer;
+//   2. LOAD    read payload bytes 0..8 (the fixed fields) from the decoder's buffer, and
+//              compare bytes 0..3 with the timestep an INPUT must carry (the core's
+//              timestep + the buffered ones), a byte a cycle;
 //   3. DECIDE  a duplicate (seq and trailer CRC of the last acknowledged command) has
 //              its stored response queued again (DUP; for RESEND its output frames are
 //              queued again too); otherwise the checks that the frame alone decides,
@@ -141,24 +143,31 @@ module ncx_ctrl #(
   localparam int Hist    = (OutputHistory > 0) ? OutputHistory : 1;
 
   // The state-cycle counter's width: every state counts to at most a region's size (CRC,
-  // RESET), 1024 (payload and reply bytes) or N + M + 1 (the state reset's wait).
+  // RESET), 1023 (payload and reply bytes; with cnt_inc's 1024, 11 bits) or N + M + 1 (the
+  // state reset's wait).
   localparam int MaxRegion = (N * M > N * N) ? N * M : N * N;  // >= 17 N, 9 N, M + 2 N
   localparam int MaxCount  = (MaxRegion > 17 * N) ? MaxRegion : 17 * N;
   // Region checks: offsets and CRC lengths in RegB bits (every region size < 2^RegB), and
   // offset + length in EndW bits (a WRITE's data length < 2^11; READ's, when checked, < 2^10).
   localparam int RegB      = $clog2(MaxCount + 1);
   localparam int EndW      = ((RegB > 11) ? RegB : 11) + 1;
-  localparam int CntW      = ($clog2(MaxCount + 1) > 12) ? $clog2(MaxCount + 1) : 12;
+  localparam int CntW      = ($clog2(MaxCount + 1) > 11) ? $clog2(MaxCount + 1) : 11;
+
+  // p_q: payload bytes 0..8 in bits 71:0, a PROBE's staged list in bits 8 +: 16 NeuronsLog2.
+  localparam int          PW         = (8 + 16 * NeuronsLog2 > 72) ? 8 + 16 * NeuronsLog2 : 72;
+  localparam logic [PW-1:0] PHigh    = ~PW'({72 {1'b1}});                   // above byte 8
+  localparam logic [PW-1:0] PStage   = PW'({(16 * NeuronsLog2) {1'b1}}) << 8;  // the list
 
   localparam int          NBytesI    = N / 8;           // bitmap bytes
+  // The builder's byte within a phase: header 0..4, bitmap 0..N/8-1, probe 0..9 (in the
+  // list it only alternates).
+  localparam int          ObIW       = ($clog2(NBytesI) > 4) ? $clog2(NBytesI) : 4;
   localparam int          HistM1I    = Hist - 1;
   localparam int          SlotsM1I   = Slots - 1;
-  localparam logic [31:0] N32        = N;
-  localparam logic [31:0] M32        = M;
-  localparam logic [31:0] Slots32    = InputSlots;
   localparam logic [8:0]  HistKeep   = OutputHistory[8:0];
   localparam logic [8:0]  Hist9      = Hist[8:0];
   localparam logic [10:0] NBytes11   = NBytesI[10:0];
+  localparam logic [ObIW-1:0] NBytesM1 = ObIW'(NBytesI - 1);
   // A list (2 + 2 fired bytes) can be shorter than the bitmap only if N / 8 > 2.
   localparam bit          ListFits   = NBytesI > 2;
   localparam logic [HistIdxWidth-1:0] HistLast  = HistM1I[HistIdxWidth-1:0];
@@ -233,11 +242,11 @@ module ncx_ctrl #(
   } state_e;
 
   // Where the reply payload's bytes come from: a short reply (status and up to 6 bytes,
-  // rep_q, written low byte first), or byte cnt_q of HELLO's constant reply or of STATUS's
-  // (its values do not change while the command runs: the core is idle and the decoder
-  // holds the frame).
+  // rep_q, written low byte first), the same with bytes 1..4 the core's timestep (STATUS's
+  // bytes 2..5), or byte cnt_q of HELLO's constant reply or of STATUS's (its values do not
+  // change while the command runs: the core is idle and the decoder holds the frame).
   typedef enum logic [1:0] {
-    RsShort, RsHello, RsStatus
+    RsShort, RsTime, RsHello, RsStatus
   } rep_src_e;
 
   // Output frame builder phases.
@@ -253,7 +262,9 @@ module ncx_ctrl #(
   logic [31:0]              cnt_d, cnt_q;          // cycle within the state (< 2^CntW)
   logic [CntW-1:0]          cnt_r;                 // its register
   assign cnt_q = {{(32 - CntW) {1'b0}}, cnt_r};
-  logic [71:0]              p_d, p_q;              // payload bytes 0..8
+  logic [CntW-1:0]          cnt_inc;               // cnt_r + 1
+  assign cnt_inc = cnt_r + 1'b1;
+  logic [PW-1:0]            p_d, p_q;              // payload bytes 0..8; a PROBE's list
   logic [ReplyLog2-1:0]     slot_d, slot_q, rr_d, rr_q;
   rep_src_e                 rep_src_d, rep_src_q;  // where the reply's bytes come from
   logic [55:0]              rep_d, rep_q;          // a short reply's bytes still to write
@@ -261,14 +272,14 @@ module ncx_ctrl #(
   logic                     nak_d, nak_q;
   // Last acknowledged command.
   logic                     last_valid_d, last_valid_q;
-  logic [7:0]               last_seq_d, last_seq_q, last_op_d, last_op_q;
+  logic [7:0]               last_seq_d, last_seq_q;
+  logic [3:0]               last_op_d, last_op_q;    // its opcode (known: 1..11)
   logic [31:0]              last_crc_d, last_crc_q;
   logic [ReplyLog2-1:0]     last_slot_d, last_slot_q;
   logic [10:0]              last_len_d, last_len_q;
   logic                     last_resend_d, last_resend_q;
   // Payload passes.
   logic                     bad_d, bad_q;
-  logic [10:0]              bad_at_d, bad_at_q;     // a payload offset (< 1024)
   logic [7:0]               prev_d, prev_q;
   logic [4:0]               j_d, j_q;              // byte within the record
   // Run.
@@ -281,8 +292,9 @@ module ncx_ctrl #(
   logic [4:0]               pr_count_d, pr_count_q;
   // The probed neurons, newest first: a PROBE's SCAN shifts each index into tmp_n at
   // entry 0, EXEC copies the list to pr_n, so probe k of pr_count is entry pr_count-1-k.
-  // NeuronsLog2 bits an entry (an index >= N is NAKed, and its list not copied).
-  logic [16*NeuronsLog2-1:0] pr_n_d, pr_n_q, tmp_n_d, tmp_n_q;
+  // NeuronsLog2 bits an entry (an index >= N is NAKed, and its list not copied). tmp_n is
+  // p_q[8 +: 16 NeuronsLog2]: after DECIDE, a PROBE needs only its count, payload byte 0.
+  logic [16*NeuronsLog2-1:0] pr_n_d, pr_n_q, tmp_n;
   // Kept output frames: the oldest at h_head_q, h_count_q of them.
   logic [HistIdxWidth-1:0]  h_head_d, h_head_q;
   logic [8:0]               h_count_d, h_count_q;
@@ -295,9 +307,8 @@ module ncx_ctrl #(
   logic [N-1:0]             sp_d, sp_q;
   logic [HistIdxWidth-1:0]  w_slot_d, w_slot_q;
   ob_e                      ob_ph_d, ob_ph_q;
-  logic [10:0]              ob_i_d, ob_i_q;
-  logic [4:0]               ob_k_d, ob_k_q;
-  logic [10:0]              ob_addr_d, ob_addr_q;
+  logic [ObIW-1:0]          ob_i_d, ob_i_q;          // byte within the phase
+  logic [3:0]               ob_k_d, ob_k_q;          // probe entry, counting down
   // RESEND walks and RESET writes.
   logic [HistIdxWidth-1:0]  rw_ptr_d, rw_ptr_q;
   logic [31:0]              rw_from_d, rw_from_q;
@@ -325,12 +336,13 @@ module ncx_ctrl #(
   // Constant selects as wires (Icarus 11 supports none inside always_* processes).
   logic [2:0]               f_region3;
   logic [31:0]              region_size32;
-  logic [71:0]              p_shifted;
+  logic [PW-1:0]            p_shifted, p_staged;
   logic [9:0]               cnt10;
+  logic [10:0]              cnt_inc11;
   logic [8:0]               cnt9;
   logic [5:0]               cnt6;
-  logic [55:0]              rep_shifted;
-  logic [10:0]              read_len11;
+  logic [55:0]              rep_shifted, rep_ts_in;
+  logic [47:0]              rep_hi;
   logic [9:0]               input_count10;
   logic [4:0]               probe_count5;
   logic [7:0]               ts8;
@@ -339,15 +351,19 @@ module ncx_ctrl #(
   logic [7:0]               sp_byte;
   logic [N-1:0]             spikes_n;
   logic [1:0]               pay_low2;
-  logic [HistBytesLog2-1:0] ob_addr_h;
+  logic [HistBytesLog2-1:0] cnt_h;
+  logic [10:0]              cnt11;
   assign f_region3     = f_region[2:0];
   assign region_size32 = region_size[31:0];
-  assign p_shifted     = {pay_rdata_i, p_q[71:8]};
+  assign p_shifted     = (p_q & PHigh) | PW'({pay_rdata_i, p_q[71:8]});
+  assign tmp_n         = p_q[8 +: 16*NeuronsLog2];
   assign cnt10         = cnt_q[9:0];
+  assign cnt_inc11     = cnt_inc[10:0];
   assign cnt9          = cnt_q[8:0];
   assign cnt6          = cnt_q[5:0];
   assign rep_shifted   = {8'd0, rep_q[55:8]};
-  assign read_len11    = f_u16_at5[10:0];
+  assign rep_ts_in     = {8'd0, rep_q[55:48], ts_sum8, rep_q[39:8]};
+  assign rep_hi        = rep_q[55:8];
   assign input_count10 = f_u16_at4[9:0];
   assign probe_count5  = f_u16_at0[4:0];
   assign ts8           = ts_q[7:0];
@@ -356,7 +372,8 @@ module ncx_ctrl #(
   assign sp_byte       = sp_q[7:0];
   assign spikes_n      = spikes_i[N-1:0];
   assign pay_low2      = pay_rdata_i[1:0];
-  assign ob_addr_h     = ob_addr_q[HistBytesLog2-1:0];
+  assign cnt_h         = cnt_q[HistBytesLog2-1:0];
+  assign cnt11         = cnt_q[10:0];
 
   function automatic logic [33:0] size_of(input logic [2:0] region);
     unique case (region)
@@ -374,53 +391,72 @@ module ncx_ctrl #(
   logic [33:0] region_size;
   assign region_size = size_of(f_region3);
 
-  logic [10:0] len_m5;      // WRITE data bytes
+  logic [10:0] len_m5;  // WRITE data bytes
+  assign len_m5 = len_i - 11'd5;
   // [offset, offset + length) inside the region, in EndW bits: an offset or CRC length of
-  // 2^RegB or more is outside.
+  // 2^RegB or more is outside. One adder serves the length of WRITE, READ (<= 1023 where
+  // READ uses it) or CRC, as opcode_i selects.
   logic [RegB-1:0] off_n, clen_n;
-  logic [EndW-1:0] size_n, w_end, r_end, c_end;
-  logic            off_fits, clen_fits;
-  logic            w_inside, r_inside, c_inside;
-  assign len_m5   = len_i - 11'd5;
-  assign off_n     = f_offset[RegB-1:0];
-  assign clen_n    = f_u32_at5[RegB-1:0];
-  assign off_fits  = (f_offset >> RegB) == 32'd0;
-  assign clen_fits = (f_u32_at5 >> RegB) == 32'd0;
-  assign size_n    = region_size[EndW-1:0];
-  assign w_end     = EndW'(off_n) + EndW'(len_m5);
-  assign r_end     = EndW'(off_n) + EndW'(f_u16_at5[9:0]);  // <= 1023 where READ uses it
-  assign c_end     = EndW'(off_n) + EndW'(clen_n);
-  assign w_inside  = off_fits && (w_end <= size_n);
-  assign r_inside  = off_fits && (r_end <= size_n);
-  assign c_inside  = off_fits && clen_fits && (c_end <= size_n);
+  logic [9:0]      read_len10;
+  logic [EndW-1:0] size_n, span_n, end_n;
+  logic            off_fits, clen_fits, in_region;
+  assign off_n      = f_offset[RegB-1:0];
+  assign clen_n     = f_u32_at5[RegB-1:0];
+  assign read_len10 = f_u16_at5[9:0];
+  assign off_fits   = (f_offset >> RegB) == 32'd0;
+  assign clen_fits  = (f_u32_at5 >> RegB) == 32'd0;
+  assign size_n     = region_size[EndW-1:0];
+  assign span_n     = (opcode_i == OpWrite) ? EndW'(len_m5) :
+                      (opcode_i == OpRead)  ? EndW'(read_len10) : EndW'(clen_n);
+  assign end_n      = EndW'(off_n) + span_n;
+  assign in_region  = off_fits && (end_n <= size_n);
 
-  // Whole records: x is a multiple of 17 (or 9), by casting out 2^8 = 17 * 15 + 1 (or
-  // 2^6 = 9 * 7 + 1) instead of dividing, so that no multiplier is spent on it.
+  // Whole records: x is a multiple of 17 (or 9), by its alternating digit sum in base 16
+  // (or 8), as 16 = -1 (mod 17) and 8 = -1 (mod 9), instead of dividing, so that no
+  // multiplier is spent on it. Only offset and length bits W17-1:0 (NEURONS) or W9-1:0
+  // (STATE) enter the tests: where the range check passes, both are at most the region's
+  // size, 17 N or 9 N, so the bits above are 0; where it fails, the record test does not
+  // matter. x is a multiple when the sums p and q of its even and odd digits differ by a
+  // multiple: 0, or +-17 (+-9) where the digits that x's width allows can reach it.
+  localparam int W17    = NeuronsLog2 + 5;  // 17 N < 2^W17
+  localparam int W9     = NeuronsLog2 + 4;  // 9 N < 2^W9
+  localparam int Hex2   = (W17 >= 12) ? 15 : 2 ** (W17 - 8) - 1;  // the largest digit 2
+  localparam int Hex3   = (W17 > 12) ? 2 ** (W17 - 12) - 1 : 0;   // digit 3
+  localparam int Oct2   = (W9 >= 9) ? 7 : 2 ** (W9 - 6) - 1;
+  localparam int Oct3   = (W9 >= 12) ? 7 : (W9 > 9) ? 2 ** (W9 - 9) - 1 : 0;
+  localparam int Oct4   = (W9 > 12) ? 2 ** (W9 - 12) - 1 : 0;
+  localparam bit P17    = 15 + Hex2 >= 17;         // p - q can be 17
+  localparam bit Q17    = 15 + Hex3 >= 17;         // q - p can be 17
+  localparam bit P9     = 7 + Oct2 + Oct4 >= 9;
+  localparam bit Q9     = 7 + Oct3 >= 9;
+  localparam logic [14:0] Mask17 = 15'((32'd1 << W17) - 32'd1);
+  localparam logic [14:0] Mask9  = 15'((32'd1 << W9) - 32'd1);
+
   function automatic logic mult17(input logic [14:0] x);
-    logic [8:0] s;  // x mod 17 = s mod 17; s <= 382
-    logic [8:0] t;  // = t mod 17; t <= 256 = 16 * 16, and 16 = -1 (mod 17)
-    s      = {1'b0, x[7:0]} + {2'b00, x[14:8]};
-    t      = {1'b0, s[7:0]} + {8'd0, s[8]};
-    mult17 = {1'b0, t[3:0]} == t[8:4];
+    logic [5:0] p, q;  // <= 30, <= 22
+    p      = {2'b00, x[3:0]} + {2'b00, x[11:8]};
+    q      = (Hex3 > 0) ? {2'b00, x[7:4]} + {3'b000, x[14:12]} : {2'b00, x[7:4]};
+    mult17 = (p == q) || (P17 && (p == q + 6'd17)) || (Q17 && (q == p + 6'd17));
   endfunction
 
   function automatic logic mult9(input logic [14:0] x);
-    logic [7:0] s;  // x mod 9 = s mod 9; s <= 133
-    logic [6:0] t;  // = t mod 9; t <= 65
-    s     = {2'b00, x[5:0]} + {2'b00, x[11:6]} + {5'd0, x[14:12]};
-    t     = {1'b0, s[5:0]} + {5'd0, s[7:6]};
-    unique case (t)
-      7'd0, 7'd9, 7'd18, 7'd27, 7'd36, 7'd45, 7'd54, 7'd63: mult9 = 1'b1;
-      default:                                             mult9 = 1'b0;
-    endcase
+    logic [5:0] p, q;  // <= 17, <= 14
+    p     = (Oct4 > 0) ? {3'b000, x[2:0]} + {3'b000, x[8:6]} + {3'b000, x[14:12]}
+                       : {3'b000, x[2:0]} + {3'b000, x[8:6]};
+    q     = (Oct3 > 0) ? {3'b000, x[5:3]} + {3'b000, x[11:9]} : {3'b000, x[5:3]};
+    mult9 = (p == q) || (P9 && (p == q + 6'd9)) || (Q9 && (q == p + 6'd9));
   endfunction
 
-  logic [14:0] off15, dlen15;
+  logic [14:0] off15, dlen15, off17, dlen17, off9, dlen9;
   logic        whole17, whole9, w_records;
   assign off15   = f_offset[14:0];
   assign dlen15  = {4'd0, len_m5};
-  assign whole17 = mult17(off15) && mult17(dlen15);
-  assign whole9  = mult9(off15) && mult9(dlen15);
+  assign off17   = off15 & Mask17;
+  assign dlen17  = dlen15 & Mask17;
+  assign off9    = off15 & Mask9;
+  assign dlen9   = dlen15 & Mask9;
+  assign whole17 = mult17(off17) && mult17(dlen17);
+  assign whole9  = mult9(off9) && mult9(dlen9);
   always_comb begin
     unique case (f_region3)
       3'd0:    w_records = (f_offset == 32'd0) && (len_m5 == 11'd18);
@@ -433,19 +469,41 @@ module ncx_ctrl #(
   logic w_has_records;  // CONFIG, NEURONS, STATE
   assign w_has_records = (f_region == 8'd0) || (f_region == 8'd5) || (f_region == 8'd6);
 
-  // INPUT's and PROBE's expected length: 6 + 2 count (count at payload 4) or 2 + 2 count
-  // (count at payload 0).
-  logic [31:0] len32, list_len;
+  // INPUT's and PROBE's expected length: sc_base + 2 count, 6 + 2 count (count at payload
+  // 4) or 2 + 2 count (count at payload 0). Where it is checked, len_i >= sc_base, so the
+  // length matches when len_i - sc_base (sc_bytes, the list's bytes) is 2 count.
+  logic [31:0] sc_base, sc_bytes, list_len;
   logic [15:0] list_count;
-  assign len32      = {21'd0, len_i};
+  logic        list_match;
+  assign sc_base    = (opcode_i == OpInput) ? 32'd6 : 32'd2;
+  assign sc_bytes   = {21'd0, len_i - sc_base[10:0]};
   assign list_count = (opcode_i == OpInput) ? f_u16_at4 : f_u16_at0;
-  assign list_len   = ((opcode_i == OpInput) ? 32'd6 : 32'd2) + {15'd0, list_count, 1'b0};
+  assign list_len   = sc_base + {15'd0, list_count, 1'b0};
+  assign list_match = {1'b0, list_count, 1'b0} == sc_bytes[17:0];
 
-  logic known;
-  assign known = (opcode_i >= OpHello) && (opcode_i <= OpResend);
+  logic known;  // OpHello .. OpResend
+  assign known = (opcode_i[7:4] == 4'd0) && (opcode_i[3:0] != 4'd0) && (opcode_i[3:0] <= 4'd11);
 
   logic [7:0] reply_op;
+  logic [3:0] opcode4;
+  assign opcode4  = opcode_i[3:0];
   assign reply_op = known ? (opcode_i | ncx_pkg::ReplyBit) : ncx_pkg::ReplyBit;
+
+  // Comparisons with constants as bit tests (a comparator would cost a carry chain).
+  logic len_lt2, len_lt6, region_le1, region_le7, read_le1023, probes_le16;
+  assign len_lt2     = len_i[10:1] == 10'd0;
+  assign len_lt6     = (len_i[10:3] == 8'd0) && (len_i[2:1] != 2'b11);
+  assign region_le1  = f_region[7:1] == 7'd0;
+  assign region_le7  = f_region[7:3] == 5'd0;
+  assign read_le1023 = f_u16_at5[15:10] == 6'd0;
+  assign probes_le16 = (f_u16_at0[15:5] == 11'd0) && !(f_u16_at0[4] && (f_u16_at0[3:0] != 4'd0));
+
+  // RUN's steps (payload 0..3).
+  logic              steps_hi0, steps_zero;
+  logic [CountW-1:0] steps_low;
+  assign steps_low  = f_u32_at0[CountW-1:0];
+  assign steps_hi0  = (f_u32_at0 >> CountW) == 32'd0;
+  assign steps_zero = steps_hi0 && (steps_low == '0);
 
   logic dup;
   assign dup = last_valid_q && (seq_i == last_seq_q) && (crc_i == last_crc_q);
@@ -469,16 +527,16 @@ module ncx_ctrl #(
       OpReset: begin
         if (len_i != 11'd1) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd1;
-        end else if (f_region > 8'd1) begin
+        end else if (!region_le1) begin
           chk_nak = 1'b1; chk_status = StBadValue; chk_detail = 32'd0;
         end
       end
       OpWrite: begin
-        if (len_i < 11'd6) begin
+        if (len_lt6) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd6;
-        end else if (f_region > 8'd7) begin
+        end else if (!region_le7) begin
           chk_nak = 1'b1; chk_status = StBadReg; chk_detail = {24'd0, f_region};
-        end else if (!w_inside || !w_records) begin
+        end else if (!in_region || !w_records) begin
           chk_nak = 1'b1; chk_status = StBadRange; chk_detail = region_size32;
         end else begin
           chk_pass = w_has_records;
@@ -487,45 +545,45 @@ module ncx_ctrl #(
       OpRead: begin
         if (len_i != 11'd7) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd7;
-        end else if (f_region > 8'd7) begin
+        end else if (!region_le7) begin
           chk_nak = 1'b1; chk_status = StBadReg; chk_detail = {24'd0, f_region};
-        end else if (f_u16_at5 == 16'd0 || f_u16_at5 > 16'd1023) begin
+        end else if (f_u16_at5 == 16'd0 || !read_le1023) begin
           chk_nak = 1'b1; chk_status = StBadValue; chk_detail = 32'd5;
-        end else if (!r_inside) begin
+        end else if (!in_region) begin
           chk_nak = 1'b1; chk_status = StBadRange; chk_detail = region_size32;
         end
       end
       OpCrc: begin
         if (len_i != 11'd9) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd9;
-        end else if (f_region > 8'd7) begin
+        end else if (!region_le7) begin
           chk_nak = 1'b1; chk_status = StBadReg; chk_detail = {24'd0, f_region};
-        end else if (!c_inside) begin
+        end else if (!clen_fits || !in_region) begin
           chk_nak = 1'b1; chk_status = StBadRange; chk_detail = region_size32;
         end
       end
       OpRun: begin
         if (len_i != 11'd4) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd4;
-        end else if (f_u32_at0 == 32'd0) begin
+        end else if (steps_zero) begin
           chk_nak = 1'b1; chk_status = StBadValue; chk_detail = 32'd0;
         end
       end
       OpInput: begin
-        if (len_i < 11'd6) begin
+        if (len_lt6) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd6;
-        end else if (len32 != list_len) begin
+        end else if (!list_match) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = list_len;
         end else begin
           chk_pass = 1'b1;
         end
       end
       OpProbe: begin
-        if (len_i < 11'd2) begin
+        if (len_lt2) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = 32'd2;
-        end else if (len32 != list_len) begin
+        end else if (!list_match) begin
           chk_nak = 1'b1; chk_status = StBadLen; chk_detail = list_len;
-        end else if (f_u16_at0 > 16'd16) begin
+        end else if (!probes_le16) begin
           chk_nak = 1'b1; chk_status = StBadValue; chk_detail = 32'd0;
         end else begin
           chk_pass = 1'b1;
@@ -550,24 +608,39 @@ module ncx_ctrl #(
   // buffered <= Slots and buffered <= left hold (RUN starts at 0 buffered and >= 1 left,
   // an INPUT is taken only with a credit, a timestep retires one of each), so the credits
   // are min(Slots, left) - buffered, and an INPUT leaves one fewer. Slots <= 255.
-  function automatic logic [CountW-1:0] slots_or(input logic [31:0] left);
-    slots_or = (left < Slots32) ? left[CountW-1:0] : SlotsCount;
+  // A count given as its bits CountW-1:0 and whether the bits above are 0 (each count has
+  // one such test, shared with its other comparisons).
+  function automatic logic [CountW-1:0] slots_or(input logic hi_zero, input logic [CountW-1:0] low);
+    logic lt_slots;  // < Slots (< 2^CountW)
+    lt_slots = hi_zero && (low < SlotsCount);
+    slots_or = lt_slots ? low : SlotsCount;
   endfunction
 
-  logic [CountW-1:0] credit_n;
+  logic              left_hi0, left_one;  // steps_left_q >> CountW is 0; steps_left_q is 1
+  logic [CountW-1:0] left_low;
+  assign left_low = steps_left_q[CountW-1:0];
+  assign left_hi0 = (steps_left_q >> CountW) == 32'd0;
+  assign left_one = left_hi0 && (left_low == CountW'(1));
+
+  logic [CountW-1:0] credit_n, credit_m1;
   logic [15:0]       credits;
   logic [15:0]       run_credits;  // RUN's: min(Slots, steps)
-  assign credit_n    = slots_or(steps_left_q) - sl_count_q;
+  assign credit_n    = slots_or(left_hi0, left_low) - sl_count_q;
+  assign credit_m1   = credit_n - 1'b1;
   assign credits     = running_q ? {{(16 - CountW) {1'b0}}, credit_n} : 16'd0;
-  assign run_credits = {{(16 - CountW) {1'b0}}, slots_or(f_u32_at0)};
+  assign run_credits = {{(16 - CountW) {1'b0}}, slots_or(steps_hi0, steps_low)};
 
-  logic [31:0]       expected_ts;
   logic [SlotW-1:0]  sl_tail;
   logic [CountW-1:0] head_plus, tail_wrapped;  // head + buffered < 2 Slots
-  assign expected_ts  = timestep_i + {{(32 - CountW) {1'b0}}, sl_count_q};
   assign head_plus    = {1'b0, sl_head_q} + sl_count_q;
   assign tail_wrapped = (head_plus >= SlotsCount) ? head_plus - SlotsCount : head_plus;
   assign sl_tail      = tail_wrapped[SlotW-1:0];
+
+  // The input slots' lengths with INPUT's count in slot sl_tail.
+  logic [Slots*10-1:0] sl_len_in;
+  for (genvar k = 0; k < Slots; k++) begin : gen_sl_len
+    assign sl_len_in[k*10 +: 10] = (sl_tail == SlotW'(k)) ? input_count10 : sl_len_q[k*10 +: 10];
+  end
 
   logic [9:0] head_len;  // indices of the next timestep
   assign head_len = sl_len_q[sl_head_q*10 +: 10];
@@ -588,15 +661,39 @@ module ncx_ctrl #(
   // Reply bytes   //
   ///////////////////
 
-  // Byte cnt_q of the reply payload (status byte first), padded to 64 bytes.
+  // Byte cnt_q of the reply payload (status byte first), padded to 64 bytes. The STATUS
+  // bytes are also read one byte on (sidx): a timestep reply's bytes 1..4 (RsTime), and
+  // LOAD's cycles 1..4 (below).
   localparam logic [511:0] HelloReply = {24'd0, HelloData, StOk};
   logic [511:0] status_reply;
+  logic [5:0]   sidx;
+  logic         time_byte;  // bytes 1..4 of an RsTime reply
   logic [7:0]   hello_byte, status_byte, rep_byte;
   assign status_reply = {224'd0, status_data, StOk};
+  assign sidx         = cnt6 + {5'd0, rep_src_q != RsStatus};
+  assign time_byte    = (rep_src_q == RsTime) && (cnt6 != 6'd0) && (cnt6 <= 6'd4);
   assign hello_byte   = HelloReply[cnt6*8 +: 8];
-  assign status_byte  = status_reply[cnt6*8 +: 8];
-  assign rep_byte     = (rep_src_q == RsHello)  ? hello_byte :
-                        (rep_src_q == RsStatus) ? status_byte : rep_q[7:0];
+  assign status_byte  = status_reply[sidx*8 +: 8];
+  assign rep_byte     = (rep_src_q == RsHello)               ? hello_byte  :
+                        (rep_src_q == RsStatus || time_byte) ? status_byte : rep_q[7:0];
+
+  // INPUT's timestep check, a byte a cycle while LOAD reads payload bytes 0..3 (cycles
+  // 1..4, RsShort): byte cnt_q - 1 of timestep + buffered (status_byte is the timestep's
+  // byte, plus the buffered count in cycle 1, the carry after it) against the payload byte
+  // (ts_ne_q: they differ), shifted into rep_q[39:32], so that rep_q[39:8] holds the
+  // expected timestep when EXEC answers BAD_TIMESTEP.
+  logic       ts_phase, ts_first;
+  logic [8:0] ts_sum;
+  logic [7:0] ts_sum8;
+  logic [7:0] ts_add;
+  logic       ts_carry_d, ts_carry_q, ts_ne_d, ts_ne_q;
+  assign ts_phase   = (state_q == StLoad) && (cnt6 != 6'd0) && (cnt6 <= 6'd4);
+  assign ts_first   = cnt6 == 6'd1;
+  assign ts_add     = ts_first ? 8'(sl_count_q) : {7'd0, ts_carry_q};
+  assign ts_sum     = {1'b0, status_byte} + {1'b0, ts_add};
+  assign ts_sum8    = ts_sum[7:0];
+  assign ts_carry_d = ts_sum[8];
+  assign ts_ne_d    = !ts_phase ? ts_ne_q : ((ts_ne_q && !ts_first) || (ts_sum8 != pay_rdata_i));
 
   /////////////////////////////////
   // Validation of WRITE records //
@@ -605,17 +702,19 @@ module ncx_ctrl #(
   logic [7:0] vbyte;
   logic [3:0] vbyte_hi;
   logic       prev_sign;
+  logic       vbyte_le1;
   logic       vbad;  // byte vbyte at record byte j_q (after prev_q) is bad
   assign vbyte     = pay_rdata_i;
   assign vbyte_hi  = vbyte[7:4];
   assign prev_sign = prev_q[7];
+  assign vbyte_le1 = vbyte[7:1] == 7'd0;
   always_comb begin
     vbad = 1'b0;
     unique case (f_region3)
       3'd0: begin
         unique case (j_q)
-          5'd4, 5'd8:    vbad = vbyte > 8'd15;
-          5'd5, 5'd11:   vbad = vbyte > 8'd1;
+          5'd4, 5'd8:    vbad = vbyte_hi != 4'd0;  // > 15
+          5'd5, 5'd11:   vbad = !vbyte_le1;
           5'd10:         vbad = $signed(vbyte) < $signed(prev_q);
           5'd13, 5'd15:  vbad = vbyte_hi != 4'd0;
           default:       vbad = 1'b0;
@@ -699,38 +798,44 @@ module ncx_ctrl #(
   assign ob_ph = (!ListFits && (ob_ph_q == ObCount || ob_ph_q == ObList)) ? ObBitmap
                                                                                   : ob_ph_q;
 
+  // The list's next neuron (none without the list phases).
   logic             sp_any;
   logic [NeuronsLog2-1:0] sp_first;
   logic [N-1:0]     sp_rest;
-  ncx_ffs #(
-    .Width   (N),
-    .IdxWidth(NeuronsLog2)
-  ) u_ffs (
-    .bits_i (sp_q),
-    .any_o  (sp_any),
-    .index_o(sp_first),
-    .rest_o (sp_rest)
-  );
+  if (ListFits) begin : gen_list
+    ncx_ffs #(
+      .Width   (N),
+      .IdxWidth(NeuronsLog2)
+    ) u_ffs (
+      .bits_i (sp_q),
+      .any_o  (sp_any),
+      .index_o(sp_first),
+      .rest_o (sp_rest)
+    );
+  end else begin : gen_no_list
+    assign sp_any   = 1'b0;
+    assign sp_first = '0;
+    assign sp_rest  = '0;
+  end
 
   logic [15:0] sp_first16;
   assign sp_first16 = {{(16 - NeuronsLog2) {1'b0}}, sp_first};
 
-  // Probe ob_k_q's 10 bytes: neuron u16, then v i32 and I i32, which are bytes 0..7 of the
-  // neuron's STATE record (docs/protocol.md §9), read through the region port: byte
-  // ob_i_q (2..9) is requested in cycle ob_i_q - 1 and arrives in cycle ob_i_q.
+  // The 10 bytes of probe list entry ob_k_q (from pr_count - 1, the oldest probe, down to
+  // 0): neuron u16, then v i32 and I i32, which are bytes 0..7 of the neuron's STATE record
+  // (docs/protocol.md §9), read through the region port: byte ob_i_q (2..9) is requested
+  // in cycle ob_i_q - 1 and arrives in cycle ob_i_q.
   localparam logic [7:0] RegionState = ncx_pkg::RegionState;
   logic [2:0]  state_region3;
-  logic [4:0]  pr_last;
-  logic [3:0]  pr_entry;
+  logic [3:0]  pr_count4;
   logic [9:0]  pn;
   logic [7:0]  probe_byte;
   logic [12:0] probe_base;  // 9 n
   assign state_region3 = RegionState[2:0];
-  assign pr_last       = pr_count_q - 5'd1 - ob_k_q;
-  assign pr_entry      = pr_last[3:0];
-  assign pn           = 10'(pr_n_q[pr_entry*NeuronsLog2 +: NeuronsLog2]);
-  assign probe_byte   = (ob_i_q == 11'd0) ? pn[7:0] :
-                        (ob_i_q == 11'd1) ? {6'd0, pn[9:8]} : bus_rdata_i;
+  assign pr_count4     = pr_count_q[3:0];  // 16 entries: 0 - 1 is 15
+  assign pn           = 10'(pr_n_q[ob_k_q*NeuronsLog2 +: NeuronsLog2]);
+  assign probe_byte   = (ob_i_q == ObIW'(0)) ? pn[7:0] :
+                        (ob_i_q == ObIW'(1)) ? {6'd0, pn[9:8]} : bus_rdata_i;
   assign probe_base   = {pn, 3'd0} + {3'd0, pn};
 
   logic                    h_room;  // fewer than OutputHistory frames kept
@@ -761,13 +866,14 @@ module ncx_ctrl #(
 
   // Index passes (StScan) and the input lists: list byte cnt_q - 1 arrives in cycle
   // cnt_q; an index is complete at its odd byte.
-  logic [31:0] il_pos, il_k, sc_base, sc_bytes;
+  logic [31:0] il_pos, il_k;
   logic [15:0] sc_idx;
   assign il_pos   = cnt_q - 32'd1;
   assign il_k     = {1'b0, il_pos[31:1]};
-  assign sc_base  = (opcode_i == OpInput) ? 32'd6 : 32'd2;
-  assign sc_bytes = {21'd0, len_i - sc_base[10:0]};  // len_i >= sc_base in StScan
   assign sc_idx   = {pay_rdata_i, prev_q};
+  logic idx_ge_m, idx_ge_n;  // sc_idx >= M, >= N
+  assign idx_ge_m = (sc_idx >> InputsLog2) != 16'd0;
+  assign idx_ge_n = (sc_idx >> NeuronsLog2) != 16'd0;
   logic [8:0] il_k9;
   logic       il_odd;
   logic [9:0] sc_base10;
@@ -776,21 +882,33 @@ module ncx_ctrl #(
   assign il_odd    = il_pos[0];
   assign sc_base10 = sc_base[9:0];
 
-  // Payload offsets of a bad record (its first byte: data byte cnt_q - 1 at record byte
-  // j_q) and of a bad index (its first byte: list byte cnt_q - 2).
-  logic [10:0] rec_at, idx_at;
-  assign rec_at = 11'd4 + cnt_q[10:0] - {6'd0, j_q};
-  assign idx_at = {1'b0, sc_base10} + cnt_q[10:0] - 11'd2;
-  assign sc_idx_n  = sc_idx[NeuronsLog2-1:0];
+  // The payload byte read in cycle cnt_q (its data arrives in cycle cnt_q + 1): LOAD's byte
+  // cnt_q, SCAN's list byte cnt_q, VALIDATE's and WRITE's data byte cnt_q (payload 5 +
+  // cnt_q). Other states ignore the read data.
+  logic [9:0] pay_base, pay_addr;
+  assign pay_base = (state_q == StLoad) ? 10'd0 : (state_q == StScan) ? sc_base10 : 10'd5;
+  assign pay_addr = pay_base + cnt10;
 
-  // The last cycles of READ, CRC and REPLY in the counter's width: READ's length is
-  // < 1024 and CRC's < 2^RegB <= 2^CntW once checked; a reply has 1..1024 bytes.
-  logic [CntW-1:0] read_cnt, crc_cnt, rep_last;
-  logic [10:0]     rep_len_m1;
+  // The payload offset of a bad record's first byte (VALIDATE: data byte cnt_q - 1 at
+  // record byte j_q, 4 + cnt_q - j_q) or of a bad index's (SCAN: list byte cnt_q - 2,
+  // sc_base - 2 + cnt_q).
+  logic [10:0] bad_at, at_back;
+  logic [5:0]  rec_back;  // 4 - j_q (j_q <= 17)
+  assign rec_back = 6'd4 - {1'b0, j_q};
+  assign at_back  = (state_q == StValidate) ? {{5 {rec_back[5]}}, rec_back} :
+                    (opcode_i == OpInput)   ? 11'd4 : 11'd0;
+  assign bad_at   = cnt_q[10:0] + at_back;
+  assign sc_idx_n  = sc_idx[NeuronsLog2-1:0];
+  logic [16*NeuronsLog2-1:0] tmp_n_shifted;
+  assign tmp_n_shifted = {tmp_n[15*NeuronsLog2-1:0], sc_idx_n};
+  assign p_staged      = (p_q & ~PStage) | (PW'(tmp_n_shifted) << 8);
+
+  // The last cycles of READ and CRC in the counter's width: READ's length is < 1024 and
+  // CRC's < 2^RegB <= 2^CntW once checked. (REPLY's last byte is the one where cnt_q + 1
+  // is the reply's length, 1..1024.)
+  logic [CntW-1:0] read_cnt, crc_cnt;
   assign read_cnt   = CntW'(f_u16_at5[9:0]);
   assign crc_cnt    = f_u32_at5[CntW-1:0];
-  assign rep_len_m1 = rep_len_q - 11'd1;
-  assign rep_last   = CntW'(rep_len_m1);
 
   logic [31:0] crc_next;
   ncx_crc32 u_crc (
@@ -816,7 +934,7 @@ module ncx_ctrl #(
       end
       TsBuild: begin
         off_base = {19'd0, probe_base};
-        off_step = {21'd0, ob_i_q} - 32'd1;
+        off_step = 32'(ob_i_q) - 32'd1;
       end
       default: begin
         off_base = f_offset;
@@ -832,7 +950,7 @@ module ncx_ctrl #(
 
   always_comb begin
     state_d       = state_q;
-    cnt_d         = cnt_q + 32'd1;
+    cnt_d         = {{(32 - CntW) {1'b0}}, cnt_inc};
     p_d           = p_q;
     slot_d        = slot_q;
     rr_d          = rr_q;
@@ -848,7 +966,6 @@ module ncx_ctrl #(
     last_len_d    = last_len_q;
     last_resend_d = last_resend_q;
     bad_d         = bad_q;
-    bad_at_d      = bad_at_q;
     prev_d        = prev_q;
     j_d           = j_q;
     running_d     = running_q;
@@ -858,7 +975,6 @@ module ncx_ctrl #(
     sl_len_d      = sl_len_q;
     pr_count_d    = pr_count_q;
     pr_n_d        = pr_n_q;
-    tmp_n_d       = tmp_n_q;
     h_head_d      = h_head_q;
     h_count_d     = h_count_q;
     h_t_d         = h_t_q;
@@ -871,7 +987,6 @@ module ncx_ctrl #(
     ob_ph_d       = ob_ph_q;
     ob_i_d        = ob_i_q;
     ob_k_d        = ob_k_q;
-    ob_addr_d     = ob_addr_q;
     rw_ptr_d      = rw_ptr_q;
     rw_from_d     = rw_from_q;
     rw_count_d    = rw_count_q;
@@ -880,7 +995,7 @@ module ncx_ctrl #(
     crc_d         = crc_q;
 
     frame_ack_o   = 1'b0;
-    pay_addr_o    = 10'd0;
+    pay_addr_o    = pay_addr;
     bus_req_o     = 1'b0;
     bus_we_o      = 1'b0;
     bus_region_o  = f_region3;
@@ -895,7 +1010,7 @@ module ncx_ctrl #(
     rep_addr_o    = cnt10;
     rep_wdata_o   = rep_byte;
     hist_we_o     = 1'b0;
-    hist_addr_o   = ob_addr_h;
+    hist_addr_o   = cnt_h;
     hist_wdata_o  = 8'h00;
     push_o        = 1'b0;
     push_hist_o   = 1'b0;
@@ -920,7 +1035,8 @@ module ncx_ctrl #(
       end
 
       StSlot: begin
-        cnt_d = 32'd0;
+        cnt_d     = 32'd0;
+        rep_src_d = RsShort;
         if (last_valid_q && rr_q == last_slot_q) begin
           rr_d = rr_q + 1'b1;
         end else if (!rep_busy_i[rr_q]) begin
@@ -932,9 +1048,11 @@ module ncx_ctrl #(
 
       // Payload bytes 0..8: address k in cycle k, data in cycle k + 1.
       StLoad: begin
-        pay_addr_o = cnt10;
         if (cnt_q != 32'd0) begin
           p_d = p_shifted;
+        end
+        if (ts_phase) begin
+          rep_d = rep_ts_in;
         end
         if (cnt_q == 32'd9) begin
           state_d = StDecide;
@@ -944,10 +1062,8 @@ module ncx_ctrl #(
       StDecide: begin
         cnt_d    = 32'd0;
         bad_d    = 1'b0;
-        bad_at_d = 11'd0;
         j_d      = 5'd0;
         nak_d    = 1'b0;
-        rep_src_d = RsShort;
         if (dup) begin
           state_d = StDup;
         end else if (chk_nak) begin
@@ -968,13 +1084,12 @@ module ncx_ctrl #(
 
       // WRITE records: data byte k (payload 5 + k) read in cycle k, checked in k + 1.
       StValidate: begin
-        pay_addr_o = 10'd5 + cnt10;
         if (cnt_q != 32'd0) begin
           prev_d = pay_rdata_i;
           j_d    = (j_q == rec_last) ? 5'd0 : j_q + 5'd1;
           if (vbad) begin
-            bad_d    = 1'b1;
-            bad_at_d = rec_at;
+            bad_d = 1'b1;
+            rep_d = {37'd0, bad_at, StBadValue};
           end
         end
         if ((cnt_q != 32'd0 && vbad) || cnt_q == {21'd0, len_m5}) begin
@@ -985,21 +1100,20 @@ module ncx_ctrl #(
 
       // INPUT or PROBE indices: byte k of the list read in cycle k, used in k + 1.
       StScan: begin
-        pay_addr_o = sc_base10 + cnt10;
         if (cnt_q != 32'd0) begin
           prev_d = pay_rdata_i;
           if (il_odd) begin
             if (opcode_i == OpInput) begin
-              if ({16'd0, sc_idx} >= M32) begin
-                bad_d    = 1'b1;
-                bad_at_d = idx_at;
+              if (idx_ge_m) begin
+                bad_d = 1'b1;
+                rep_d = {37'd0, bad_at, StBadValue};
               end
             end else begin
-              if ({16'd0, sc_idx} >= N32) begin
-                bad_d    = 1'b1;
-                bad_at_d = idx_at;
+              if (idx_ge_n) begin
+                bad_d = 1'b1;
+                rep_d = {37'd0, bad_at, StBadValue};
               end else begin
-                tmp_n_d = {tmp_n_q[15*NeuronsLog2-1:0], sc_idx_n};
+                p_d = p_staged;
               end
             end
           end
@@ -1010,17 +1124,17 @@ module ncx_ctrl #(
         end
       end
 
-      // The state checks, then the command.
+      // The state checks, then the command. A reply with the timestep (RsTime) has its
+      // status in rep_q; a bad record or index has its whole reply there already.
       StExec: begin
         cnt_d     = 32'd0;
-        rep_d     = {48'd0, StOk};
-        rep_len_d = 11'd1;
+        rep_len_d = 11'd5;
         state_d   = StReply;
         if (bad_q) begin
           nak_d = 1'b1;
-          rep_d = {37'd0, bad_at_q, StBadValue};
-          rep_len_d = 11'd5;
         end else begin
+          rep_d     = {48'd0, StOk};
+          rep_len_d = 11'd1;
           unique case (opcode_i)
             OpHello: begin
               rep_src_d = RsHello;
@@ -1028,7 +1142,7 @@ module ncx_ctrl #(
             end
             OpReset: begin
               if (running_q) begin
-                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StBusy}; rep_len_d = 11'd5;
               end else begin
                 rs_region_d = 3'd0;
                 rs_j_d      = 5'd0;
@@ -1041,14 +1155,13 @@ module ncx_ctrl #(
             end
             OpWrite: begin
               if (running_q) begin
-                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StBusy}; rep_len_d = 11'd5;
               end else begin
                 state_d = StWrite;
               end
             end
             OpRead: begin
-              rep_len_d = 11'd1 + read_len11;
-              state_d   = StRead;
+              state_d = StRead;
             end
             OpCrc: begin
               crc_d   = ncx_pkg::FrameCrcInit;
@@ -1056,37 +1169,39 @@ module ncx_ctrl #(
             end
             OpRun: begin
               if (running_q) begin
-                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StBusy}; rep_len_d = 11'd5;
               end else begin
                 running_d    = 1'b1;
                 steps_left_d = f_u32_at0;
                 sl_count_d   = '0;
-                rep_d        = {run_credits, timestep_i, StOk};
+                rep_src_d    = RsTime;
+                rep_d        = {run_credits, 32'd0, StOk};
                 rep_len_d    = 11'd7;
               end
             end
             OpStop: begin
               running_d  = 1'b0;
               sl_count_d = '0;
-              rep_d      = {16'd0, timestep_i, StOk};
+              rep_src_d  = RsTime;
+              rep_d      = {48'd0, StOk};
               rep_len_d  = 11'd5;
             end
             OpInput: begin
               if (!running_q) begin
-                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StNotRun}; rep_len_d = 11'd5;
-              end else if (f_u32_at0 != expected_ts) begin
-                nak_d = 1'b1; rep_d = {16'd0, expected_ts, StBadTs}; rep_len_d = 11'd5;
-              end else if (credits == 16'd0) begin
-                nak_d = 1'b1; rep_d = {16'd0, timestep_i, StNoCredit}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StNotRun}; rep_len_d = 11'd5;
+              end else if (ts_ne_q) begin
+                nak_d = 1'b1; rep_d = {rep_hi, StBadTs}; rep_len_d = 11'd5;
+              end else if (credit_n == '0) begin
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StNoCredit}; rep_len_d = 11'd5;
               end else begin
-                sl_len_d[sl_tail*10 +: 10] = input_count10;
+                sl_len_d   = sl_len_in;
                 sl_count_d = sl_count_q + 1'b1;
-                rep_d      = {32'd0, credits - 16'd1, StOk};
+                rep_d      = {32'd0, {(16 - CountW) {1'b0}}, credit_m1, StOk};
                 rep_len_d  = 11'd3;
               end
             end
             OpProbe: begin
-              pr_n_d     = tmp_n_q;
+              pr_n_d     = tmp_n;
               pr_count_d = probe_count5;
             end
             OpStatus: begin
@@ -1140,7 +1255,6 @@ module ncx_ctrl #(
 
       // WRITE: data byte k read in cycle k, written to the region in cycle k + 1.
       StWrite: begin
-        pay_addr_o   = 10'd5 + cnt10;
         if (cnt_q != 32'd0) begin
           bus_req_o = 1'b1;
           bus_we_o  = 1'b1;
@@ -1150,10 +1264,12 @@ module ncx_ctrl #(
         end
       end
 
-      // READ: status byte, then region byte k read in cycle k, into the slot in k + 1.
+      // READ: status byte, then region byte k read in cycle k, into the slot in k + 1;
+      // the reply's length, 1 + the READ's, is cnt_q + 1 in the last cycle.
       StRead: begin
-        bus_req_o    = cnt_r < read_cnt;
+        bus_req_o    = cnt_r != read_cnt;  // cnt_r < read_cnt
         rep_we_o     = 1'b1;
+        rep_len_d    = cnt_inc11;
         rep_addr_o   = cnt10;
         rep_wdata_o  = (cnt_q == 32'd0) ? StOk : bus_rdata_i;
         if (cnt_r == read_cnt) begin
@@ -1163,7 +1279,7 @@ module ncx_ctrl #(
 
       // CRC: region byte k read in cycle k, into the CRC in k + 1.
       StCrc: begin
-        bus_req_o    = cnt_r < crc_cnt;
+        bus_req_o    = cnt_r != crc_cnt;  // cnt_r < crc_cnt
         if (cnt_q != 32'd0) begin
           crc_d = crc_next;
         end
@@ -1195,7 +1311,7 @@ module ncx_ctrl #(
         rep_addr_o  = cnt10;
         rep_wdata_o = rep_byte;
         rep_d       = rep_shifted;
-        if (cnt_r == rep_last) begin
+        if (cnt_inc11 == rep_len_q) begin  // the last byte
           cnt_d   = 32'd0;
           state_d = StPush;
         end
@@ -1211,7 +1327,7 @@ module ncx_ctrl #(
             last_valid_d  = 1'b1;
             last_seq_d    = seq_i;
             last_crc_d    = crc_i;
-            last_op_d     = reply_op;
+            last_op_d     = opcode4;
             last_slot_d   = slot_q;
             last_len_d    = rep_len_q;
             last_resend_d = opcode_i == OpResend;
@@ -1256,7 +1372,7 @@ module ncx_ctrl #(
         cnt_d         = 32'd0;
         push_o        = 1'b1;
         push_slot_o   = {{(8 - ReplyLog2) {1'b0}}, last_slot_q};
-        push_opcode_o = last_op_q;
+        push_opcode_o = ncx_pkg::ReplyBit | {4'd0, last_op_q};
         push_len_o    = last_len_q;
         if (!q_full_i) begin
           // rw_from_q still holds the cached RESEND's from: only a RESEND's EXEC sets
@@ -1299,24 +1415,22 @@ module ncx_ctrl #(
         cnt_d     = 32'd0;
         w_slot_d  = h_next;
         ob_ph_d   = ObHeader;
-        ob_i_d    = 11'd0;
-        ob_k_d    = 5'd0;
-        ob_addr_d = 11'd0;
+        ob_i_d    = '0;
+        ob_k_d    = pr_count4 - 4'd1;  // the oldest probe (none if pr_count_q is 0)
         if (!hist_busy_i[h_next]) begin
           state_d = TsBuild;
         end
       end
 
-      // The output payload (docs/protocol.md §10), one byte a cycle.
+      // The output payload (docs/protocol.md §10), one byte a cycle: byte cnt_q.
       TsBuild: begin
         hist_we_o = 1'b1;
-        ob_addr_d = ob_addr_q + 11'd1;
-        ob_i_d    = ob_i_q + 11'd1;
+        ob_i_d    = ob_i_q + 1'b1;
         unique case (ob_ph)
           ObHeader: begin
             hist_wdata_o = ob_header[ob_i3*8 +: 8];
-            if (ob_i_q == 11'd4) begin
-              ob_i_d  = 11'd0;
+            if (ob_i_q == ObIW'(4)) begin
+              ob_i_d  = '0;
               if (list_fmt) begin
                 ob_ph_d = ObCount;
               end else begin
@@ -1326,8 +1440,8 @@ module ncx_ctrl #(
           end
           ObCount: begin
             hist_wdata_o = fired16[ob_i1*8 +: 8];
-            if (ob_i_q == 11'd1) begin
-              ob_i_d  = 11'd0;
+            if (ob_i_q == ObIW'(1)) begin
+              ob_i_d  = '0;
               if (sp_any) begin
                 ob_ph_d = ObList;
               end else begin
@@ -1347,14 +1461,14 @@ module ncx_ctrl #(
           ObBitmap: begin
             hist_wdata_o = sp_byte;
             sp_d         = sp_q >> 8;
-            if (ob_i_q == NBytes11 - 11'd1) begin
-              ob_i_d  = 11'd0;
+            if (ob_i_q == NBytesM1) begin
+              ob_i_d  = '0;
               ob_ph_d = ObProbeCount;
             end
           end
           ObProbeCount: begin
             hist_wdata_o = {3'd0, pr_count_q};
-            ob_i_d       = 11'd0;
+            ob_i_d       = '0;
             ob_ph_d      = ObProbes;
             if (pr_count_q == 5'd0) begin
               state_d = TsPush;
@@ -1362,14 +1476,14 @@ module ncx_ctrl #(
           end
           default: begin
             hist_wdata_o = probe_byte;
-            if (ob_i_q != 11'd0 && ob_i_q != 11'd9) begin
+            if (ob_i_q != ObIW'(0) && ob_i_q != ObIW'(9)) begin
               bus_req_o    = 1'b1;
               bus_region_o = state_region3;
             end
-            if (ob_i_q == 11'd9) begin
-              ob_i_d = 11'd0;
-              ob_k_d = ob_k_q + 5'd1;
-              if (ob_k_q + 5'd1 == pr_count_q) begin
+            if (ob_i_q == ObIW'(9)) begin
+              ob_i_d = '0;
+              ob_k_d = ob_k_q - 4'd1;
+              if (ob_k_q == 4'd0) begin
                 state_d = TsPush;
               end
             end
@@ -1377,17 +1491,19 @@ module ncx_ctrl #(
         endcase
       end
 
-      // Queue the output frame, keep it, and retire the timestep.
+      // Queue the output frame (cnt_q bytes: its count is held), keep it, and retire the
+      // timestep.
       TsPush: begin
+        cnt_d         = cnt_q;
         push_o        = 1'b1;
         push_hist_o   = 1'b1;
         push_slot_o   = {{(8 - HistIdxWidth) {1'b0}}, w_slot_q};
         push_opcode_o = ncx_pkg::OutputOpcode;
         push_seq_o    = ts8;
-        push_len_o    = ob_addr_q;
+        push_len_o    = cnt11;
         if (!q_full_i) begin
           h_t_d[w_slot_q*32 +: 32]   = ts_q;
-          h_len_d[w_slot_q*11 +: 11] = ob_addr_q;
+          h_len_d[w_slot_q*11 +: 11] = cnt11;
           if (h_room) begin
             h_count_d = h_count_q + 9'd1;
           end else if (OutputHistory > 0) begin
@@ -1397,7 +1513,7 @@ module ncx_ctrl #(
           sl_head_d    = (sl_head_q == SlotsLast) ? '0 : sl_head_q + 1'b1;
           sl_count_d   = sl_count_q - 1'b1;
           steps_left_d = steps_left_q - 32'd1;
-          if (steps_left_q == 32'd1) begin
+          if (left_one) begin
             running_d  = 1'b0;
             sl_count_d = '0;
           end
@@ -1410,8 +1526,8 @@ module ncx_ctrl #(
       end
     endcase
 
-    // Every state counts its cycles from 0.
-    if (state_d != state_q) begin
+    // Every state counts its cycles from 0, but TsPush keeps TsBuild's count.
+    if (state_d != state_q && state_d != TsPush) begin
       cnt_d = 32'd0;
     end
   end
@@ -1460,7 +1576,6 @@ module ncx_ctrl #(
       last_len_q    <= '0;
       last_resend_q <= 1'b0;
       bad_q         <= 1'b0;
-      bad_at_q      <= '0;
       prev_q        <= '0;
       j_q           <= '0;
       running_q     <= 1'b0;
@@ -1470,7 +1585,6 @@ module ncx_ctrl #(
       sl_len_q      <= '0;
       pr_count_q    <= '0;
       pr_n_q        <= '0;
-      tmp_n_q       <= '0;
       h_head_q      <= '0;
       h_count_q     <= '0;
       h_t_q         <= '0;
@@ -1483,13 +1597,14 @@ module ncx_ctrl #(
       ob_ph_q       <= ObHeader;
       ob_i_q        <= '0;
       ob_k_q        <= '0;
-      ob_addr_q     <= '0;
       rw_ptr_q      <= '0;
       rw_from_q     <= '0;
       rw_count_q    <= '0;
       rs_region_q   <= '0;
       rs_j_q        <= '0;
       crc_q         <= '0;
+      ts_carry_q    <= 1'b0;
+      ts_ne_q       <= 1'b0;
     end else begin
       state_q       <= state_d;
       cnt_r         <= cnt_d[CntW-1:0];
@@ -1508,7 +1623,6 @@ module ncx_ctrl #(
       last_len_q    <= last_len_d;
       last_resend_q <= last_resend_d;
       bad_q         <= bad_d;
-      bad_at_q      <= bad_at_d;
       prev_q        <= prev_d;
       j_q           <= j_d;
       running_q     <= running_d;
@@ -1518,7 +1632,6 @@ module ncx_ctrl #(
       sl_len_q      <= sl_len_d;
       pr_count_q    <= pr_count_d;
       pr_n_q        <= pr_n_d;
-      tmp_n_q       <= tmp_n_d;
       h_head_q      <= h_head_d;
       h_count_q     <= (OutputHistory > 0) ? h_count_d : '0;  // nothing kept
       h_t_q         <= h_t_d;
@@ -1531,13 +1644,14 @@ module ncx_ctrl #(
       ob_ph_q       <= ob_ph_d;
       ob_i_q        <= ob_i_d;
       ob_k_q        <= ob_k_d;
-      ob_addr_q     <= ob_addr_d;
       rw_ptr_q      <= rw_ptr_d;
       rw_from_q     <= rw_from_d;
       rw_count_q    <= rw_count_d;
       rs_region_q   <= rs_region_d;
       rs_j_q        <= rs_j_d;
       crc_q         <= crc_d;
+      ts_carry_q    <= ts_carry_d;
+      ts_ne_q       <= ts_ne_d;
     end
   end
 
@@ -1547,6 +1661,6 @@ module ncx_ctrl #(
   // The spikes beyond N, the refractory counter of the tap, the high bits of the
   // wrapped slot numbers and list positions.
   logic unused_ctrl;
-  assign unused_ctrl = ^{pr_last[4], sc_base[31:11], cnt_d[31:CntW], region_size[33:EndW], spikes_i, tail_wrapped, h_wrapped, il_k, sc_idx, il_wide};
+  assign unused_ctrl = ^{sc_base[31:11], cnt_d[31:CntW], region_size[33:EndW], spikes_i, tail_wrapped, h_wrapped, il_k, sc_idx, il_wide};
 
 endmodule
