@@ -830,13 +830,11 @@ module ncx_ctrl #(
   logic [3:0]  pr_count4;
   logic [9:0]  pn;
   logic [7:0]  probe_byte;
-  logic [12:0] probe_base;  // 9 n
   assign state_region3 = RegionState[2:0];
   assign pr_count4     = pr_count_q[3:0];  // 16 entries: 0 - 1 is 15
   assign pn           = 10'(pr_n_q[ob_k_q*NeuronsLog2 +: NeuronsLog2]);
   assign probe_byte   = (ob_i_q == ObIW'(0)) ? pn[7:0] :
                         (ob_i_q == ObIW'(1)) ? {6'd0, pn[9:8]} : bus_rdata_i;
-  assign probe_base   = {pn, 3'd0} + {3'd0, pn};
 
   logic                    h_room;  // fewer than OutputHistory frames kept
   assign h_room = (h_count_q + 9'd1) <= HistKeep;
@@ -918,31 +916,40 @@ module ncx_ctrl #(
   );
 
   // The region port's offset, one adder for every state that uses the port: RESET's
-  // byte cnt_q of the region; WRITE's data byte cnt_q - 1 (read from the payload one
-  // cycle earlier); a probe's STATE byte ob_i_q - 2 at 9 n, requested a cycle early;
-  // READ's and CRC's byte cnt_q.
-  logic [31:0] off_base, off_step, bus_offset;
+  // byte cnt of the region; WRITE's data byte cnt - 1 (read from the payload one cycle
+  // earlier); a probe's STATE byte ob_i - 2 at 9 n, requested a cycle early; READ's and
+  // CRC's byte cnt. It is a register, computed in the cycle before from the state and
+  // counters the registers take at the edge (state_d, cnt_d, ob_i_d), so that the
+  // controller's next-state logic and the adder are not on the path through the region
+  // port's record division to the core's memories (the device's critical path on the
+  // iCE40). The offset and the probe's neuron are this cycle's: they are the next
+  // cycle's too wherever the port is used (the payload register changes in LOAD and SCAN
+  // only, the probe list at PROBE's EXEC, and the probe entry ob_k when ob_i restarts at
+  // 0, a cycle without a request).
+  logic [31:0] off_base, off_step, bus_offset_d, bus_offset_q;
+  logic [12:0] probe_base;  // 9 n
+  assign probe_base = {pn, 3'd0} + {3'd0, pn};
   always_comb begin
-    unique case (state_q)
+    unique case (state_d)
       StReset: begin
         off_base = 32'd0;
-        off_step = cnt_q;
+        off_step = cnt_d;
       end
       StWrite: begin
         off_base = f_offset;
-        off_step = il_pos;
+        off_step = cnt_d - 32'd1;
       end
       TsBuild: begin
         off_base = {19'd0, probe_base};
-        off_step = 32'(ob_i_q) - 32'd1;
+        off_step = 32'(ob_i_d) - 32'd1;
       end
       default: begin
         off_base = f_offset;
-        off_step = cnt_q;
+        off_step = cnt_d;
       end
     endcase
   end
-  assign bus_offset = off_base + off_step;
+  assign bus_offset_d = off_base + off_step;
 
   ////////////////
   // Controller //
@@ -999,7 +1006,6 @@ module ncx_ctrl #(
     bus_req_o     = 1'b0;
     bus_we_o      = 1'b0;
     bus_region_o  = f_region3;
-    bus_offset_o  = bus_offset;
     bus_wdata_o   = pay_rdata_i;
     in_clear_o    = 1'b0;
     in_set_o      = 1'b0;
@@ -1560,6 +1566,7 @@ module ncx_ctrl #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q       <= StIdle;
+      bus_offset_q  <= '0;
       cnt_r         <= '0;
       p_q           <= '0;
       slot_q        <= '0;
@@ -1607,6 +1614,7 @@ module ncx_ctrl #(
       ts_ne_q       <= 1'b0;
     end else begin
       state_q       <= state_d;
+      bus_offset_q  <= bus_offset_d;
       cnt_r         <= cnt_d[CntW-1:0];
       p_q           <= p_d;
       slot_q        <= slot_d;
@@ -1655,6 +1663,7 @@ module ncx_ctrl #(
     end
   end
 
+  assign bus_offset_o = bus_offset_q;
   assign rep_slot_o  = slot_q;
   assign hist_slot_o = w_slot_q;
 
