@@ -915,37 +915,43 @@ module ncx_ctrl #(
     .crc_o  (crc_next)
   );
 
-  // The region port's offset, one adder for every state that uses the port: RESET's
-  // byte cnt of the region; WRITE's data byte cnt - 1 (read from the payload one cycle
-  // earlier); a probe's STATE byte ob_i - 2 at 9 n, requested a cycle early; READ's and
-  // CRC's byte cnt. It is a register, computed in the cycle before from the state and
-  // counters the registers take at the edge (state_d, cnt_d, ob_i_d), so that the
-  // controller's next-state logic and the adder are not on the path through the region
-  // port's record division to the core's memories (the device's critical path on the
-  // iCE40). The offset and the probe's neuron are this cycle's: they are the next
-  // cycle's too wherever the port is used (the payload register changes in LOAD and SCAN
-  // only, the probe list at PROBE's EXEC, and the probe entry ob_k when ob_i restarts at
-  // 0, a cycle without a request).
+  // The region port's offset: RESET's byte cnt of the region; WRITE's data byte cnt - 1
+  // (read from the payload one cycle earlier); a probe's STATE byte ob_i - 2 at 9 n,
+  // requested a cycle early; READ's and CRC's byte cnt. It is a register, computed in
+  // the cycle before from registers only, so that neither the controller's next-state
+  // logic nor an adder is on the path through the region port's record division to the
+  // core's memories (the device's critical path on the iCE40). Every state that uses
+  // the port counts cnt (or ob_i, within a probe) up by one a cycle, so the next
+  // offset is the current state's at cnt + 1 (ob_i + 1); READ, CRC and RESET use it
+  // from their first cycle, which EXEC sets up (RESET also when it moves on to the
+  // next region). The offset and the probe's neuron are this cycle's and the next's
+  // wherever the port is used: the payload register changes in LOAD and SCAN only, the
+  // probe list at PROBE's EXEC, and the probe entry ob_k when ob_i restarts at 0, a
+  // cycle without a request. One adder.
   logic [31:0] off_base, off_step, bus_offset_d, bus_offset_q;
   logic [12:0] probe_base;  // 9 n
   assign probe_base = {pn, 3'd0} + {3'd0, pn};
   always_comb begin
-    unique case (state_d)
+    unique case (state_q)
+      StExec: begin  // READ, CRC: byte 0 at the offset; RESET scope 1: byte 0
+        off_base = (opcode_i == OpReset) ? 32'd0 : f_offset;
+        off_step = 32'd0;
+      end
       StReset: begin
         off_base = 32'd0;
-        off_step = cnt_d;
+        off_step = (cnt_r == rs_last) ? 32'd0 : 32'(cnt_inc);
       end
       StWrite: begin
         off_base = f_offset;
-        off_step = cnt_d - 32'd1;
+        off_step = cnt_q;
       end
       TsBuild: begin
         off_base = {19'd0, probe_base};
-        off_step = 32'(ob_i_d) - 32'd1;
+        off_step = 32'(ob_i_q);
       end
-      default: begin
+      default: begin  // READ, CRC
         off_base = f_offset;
-        off_step = cnt_d;
+        off_step = 32'(cnt_inc);
       end
     endcase
   end
