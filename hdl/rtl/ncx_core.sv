@@ -6,10 +6,11 @@
 //
 // Memories (ncx_ram_sdp: one write port, registered read): W_in (N·M × 8), W_rec
 // (N·N × 8), E_in (N·M/8 × 8), E_rec (N·N/8 × 8), neuron parameters (N × 104), state
-// {v, I, r} (N × 56), acc (N × 20), x_in (M × 8), x_pre, x_post (N × 8), in four
-// RAMs: {W_in, W_rec}, {E_in, E_rec}, {params, state, acc} and {x_in, x_pre, x_post}
-// (see "Memories" below: which share a RAM, and how it is addressed). All power on
-// as zeros, which is the power-on value of every field (semantics §2) because the
+// {v, I, r} (N × 56), acc (N × 20), x_in (M × 8), x_pre, x_post (N × 8), in five
+// RAMs: {W_in, W_rec}, {E_in, E_rec}, the neuron RAM (params, state and acc but for
+// the late fields), the late RAM (θ, reset, R, r) and {x_in, x_pre, x_post} (see
+// "Memories" below: which share a RAM, and how it is addressed). All power on as
+// zeros, which is the power-on value of every field (semantics §2) because the
 // threshold is stored XOR 0x7FFFFF (θ = 8388607 is stored as 0). Spike sets are
 // flop masks: the staged inputs, this timestep's inputs, S(t−1) (spikes_o) and S(t).
 // While idle the memories belong to the region port (ncx_region_port, which also holds
@@ -21,9 +22,9 @@
 //   ACC_IN    per input m, N+2 cycles: read W_in[s−1][m], acc[s−1] in cycle s (1..N);
 //             write acc[s−2] += W_in[s−2][m] in cycle s (2..N+1)
 //   ACC_REC   per j in S(t−1), the same with W_rec
-//   NEURON    N+3 cycles: read params, state, acc of neuron s in cycle s (0..N−1);
-//             ncx_neuron (3 stages) writes neuron s−3's state, clears its acc and
-//             records its spike in cycle s (3..N+2)
+//   NEURON    N+3 cycles: read params, state, acc of neuron s in cycle s (0..N−1; its
+//             θ, reset, R and r in cycle s+2); ncx_neuron (3 stages) writes neuron
+//             s−3's state, clears its acc and records its spike in cycle s (3..N+2)
 //   LTD       per input m, then per j in S(t) (STDP on), N+2 cycles: read W, E and
 //             x_post of post s−1 in cycle s; depress post s−2 in cycle s (ncx_stdp_unit)
 //   LTP       per n in S(t), M+N+2 cycles: read entry e = s−1 (W_in[n][e], then
@@ -34,9 +35,9 @@
 // Phases without slots take no cycle. Every read-modify-write reads in cycle s and
 // writes in s+1, and never touches the address being written in the same cycle.
 // A slot phase's "mask still to visit" is its spike mask (which does not change during
-// the phase) from a pointer on, the pointer moving past each slot's spike. The only
-// multipliers are the neuron datapath's two decay units (ncx_neuron); outside NEURON
-// they compute STDP's A · x (LTD, LTP) and the trace decays (TRACE).
+// the phase) from a pointer on, the pointer moving past each slot's spike. Multipliers
+// (DSP blocks on the FPGAs): the neuron datapath's two decay units (ncx_neuron), STDP's
+// A · x (ncx_stdp_unit) and the two trace decays (ncx_trace_unit).
 //
 // Timing (the contract with the co-simulation harness):
 //   - start_i in idle cycle c: cycle c+1 is FETCH. busy_o is high from FETCH through
@@ -50,7 +51,7 @@
 //   - Neuron-write tap (for the command layer's probes, ncx_ctrl): in the cycle in
 //     which the NEURON phase writes neuron n's new state, nwr_valid_o is high with
 //     nwr_index_o = n, nwr_state_o = {v, I, r} (24, 24, 8 bits) and nwr_fired_o its
-//     spike; combinational from the neuron datapath's output registers, no cycle added.
+//     spike; combinational from the neuron datapath's last stage, no cycle added.
 //   - NCX_TRACE: the trace port is registered: after the edge ending cycle c it shows
 //     the event written in cycle c, stamped with c (a 64-bit count of cycles since
 //     rst_ni, restarted by a state reset).
@@ -137,6 +138,8 @@ module ncx_core #(
   localparam logic [IL:0]     PtrInOne   = 1;
   localparam logic [NL:0]     PtrNNone   = NI[NL:0];
   localparam logic [NL:0]     PtrNOne    = 1;
+  localparam logic [NL-1:0]   NTwo       = 2;                      // NEURON: late RAM's read
+  localparam logic [NL-1:0]   NThree     = 3;                      // NEURON: the neuron written
 
   typedef enum logic [3:0] {
     PhIdle,
@@ -171,13 +174,14 @@ module ncx_core #(
   logic             staged_any_q, staged_any_d, inmask_any_q, inmask_any_d;
   logic             prev_any_q, prev_any_d, cur_any_q, cur_any_d;
   logic [31:0]      cycles_q, cycles_d;      // this cycle's number, FETCH being cycle 1
+  logic             passed_q, passed_d;      // an earlier cycle of the timestep was the
+                                             // period's
   logic [31:0]      timestep_q, timestep_d;
   logic [31:0]      overruns_q, overruns_d;
   logic             done_q;
   logic             ex_valid_q;              // an entry read in the previous cycle
   logic [OffW-1:0]  ex_idx_q;                // its index (post of a column, entry of a row)
   logic             nrd_valid_q;             // a neuron read in the previous cycle
-  logic [NL-1:0]    nrd_idx_q;
 
   ///////////////////
   // Configuration //
@@ -187,7 +191,7 @@ module ncx_core #(
   logic [3:0]  cfg_weight_shift, cfg_stdp_shift;
   logic        cfg_stdp, cfg_trace_set;
   logic [7:0]  cfg_a_plus, cfg_a_minus, cfg_w_min, cfg_w_max, cfg_pre_inc, cfg_post_inc;
-  logic [11:0] cfg_pre_decay, cfg_post_decay;
+  logic [11:0] cfg_pre_keep, cfg_post_keep;  // 4095 − δ_pre, 4095 − δ_post
 
   //////////////
   // Memories //
@@ -218,9 +222,9 @@ module ncx_core #(
   logic [IL-1:0]      bus_x_in_addr;
   logic               bus_x_is_in;
   logic               bus_w_in_we, bus_w_rec_we, bus_e_in_we, bus_e_rec_we;
-  logic               bus_params_we, bus_state_we, bus_x_in_we, bus_x_pre_we, bus_x_post_we;
-  logic [103:0]       bus_params_wdata;
-  logic [55:0]        bus_state_wdata;
+  logic               bus_x_in_we, bus_x_pre_we, bus_x_post_we;
+  logic [103:0]       bus_params_we, bus_params_wdata;
+  logic [55:0]        bus_state_we, bus_state_wdata;
 
   // Sequencer side.
   logic [NL+IL-1:0]   seq_w_in_raddr, seq_w_in_waddr;
@@ -228,7 +232,7 @@ module ncx_core #(
   logic               seq_w_in_we, seq_w_rec_we;
   logic [7:0]         seq_w_wdata;
   logic [NL-1:0]      seq_acc_raddr, seq_acc_waddr, seq_state_waddr;
-  logic               seq_acc_we, seq_state_we;
+  logic               seq_acc_we, seq_state_we, seq_v_we;
   logic [19:0]        seq_acc_wdata;
   logic [55:0]        seq_state_wdata;
   logic [IL-1:0]      seq_x_in_waddr;
@@ -287,8 +291,8 @@ module ncx_core #(
     .w_min_o         (cfg_w_min),
     .w_max_o         (cfg_w_max),
     .trace_set_o     (cfg_trace_set),
-    .pre_decay_o     (cfg_pre_decay),
-    .post_decay_o    (cfg_post_decay),
+    .pre_keep_o      (cfg_pre_keep),
+    .post_keep_o     (cfg_post_keep),
     .pre_increment_o (cfg_pre_inc),
     .post_increment_o(cfg_post_inc)
   );
@@ -296,7 +300,7 @@ module ncx_core #(
   // Memories that are never both read (or both written) in one cycle share a block
   // RAM: W_in and W_rec one RAM (W_rec above W_in), and E_in and E_rec one RAM; the
   // traces one RAM of 2 byte lanes {x_post, x_in or x_pre} (x_in[m] at {0, m}, neuron
-  // n's x_pre and x_post at {1, n}); params, state and acc one RAM of bit lanes (below;
+  // n's x_pre and x_post at {1, n}); params, state and acc two RAMs of bit lanes (below;
   // every cycle that writes two of them writes one address). Read selects (busy): the
   // synapse is in W_rec (w_rd_rec) for ACC_REC, for an LTD slot whose pre is a neuron,
   // and for LTP's entries M.. (the execute stage's ex_rec one cycle later); the trace
@@ -395,21 +399,36 @@ module ncx_core #(
   assign e_in_rdata  = e_rdata;
   assign e_rec_rdata = e_rdata;
 
-  // The neuron RAM, bit lanes {params, state, acc} (104, 56 and AccW bits), one word a
-  // neuron. Parameters {θ ^ 0x7FFFFF, reset, bias, δ_v, δ_I, R}: θ is stored XOR
-  // 0x7FFFFF so that the all-zero power-on word holds θ = 8388607 (semantics §2). All
-  // three are read at one address (NEURON: offset_q; acc's other reads are in ACC_IN and
-  // ACC_REC, where no parameter or state is used). acc is stored in its low AccW bits
-  // and read back sign-extended: within a timestep it sums at most M + N weights of
-  // [−128, 127] from 0 (it is 0 after every NEURON phase and state reset, and at power
-  // on), so |acc| <= (M + N) · 128 fits AccW = log2(M + N) + 8 bits.
-  localparam int NW = 104 + 56 + AccW;
+  // The neuron's words, params {θ ^ 0x7FFFFF, reset, bias, δ_v, δ_I, R}, state
+  // {v, I, r} and acc, in two RAMs of bit lanes, one word a neuron each: the neuron RAM
+  // {bias, δ_v, δ_I, v, I, acc} (96 + AccW bits) and the late RAM {θ ^ 0x7FFFFF, reset,
+  // R, r} (64 bits), the fields that only the neuron datapath's last stage uses (it
+  // needs them two cycles after the others). Both are multiples of 16 bits wide, so the
+  // split takes no more block RAM. θ is stored XOR 0x7FFFFF so that the all-zero
+  // power-on word holds θ = 8388607 (semantics §2). The neuron RAM is read at one
+  // address (NEURON: offset_q; acc's other reads are in ACC_IN and ACC_REC, where no
+  // parameter or state is used); the late RAM in NEURON at offset_q − 2, so that neuron
+  // n's late fields are read in cycle n + 2 and reach its last stage in cycle n + 3.
+  // acc is stored in its low AccW bits and read back sign-extended: within a timestep it
+  // sums at most M + N weights of [−128, 127] from 0 (it is 0 after every NEURON phase
+  // and state reset, and at power on), so |acc| <= (M + N) · 128 fits
+  // AccW = log2(M + N) + 8 bits. Only the region port writes params, only the
+  // sequencer acc.
+  localparam int NW = 96 + AccW;
   logic [NW-1:0]   nrn_rdata, nrn_wdata, nrn_we;
+  logic [63:0]     late_rdata, late_wdata, late_we;
+  logic [NL-1:0]   late_raddr;
   logic [AccW-1:0] acc_stored;
-  assign nrn_we    = busy ? {104'd0, {56{seq_state_we}}, {AccW{seq_acc_we}}}
-                          : {{104{bus_params_we}}, {56{bus_state_we}}, {AccW{1'b0}}};
-  assign nrn_wdata = busy ? {104'd0, seq_state_wdata, seq_acc_wdata[AccW-1:0]}
-                          : {bus_params_wdata, bus_state_wdata, {AccW{1'b0}}};
+  assign nrn_we     = busy ? {48'd0, {24{seq_v_we}}, {24{seq_state_we}}, {AccW{seq_acc_we}}}
+                           : {bus_params_we[55:8], bus_state_we[55:8], {AccW{1'b0}}};
+  assign nrn_wdata  = {bus_params_wdata[55:8],
+                       busy ? seq_state_wdata[55:8] : bus_state_wdata[55:8],
+                       seq_acc_wdata[AccW-1:0]};
+  assign late_we    = busy ? {56'd0, {8{seq_state_we}}}
+                           : {bus_params_we[103:56], bus_params_we[7:0], bus_state_we[7:0]};
+  assign late_wdata = {bus_params_wdata[103:56], bus_params_wdata[7:0],
+                       busy ? seq_state_wdata[7:0] : bus_state_wdata[7:0]};
+  assign late_raddr = offset_q[NL-1:0] - NTwo;
 
   ncx_ram_sdp #(
     .AddrWidth(NL),
@@ -423,8 +442,21 @@ module ncx_core #(
     .raddr_i(busy ? seq_acc_raddr : bus_record_addr),
     .rdata_o(nrn_rdata)
   );
-  assign params_rdata = nrn_rdata[NW-1:NW-104];
-  assign state_rdata  = nrn_rdata[AccW+55:AccW];
+
+  ncx_ram_sdp #(
+    .AddrWidth(NL),
+    .Width    (64),
+    .Lanes    (64)
+  ) u_late_ram (
+    .clk_i  (clk_i),
+    .we_i   (late_we),
+    .waddr_i(busy ? seq_state_waddr : bus_record_addr),
+    .wdata_i(late_wdata),
+    .raddr_i(busy ? late_raddr : bus_record_addr),
+    .rdata_o(late_rdata)
+  );
+  assign params_rdata = {late_rdata[63:16], nrn_rdata[NW-1:NW-48], late_rdata[15:8]};
+  assign state_rdata  = {nrn_rdata[AccW+47:AccW], late_rdata[7:0]};
   assign acc_stored   = nrn_rdata[AccW-1:0];
   assign acc_rdata    = {{(20 - AccW) {acc_stored[AccW-1]}}, acc_stored};
 
@@ -627,7 +659,9 @@ module ncx_core #(
     .fired_i    (pre_fired),
     .increment_i(cfg_pre_inc),
     .set_mode_i (cfg_trace_set),
-    .eff_o      (eff_pre)
+    .keep_i     (cfg_pre_keep),
+    .eff_o      (eff_pre),
+    .decayed_o  (next_pre)
   );
 
   ncx_trace_unit u_trace_post (
@@ -635,32 +669,16 @@ module ncx_core #(
     .fired_i    (post_fired),
     .increment_i(cfg_post_inc),
     .set_mode_i (cfg_trace_set),
-    .eff_o      (eff_post)
+    .keep_i     (cfg_post_keep),
+    .eff_o      (eff_post),
+    .decayed_o  (next_post)
   );
-
-  // The multiplications of STDP and of the traces run on the neuron datapath's two
-  // decay units (ncx_neuron aux_*, y = trunc(x · (4096 − δ) / 4096)), which are idle
-  // outside the NEURON phase. Each unit gets x = b · 4096 for a byte b, so that
-  // y = b · (4096 − δ) exactly. TRACE: b = eff_pre with δ_pre (first unit) and
-  // b = eff_post with δ_post (second unit), and the decayed trace is y >> 12.
-  // LTD/LTP: the first unit gets b = t (the trace) and δ = 4095 − A, so y = t · (A + 1)
-  // and A · t = y − t.
-  logic [7:0]  stdp_a, stdp_t;
-  logic [23:0] aux_v_y, aux_i_y;
-  logic [11:0] aux_v_delta;
-  logic [15:0] stdp_product;
-
-  assign stdp_a       = is_ltp ? cfg_a_plus : cfg_a_minus;
-  assign stdp_t       = is_ltd ? x_post_rdata : eff_pre;  // TRACE: eff_pre as well
-  assign aux_v_delta  = is_trace ? cfg_pre_decay : {4'hF, ~stdp_a};
-  assign stdp_product = aux_v_y[15:0] - {8'd0, stdp_t};
-  assign next_pre     = aux_v_y[19:12];
-  assign next_post    = aux_i_y[19:12];
 
   ncx_stdp_unit u_stdp (
     .potentiate_i(is_ltp),
     .weight_i    (w_old),
-    .product_i   (stdp_product),
+    .amplitude_i (is_ltp ? cfg_a_plus : cfg_a_minus),
+    .trace_i     (is_ltd ? x_post_rdata : eff_pre),
     .shift_i     (cfg_stdp_shift),
     .bound_i     (is_ltp ? cfg_w_max : cfg_w_min),
     .weight_o    (w_new)
@@ -683,30 +701,26 @@ module ncx_core #(
   logic          n_valid, n_fired;
   logic [NL-1:0] n_index;
   logic [55:0]   n_state;
+  logic          n_held;
+  logic [23:0]   n_v_new;
 
-  ncx_neuron #(
-    .IndexWidth(NL)
-  ) u_neuron (
+  ncx_neuron u_neuron (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .valid_i       (nrd_valid_q),
-    .index_i       (nrd_idx_q),
-    .params_i      (params_rdata),
-    .state_i       (state_rdata),
+    .params_i      (nrn_rdata[NW-1:NW-48]),
+    .state_i       (nrn_rdata[AccW+47:AccW]),
     .acc_i         (acc_rdata),
     .weight_shift_i(cfg_weight_shift),
-    .aux_i         (!is_neuron),
-    .aux_v_x_i     ({4'd0, stdp_t, 12'd0}),
-    .aux_v_delta_i (aux_v_delta),
-    .aux_v_y_o     (aux_v_y),
-    .aux_i_x_i     ({4'd0, eff_post, 12'd0}),
-    .aux_i_delta_i (cfg_post_decay),
-    .aux_i_y_o     (aux_i_y),
+    .late_i        (late_rdata),
     .valid_o       (n_valid),
-    .index_o       (n_index),
     .state_o       (n_state),
-    .fired_o       (n_fired)
+    .fired_o       (n_fired),
+    .held_o        (n_held),
+    .v_new_o       (n_v_new)
   );
+  // The neuron written in NEURON cycle s (when n_valid) is s − 3.
+  assign n_index = offset_q[NL-1:0] - NThree;
 
   // Memory writes of the sequencer (state reset: offsets 0..N−1 clear the neuron
   // memories, offsets N..N+M−1 clear x_in).
@@ -737,9 +751,12 @@ module ncx_core #(
     end
   end
 
+  // A held neuron's v' = v is already stored: its v is not written (so that the
+  // datapath's copy of v serves only the neuron-write tap).
   assign seq_state_we    = n_valid || reset_n;
+  assign seq_v_we        = (n_valid && !n_held) || reset_n;
   assign seq_state_waddr = n_valid ? n_index : offset_q[NL-1:0];
-  assign seq_state_wdata = n_valid ? n_state : 56'd0;
+  assign seq_state_wdata = n_valid ? {n_v_new, n_state[31:0]} : 56'd0;
 
   assign seq_x_in_we      = (ex_valid_q && is_trace && ex_in) || reset_in;
   assign seq_x_in_waddr   = is_reset ? reset_in_idx[IL-1:0] : ex_idx_q[IL-1:0];
@@ -756,18 +773,19 @@ module ncx_core #(
 
   logic        start, reset_start, fetch, finish, last;
   logic [OffW-1:0] last_offset;
-  logic [32:0]     to_period;    // period − cycles_q (in DONE: period − C); bit 32 the borrow
   logic            wait_needed, at_period, overrun;
 
   assign start          = !busy && start_i && !reset_state_i;
   assign reset_start    = !busy && reset_state_i;
   assign fetch          = phase_q == PhFetch;
-  // One subtraction serves the three comparisons of cycles_q with the period (C in the
-  // DONE cycle; in WAIT, where cycles_q <= period, the period is reached at equality).
-  assign to_period      = {1'b0, cfg_period} - {1'b0, cycles_q};
-  assign at_period      = to_period[31:0] == 32'd0;
-  assign wait_needed    = !to_period[32] && !at_period;
-  assign overrun        = (cfg_period != 32'd0) && to_period[32];
+  // The comparisons of the DONE cycle's number C with the period P by equality only: the
+  // cycle number counts up by one from 1, so C > P >= 1 iff an earlier cycle was P
+  // (passed_q), and C < P iff neither that nor C = P nor P = 0 (no pacing). In WAIT,
+  // where the cycle number is at most P, the period is reached at equality.
+  assign at_period      = cycles_q == cfg_period;
+  assign wait_needed    = !(at_period || passed_q || (cfg_period == 32'd0));
+  assign overrun        = passed_q;
+  assign passed_d       = busy && (passed_q || at_period);
   assign finish         = ((phase_q == PhDone) && !wait_needed)
                        || ((phase_q == PhWait) && at_period);
 
@@ -800,18 +818,19 @@ module ncx_core #(
     end
   end
 
+  // The inputs of this timestep and S(t) are read only from FETCH on (while idle the
+  // slot pointers are at none, so that they select nothing): FETCH loads and clears them,
+  // and they need no reset.
   always_comb begin
     inmask_d = inmask_q;
     if (fetch) begin
       inmask_d = staged_q;
-    end else if (finish || reset_start) begin
-      inmask_d = '0;
     end
   end
 
   always_comb begin
     cur_d = cur_q;
-    if (finish || reset_start) begin
+    if (fetch) begin
       cur_d = '0;
     end else if (n_valid && n_fired) begin
       cur_d[n_index] = 1'b1;
@@ -829,9 +848,8 @@ module ncx_core #(
 
   // The masks' "any" flags follow the masks' updates above.
   assign staged_any_d = !fetch && ((!in_clear_i && staged_any_q) || in_set_i);
-  assign inmask_any_d = fetch ? staged_any_q
-                      : ((finish || reset_start) ? 1'b0 : inmask_any_q);
-  assign cur_any_d    = (finish || reset_start) ? 1'b0 : (cur_any_q || (n_valid && n_fired));
+  assign inmask_any_d = fetch ? staged_any_q : inmask_any_q;
+  assign cur_any_d    = !fetch && (cur_any_q || (n_valid && n_fired));
   assign prev_any_d   = finish ? cur_any_q : (reset_start ? 1'b0 : prev_any_q);
 
   // The phase after the current one (phases without slots are skipped).
@@ -969,16 +987,13 @@ module ncx_core #(
       inmask_any_q <= 1'b0;
       prev_any_q   <= 1'b0;
       cur_any_q    <= 1'b0;
-      inmask_q    <= '0;
       prev_q      <= '0;
-      cur_q       <= '0;
       timestep_q  <= '0;
       overruns_q  <= '0;
       done_q      <= 1'b0;
       ex_valid_q  <= 1'b0;
       ex_idx_q    <= '0;
       nrd_valid_q <= 1'b0;
-      nrd_idx_q   <= '0;
     end else begin
       phase_q     <= phase_d;
       offset_q    <= offset_d;
@@ -991,23 +1006,24 @@ module ncx_core #(
       inmask_any_q <= inmask_any_d;
       prev_any_q   <= prev_any_d;
       cur_any_q    <= cur_any_d;
-      inmask_q    <= inmask_d;
       prev_q      <= prev_d;
-      cur_q       <= cur_d;
       timestep_q  <= timestep_d;
       overruns_q  <= overruns_d;
       done_q      <= finish;
       ex_valid_q  <= rd_valid;
       ex_idx_q    <= rd_idx;
       nrd_valid_q <= is_neuron && (offset_q < NOff);
-      nrd_idx_q   <= offset_q[NL-1:0];
     end
   end
 
-  // No reset: cycles_q is read only in DONE and WAIT, and IDLE loads it (a constant
-  // load the FPGA's flip-flops do with their synchronous set and reset).
+  // No reset: cycles_q and passed_q are read only in DONE and WAIT, and IDLE loads them
+  // (constant loads, which the FPGA's flip-flops do with their synchronous set and
+  // reset); inmask_q and cur_q are read only from FETCH on, and FETCH loads them (above).
   always_ff @(posedge clk_i) begin
     cycles_q <= cycles_d;
+    passed_q <= passed_d;
+    inmask_q <= inmask_d;
+    cur_q    <= cur_d;
   end
 
   assign busy_o     = busy;
@@ -1030,7 +1046,9 @@ module ncx_core #(
   end
 
   logic unused_core;
-  assign unused_core = ^{in_index_i, seq_acc_wdata, unused_rest_in, unused_rest_n, ex_j, rd_j, reset_in_idx, aux_v_y[23:20], aux_i_y[23:20], aux_i_y[11:0]};
+  // (eff_post: x_post's effective value, of which only the decay is stored.)
+  assign unused_core = ^{in_index_i, seq_acc_wdata, unused_rest_in, unused_rest_n, ex_j, rd_j,
+                         reset_in_idx, eff_post};
 
   //////////////////////////
   // The observation port //

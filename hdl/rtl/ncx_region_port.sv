@@ -18,17 +18,25 @@
 // (These are the core's logical memories; ncx_core keeps several in one block RAM, so
 // it is also told whether a TRACES access is an x_in one, x_is_in_o.)
 //
-// Writes. A byte-region write goes to its memory at the clock edge ending the cycle.
-// CONFIG, NEURONS and STATE are written whole: their bytes arrive in ascending order,
-// one per cycle, from a record boundary (the front end guarantees it); each is shifted
-// into a 17-byte register and the record is written, from the shift register and the
-// last byte, in the cycle of its last byte. Values are valid (the front end checks
-// them): a 24-bit field keeps bits 23:0 of its i32, a decay bits 11:0 of its u16.
+// Writes. A write goes to its memory or register at the clock edge ending the cycle,
+// byte by byte: a byte of CONFIG to the register bits it encodes (per-byte enables), a
+// byte of NEURONS or STATE to the bits of its field in the record's RAM word (per-bit
+// write enables of the core's neuron RAMs; the byte's value bits are fixed wiring of the
+// bus byte, θ's inverted for its XOR 0x7FFFFF; sign-extension and padding bytes write
+// nothing). The trace decays δ_pre, δ_post are held as 4095 − δ (the form ncx_trace_unit
+// takes), their bytes inverted on the way in and out. The front end writes these
+// regions as whole valid records only (a WRITE is checked whole before any byte is
+// written) and reads nothing back while writing, so a record written byte by byte ends
+// as if written whole. Values are valid: a 24-bit field keeps bits 23:0 of its i32, a
+// decay bits 11:0 of its u16.
 //
 // Reads. The read of cycle c sets the memory read addresses in cycle c; in cycle c+1
 // bus_rdata_o selects the byte from the memories' read data (or the configuration
 // registers) with the byte select registered in cycle c. i32 fields read back
-// sign-extended from 24 bits, u16 fields zero-extended.
+// sign-extended from 24 bits, u16 fields zero-extended. The byte tables are padded to
+// 32 entries with copies (never selected) that make select bits don't-cares: a
+// sign-extension byte selects a copy of the field's top byte and is filled with its
+// bit 7 after the selection, the entries past a record repeat the record's bytes.
 //
 // Record number without a divider or multiplier: r = floor(x / d) and the byte within
 // the record x − d·r by restoring division by the constant d, one quotient bit a step
@@ -37,7 +45,8 @@
 // access), step k compares the 6 bits (d = 17) or 5 bits (d = 9) of the remainder from
 // bit k with d and subtracts d·2^k when it fits. Only offset bits NeuronsLog2+4:0 (17)
 // and NeuronsLog2+3:0 (9) enter it; for an offset outside the region the record and
-// byte are meaningless, and no access with one reaches this port.
+// byte are meaningless, and no access with one reaches this port. Likewise a TRACES
+// offset enters with its low log2(M + 2N) bits (rounded up).
 //
 // Timing: writes at the edge ending their cycle; read data one cycle after the read.
 module ncx_region_port #(
@@ -70,10 +79,10 @@ module ncx_region_port #(
   output logic                               e_rec_we_o,
   input  logic [7:0]                         e_rec_rdata_i,
   output logic [NeuronsLog2-1:0]             record_addr_o,  // NEURONS / STATE record
-  output logic                               params_we_o,
+  output logic [103:0]                       params_we_o,    // per-bit write enables
   output logic [103:0]                       params_wdata_o,
   input  logic [103:0]                       params_rdata_i,
-  output logic                               state_we_o,
+  output logic [55:0]                        state_we_o,     // per-bit write enables
   output logic [55:0]                        state_wdata_o,
   input  logic [55:0]                        state_rdata_i,
   output logic [InputsLog2-1:0]              x_in_addr_o,
@@ -96,18 +105,19 @@ module ncx_region_port #(
   output logic [7:0]                         w_min_o,
   output logic [7:0]                         w_max_o,
   output logic                               trace_set_o,    // trace mode: 1 set, 0 add
-  output logic [11:0]                        pre_decay_o,
-  output logic [11:0]                        post_decay_o,
+  output logic [11:0]                        pre_keep_o,     // 4095 − δ_pre
+  output logic [11:0]                        post_keep_o,    // 4095 − δ_post
   output logic [7:0]                         pre_increment_o,
   output logic [7:0]                         post_increment_o
 );
 
   localparam int N = 2 ** NeuronsLog2;
   localparam int M = 2 ** InputsLog2;
-  localparam int          MI       = M;
-  localparam int          MNI      = M + N;
-  localparam logic [11:0] MOffset  = MI[11:0];   // TRACES: first x_pre byte
-  localparam logic [11:0] MNOffset = MNI[11:0];  // TRACES: first x_post byte
+  localparam int            TW       = $clog2(M + 2 * N);  // TRACES offsets: x < 2^TW
+  localparam int            MI       = M;
+  localparam int            MNI      = M + N;
+  localparam logic [TW-1:0] MOffset  = MI[TW-1:0];   // TRACES: first x_pre byte
+  localparam logic [TW-1:0] MNOffset = MNI[TW-1:0];  // TRACES: first x_post byte
 
   localparam logic [2:0] RegConfig  = 3'd0;
   localparam logic [2:0] RegWIn     = 3'd1;
@@ -173,11 +183,11 @@ module ncx_region_port #(
   assign {rec9, byte9}   = div9(bus_offset_i[X9W-1:0]);
 
   // TRACES: which memory, and the index within it.
-  logic [11:0] t_off, t_pre, t_post;
-  logic        t_is_in, t_is_pre;
-  assign t_off    = bus_offset_i[11:0];
+  // The index within x_pre or x_post is (x − M) mod N for both (N divides M + N).
+  logic [TW-1:0] t_off, t_pre;
+  logic          t_is_in, t_is_pre;
+  assign t_off    = bus_offset_i[TW-1:0];
   assign t_pre    = t_off - MOffset;
-  assign t_post   = t_off - MNOffset;
   assign t_is_in  = t_off < MOffset;
   assign t_is_pre = !t_is_in && (t_off < MNOffset);
 
@@ -194,7 +204,7 @@ module ncx_region_port #(
   assign record_addr_o = is_state ? rec9 : rec17;
   assign x_in_addr_o   = t_off[InputsLog2-1:0];
   assign x_is_in_o     = t_is_in;
-  assign x_n_addr_o    = t_is_pre ? t_pre[NeuronsLog2-1:0] : t_post[NeuronsLog2-1:0];
+  assign x_n_addr_o    = t_pre[NeuronsLog2-1:0];
 
   assign w_in_we_o   = write && (bus_region_i == RegWIn);
   assign w_rec_we_o  = write && (bus_region_i == RegWRec);
@@ -204,38 +214,50 @@ module ncx_region_port #(
   assign x_pre_we_o  = write && (bus_region_i == RegTraces) && t_is_pre;
   assign x_post_we_o = write && (bus_region_i == RegTraces) && !t_is_in && !t_is_pre;
 
-  // Record assembly: the bytes of a record shift in from the top; with the last byte
-  // on bus_wdata_i, record byte k of a record of L bytes is rec_all[8(18-L+k) +: 8].
-  logic [135:0] shift_q, shift_d;
-  logic [143:0] rec_all;
-  logic         cfg_last, neuron_last, state_last;
+  // Byte-wise record writes: which byte of its record (one-hot) the write is.
+  logic [4:0]  bsel;      // the byte within the record (CONFIG, NEURONS, STATE)
+  logic        cfg_write;
+  logic [17:0] cfg_byte;  // CONFIG byte k (offset k)
+  logic [16:0] nb;        // NEURONS record byte k
+  logic [8:0]  sb;        // STATE record byte k
+  logic [7:0]  wb;        // the bus byte
 
-  assign rec_all     = {bus_wdata_i, shift_q};
-  assign cfg_last    = write && (bus_region_i == RegConfig) && (bus_offset_i[4:0] == 5'd17);
-  assign neuron_last = write && is_neurons && (byte17 == 5'd16);
-  assign state_last  = write && is_state && (byte9 == 4'd8);
-  assign shift_d     = write && (bus_region_i == RegConfig || is_neurons || is_state)
-                     ? rec_all[143:8] : shift_q;
+  assign bsel      = is_state ? {1'b0, byte9} : (is_neurons ? byte17 : bus_offset_i[4:0]);
+  assign cfg_write = write && (bus_region_i == RegConfig);
+  for (genvar k = 0; k < 18; k++) begin : gen_cfg_byte
+    assign cfg_byte[k] = cfg_write && (bsel == 5'(k));
+  end
+  for (genvar k = 0; k < 17; k++) begin : gen_nb
+    assign nb[k] = write && is_neurons && (bsel == 5'(k));
+  end
+  for (genvar k = 0; k < 9; k++) begin : gen_sb
+    assign sb[k] = write && is_state && (bsel == 5'(k));
+  end
+  assign wb = bus_wdata_i;
 
-  // NEURONS: θ bytes 0-2, reset 4-6, bias 8-10, δ_v 12-13, δ_I 14-15, R 16 (base 8).
-  assign params_we_o    = neuron_last;
-  // θ is stored XOR 0x7FFFFF (ncx_core: all-zero memories at power-on).
-  assign params_wdata_o = {rec_all[31:8] ^ 24'h7FFFFF, rec_all[63:40], rec_all[95:72],
-                           rec_all[115:104], rec_all[131:120], rec_all[143:136]};
-  // STATE: v bytes 0-2, I 4-6, r 8 (base 72).
-  assign state_we_o     = state_last;
-  assign state_wdata_o  = {rec_all[95:72], rec_all[127:104], rec_all[143:136]};
+  // NEURONS: θ bytes 0-2, reset 4-6, bias 8-10, δ_v 12-13, δ_I 14-15, R 16. θ is stored
+  // XOR 0x7FFFFF (ncx_core: all-zero memories at power-on).
+  assign params_we_o    = {{8{nb[2]}}, {8{nb[1]}}, {8{nb[0]}}, {8{nb[6]}}, {8{nb[5]}},
+                           {8{nb[4]}}, {8{nb[10]}}, {8{nb[9]}}, {8{nb[8]}}, {4{nb[13]}},
+                           {8{nb[12]}}, {4{nb[15]}}, {8{nb[14]}}, {8{nb[16]}}};
+  assign params_wdata_o = {wb ^ 8'h7F, wb ^ 8'hFF, wb ^ 8'hFF, wb, wb, wb, wb, wb, wb,
+                           wb[3:0], wb, wb[3:0], wb, wb};
+  // STATE: v bytes 0-2, I 4-6, r 8.
+  assign state_we_o     = {{8{sb[2]}}, {8{sb[1]}}, {8{sb[0]}}, {8{sb[6]}}, {8{sb[5]}},
+                           {8{sb[4]}}, {8{sb[8]}}};
+  assign state_wdata_o  = {wb, wb, wb, wb, wb, wb, wb};
 
   // Configuration registers.
   logic [31:0] period_q;
   logic [3:0]  weight_shift_q, stdp_shift_q;
   logic        stdp_enable_q, trace_set_q;
   logic [7:0]  a_plus_q, a_minus_q, w_min_q, w_max_q, pre_increment_q, post_increment_q;
-  logic [11:0] pre_decay_q, post_decay_q;
+  logic [11:0] pre_keep_q, post_keep_q;  // the trace decays as 4095 − δ (ncx_trace_unit)
 
+  // CONFIG: period 0-3, weight_shift 4, enable 5, A+ 6, A− 7, shift 8, w_min 9, w_max 10,
+  // trace mode 11, δ_pre 12-13, δ_post 14-15, inc_pre 16, inc_post 17.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      shift_q          <= '0;
       period_q         <= '0;
       weight_shift_q   <= '0;
       stdp_enable_q    <= 1'b0;
@@ -245,28 +267,64 @@ module ncx_region_port #(
       w_min_q          <= 8'h80;  // −128
       w_max_q          <= 8'h7F;  // 127
       trace_set_q      <= 1'b0;
-      pre_decay_q      <= '0;
-      post_decay_q     <= '0;
+      pre_keep_q       <= '1;     // δ = 0
+      post_keep_q      <= '1;
       pre_increment_q  <= '0;
       post_increment_q <= '0;
     end else begin
-      shift_q <= shift_d;
-      if (cfg_last) begin
-        // CONFIG: period 0-3, weight_shift 4, enable 5, A+ 6, A− 7, shift 8, w_min 9,
-        // w_max 10, trace mode 11, δ_pre 12-13, δ_post 14-15, inc_pre 16, inc_post 17.
-        period_q         <= rec_all[31:0];
-        weight_shift_q   <= rec_all[35:32];
-        stdp_enable_q    <= rec_all[40];
-        a_plus_q         <= rec_all[55:48];
-        a_minus_q        <= rec_all[63:56];
-        stdp_shift_q     <= rec_all[67:64];
-        w_min_q          <= rec_all[79:72];
-        w_max_q          <= rec_all[87:80];
-        trace_set_q      <= rec_all[88];
-        pre_decay_q      <= rec_all[107:96];
-        post_decay_q     <= rec_all[123:112];
-        pre_increment_q  <= rec_all[135:128];
-        post_increment_q <= rec_all[143:136];
+      if (cfg_byte[0]) begin
+        period_q[7:0] <= wb;
+      end
+      if (cfg_byte[1]) begin
+        period_q[15:8] <= wb;
+      end
+      if (cfg_byte[2]) begin
+        period_q[23:16] <= wb;
+      end
+      if (cfg_byte[3]) begin
+        period_q[31:24] <= wb;
+      end
+      if (cfg_byte[4]) begin
+        weight_shift_q <= wb[3:0];
+      end
+      if (cfg_byte[5]) begin
+        stdp_enable_q <= wb[0];
+      end
+      if (cfg_byte[6]) begin
+        a_plus_q <= wb;
+      end
+      if (cfg_byte[7]) begin
+        a_minus_q <= wb;
+      end
+      if (cfg_byte[8]) begin
+        stdp_shift_q <= wb[3:0];
+      end
+      if (cfg_byte[9]) begin
+        w_min_q <= wb;
+      end
+      if (cfg_byte[10]) begin
+        w_max_q <= wb;
+      end
+      if (cfg_byte[11]) begin
+        trace_set_q <= wb[0];
+      end
+      if (cfg_byte[12]) begin
+        pre_keep_q[7:0] <= ~wb;
+      end
+      if (cfg_byte[13]) begin
+        pre_keep_q[11:8] <= ~wb[3:0];
+      end
+      if (cfg_byte[14]) begin
+        post_keep_q[7:0] <= ~wb;
+      end
+      if (cfg_byte[15]) begin
+        post_keep_q[11:8] <= ~wb[3:0];
+      end
+      if (cfg_byte[16]) begin
+        pre_increment_q <= wb;
+      end
+      if (cfg_byte[17]) begin
+        post_increment_q <= wb;
       end
     end
   end
@@ -280,64 +338,75 @@ module ncx_region_port #(
   assign w_min_o          = w_min_q;
   assign w_max_o          = w_max_q;
   assign trace_set_o      = trace_set_q;
-  assign pre_decay_o      = pre_decay_q;
-  assign post_decay_o     = post_decay_q;
+  assign pre_keep_o       = pre_keep_q;
+  assign post_keep_o      = post_keep_q;
   assign pre_increment_o  = pre_increment_q;
   assign post_increment_o = post_increment_q;
 
-  // Reads: register the region and the byte select; mux in the next cycle.
+  // Reads: register the region, the byte select and whether the byte is a
+  // sign-extension byte (NEURONS 3, 7, 11; STATE 3, 7); select in the next cycle.
   logic [2:0] rd_region_q;
   logic [4:0] rd_byte_q;
   logic [1:0] rd_trace_q;  // 0 x_in, 1 x_pre, 2 x_post
+  logic       rd_fill_q;
+  logic       fill;
+
+  assign fill = (is_neurons && (byte17[1:0] == 2'd3) && (byte17[3:2] != 2'd3))  // not 15
+             || (is_state && (byte9[1:0] == 2'd3));
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rd_region_q <= '0;
       rd_byte_q   <= '0;
       rd_trace_q  <= '0;
+      rd_fill_q   <= 1'b0;
     end else if (read) begin
       rd_region_q <= bus_region_i;
       rd_byte_q   <= is_state ? {1'b0, byte9} : (is_neurons ? byte17 : bus_offset_i[4:0]);
       rd_trace_q  <= t_is_in ? 2'd0 : (t_is_pre ? 2'd1 : 2'd2);
+      rd_fill_q   <= fill;
     end
   end
 
-  // The encoded records, padded to 32 bytes so that any byte select is in range.
-  function automatic logic [31:0] i32_of(input logic [23:0] x);
-    i32_of = {{8{x[23]}}, x};
-  endfunction
-
+  // The byte tables (32 entries; see the header for the copies).
+  logic [127:0] cfg_low;   // CONFIG bytes 0-15
+  logic [23:0]  theta;     // θ as written
+  logic [127:0] state_low; // STATE bytes 0-8, then copies of byte 8
   logic [255:0] cfg_bytes, params_bytes, state_bytes;
-  assign cfg_bytes = {112'd0, post_increment_q, pre_increment_q, 4'd0, post_decay_q,
-                      4'd0, pre_decay_q, 7'd0, trace_set_q, w_max_q, w_min_q,
-                      4'd0, stdp_shift_q, a_minus_q, a_plus_q, 7'd0, stdp_enable_q,
-                      4'd0, weight_shift_q, period_q};
-  assign params_bytes = {120'd0, params_rdata_i[7:0], 4'd0, params_rdata_i[19:8],
-                         4'd0, params_rdata_i[31:20], i32_of(params_rdata_i[55:32]),
-                         i32_of(params_rdata_i[79:56]),
-                         i32_of(params_rdata_i[103:80] ^ 24'h7FFFFF)};
-  assign state_bytes = {184'd0, state_rdata_i[7:0], i32_of(state_rdata_i[31:8]),
-                        i32_of(state_rdata_i[55:32])};
+  assign cfg_low      = {4'd0, ~post_keep_q, 4'd0, ~pre_keep_q, 7'd0, trace_set_q, w_max_q,
+                         w_min_q, 4'd0, stdp_shift_q, a_minus_q, a_plus_q, 7'd0, stdp_enable_q,
+                         4'd0, weight_shift_q, period_q};
+  assign cfg_bytes    = {cfg_low[127:16], post_increment_q, pre_increment_q, cfg_low};
+  assign theta        = params_rdata_i[103:80] ^ 24'h7FFFFF;
+  assign params_bytes = {{15{params_rdata_i[7:0]}}, params_rdata_i[7:0],
+                         4'd0, params_rdata_i[19:16], params_rdata_i[15:8],
+                         4'd0, params_rdata_i[31:28], params_rdata_i[27:20],
+                         params_rdata_i[55:48], params_rdata_i[55:32],
+                         params_rdata_i[79:72], params_rdata_i[79:56],
+                         theta[23:16], theta};
+  assign state_low    = {{8{state_rdata_i[7:0]}}, state_rdata_i[31:24], state_rdata_i[31:8],
+                         state_rdata_i[55:48], state_rdata_i[55:32]};
+  assign state_bytes  = {state_low, state_low};
 
+  logic [7:0] rd_sel;  // the byte, before the sign fill
   always_comb begin
     unique case (rd_region_q)
-      RegConfig:  bus_rdata_o = cfg_bytes[{rd_byte_q, 3'b000} +: 8];
-      RegWIn:     bus_rdata_o = w_in_rdata_i;
-      RegWRec:    bus_rdata_o = w_rec_rdata_i;
-      RegEIn:     bus_rdata_o = e_in_rdata_i;
-      RegERec:    bus_rdata_o = e_rec_rdata_i;
-      RegNeurons: bus_rdata_o = params_bytes[{rd_byte_q, 3'b000} +: 8];
-      RegState:   bus_rdata_o = state_bytes[{rd_byte_q, 3'b000} +: 8];
-      default:    bus_rdata_o = (rd_trace_q == 2'd0) ? x_in_rdata_i
-                              : ((rd_trace_q == 2'd1) ? x_pre_rdata_i : x_post_rdata_i);
+      RegConfig:  rd_sel = cfg_bytes[{rd_byte_q, 3'b000} +: 8];
+      RegWIn:     rd_sel = w_in_rdata_i;
+      RegWRec:    rd_sel = w_rec_rdata_i;
+      RegEIn:     rd_sel = e_in_rdata_i;
+      RegERec:    rd_sel = e_rec_rdata_i;
+      RegNeurons: rd_sel = params_bytes[{rd_byte_q, 3'b000} +: 8];
+      RegState:   rd_sel = state_bytes[{rd_byte_q, 3'b000} +: 8];
+      default:    rd_sel = (rd_trace_q == 2'd0) ? x_in_rdata_i
+                         : ((rd_trace_q == 2'd1) ? x_pre_rdata_i : x_post_rdata_i);
     endcase
   end
+  assign bus_rdata_o = rd_fill_q ? {8{rd_sel[7]}} : rd_sel;
 
-  // Offset bits beyond every region, and decoding by-products.
+  // Offset bits beyond every region, decoding by-products, and the sign-extension bytes
+  // of NEURONS and STATE (they write nothing).
   logic unused_port;
-  assign unused_port = ^{bus_offset_i[31:12], t_pre, t_post,
-                         rec_all[39:36],
-                         rec_all[47:41], rec_all[71:68], rec_all[95:89], rec_all[111:108],
-                         rec_all[127:124], rec_all[7:0], rec_all[103:96], rec_all[71:32]};
+  assign unused_port = ^{bus_offset_i[31:TW], t_pre, nb[11], nb[7], nb[3], sb[7], sb[3]};
 
 endmodule

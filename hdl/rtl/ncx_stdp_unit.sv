@@ -4,15 +4,15 @@
 //   potentiate_i = 1:  w' = min(w + Δ, max(w, bound))   (bound = w_max)
 //   potentiate_i = 0:  w' = max(w − Δ, min(w, bound))   (bound = w_min)
 // computed exactly (arith.rs `stdp_delta`, `potentiate`, `depress`). LTD feeds it
-// (A−, x_post, w_min), LTP (A+, the effective pre trace, w_max). The product A · x
-// comes in computed (product_i): the core forms it on a decay unit of the neuron
-// datapath, which is idle during LTD and LTP, so that STDP needs no multiplier of its own.
+// (A−, x_post, w_min), LTP (A+, the effective pre trace, w_max). The product A · x is
+// an 8 × 8 multiplication (a DSP block where the target has them).
 //
 // Timing: combinational, no clock.
 module ncx_stdp_unit (
   input  logic        potentiate_i,
   input  logic [7:0]  weight_i,     // w, two's complement
-  input  logic [15:0] product_i,    // A · x: A+ or A− times the trace x, 0..65025
+  input  logic [7:0]  amplitude_i,  // A: A+ or A−
+  input  logic [7:0]  trace_i,      // x: the trace
   input  logic [3:0]  shift_i,      // stdp_shift
   input  logic [7:0]  bound_i,      // w_max (potentiate) or w_min (depress), two's complement
   output logic [7:0]  weight_o      // w', two's complement
@@ -20,6 +20,7 @@ module ncx_stdp_unit (
 
   // A Δ of 256 or more moves any 8-bit w past any 8-bit limit, as Δ = 256 does: Δ is
   // clamped to 0..256 and the sums are 10 bits wide (|w ± Δ| <= 384).
+  logic [15:0] product;    // A · x, 0..65025
   logic [15:0] shifted;    // A · x >> shift
   logic [8:0]  delta;      // min(Δ, 256)
   logic [9:0]  w_ext;      // w, sign-extended
@@ -29,7 +30,8 @@ module ncx_stdp_unit (
   logic        w_above;    // w > bound
   logic        past;       // moved is beyond limit
 
-  assign shifted   = product_i >> shift_i;
+  assign product   = {8'd0, amplitude_i} * {8'd0, trace_i};
+  assign shifted   = product >> shift_i;
   assign delta     = (shifted[15:8] != 8'd0) ? 9'd256 : {1'b0, shifted[7:0]};
   assign w_ext     = {{2{weight_i[7]}}, weight_i};
   assign bound_ext = {{2{bound_i[7]}}, bound_i};
