@@ -642,6 +642,7 @@ module ncx_core #(
   logic          pre_fired, post_fired;
   logic [7:0]    eff_pre, next_pre, eff_post, next_post;
   logic          weight_write;
+  logic          w_change;  // w_new != w_old
   logic [19:0]   acc_sum;
 
   assign ex_in      = ex_idx_q < MOff;
@@ -681,10 +682,11 @@ module ncx_core #(
     .trace_i     (is_ltd ? x_post_rdata : eff_pre),
     .shift_i     (cfg_stdp_shift),
     .bound_i     (is_ltp ? cfg_w_max : cfg_w_min),
-    .weight_o    (w_new)
+    .weight_o    (w_new),
+    .change_o    (w_change)
   );
 
-  assign weight_write    = ex_valid_q && (is_ltd || is_ltp) && enabled && (w_new != w_old);
+  assign weight_write    = ex_valid_q && (is_ltd || is_ltp) && enabled && w_change;
   assign seq_w_wdata     = w_new;
   assign seq_w_in_we     = weight_write && !ex_rec;
   assign seq_w_rec_we    = weight_write && ex_rec;
