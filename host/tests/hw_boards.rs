@@ -69,7 +69,12 @@ fn the_icebreaker_pll_makes_the_clock_of_the_table() {
     let (r, f, q) = (param(&top, "PllDivR"), param(&top, "PllDivF"), param(&top, "PllDivQ"));
     let vco = u64::from(b.oscillator_hz) * (f + 1) / (r + 1);
     assert!((533_000_000..=1_066_000_000).contains(&vco), "VCO {vco} Hz out of the iCE40 PLL's range");
-    assert_eq!(vco >> q, u64::from(b.clock_hz), "PLL output vs boards.toml clock_hz");
+    let pll = vco >> q;
+    assert!((16_000_000..=275_000_000).contains(&pll), "PLL output {pll} Hz out of the iCE40 PLL's range");
+    assert_eq!(pll % u64::from(b.baud), 0, "the PLL's clock must be a whole multiple of the baud rate");
+    // The device runs on the oscillator (UsePll = 0) or on the PLL's output.
+    let clock = if param(&top, "UsePll") == 0 { u64::from(b.oscillator_hz) } else { pll };
+    assert_eq!(clock, u64::from(b.clock_hz), "the board top's clock vs boards.toml clock_hz");
     assert_eq!(param(&top, "BaudDivisor"), u64::from(b.clock_hz / b.baud));
 }
 
@@ -100,8 +105,8 @@ fn unknown_boards_bad_bauds_and_geometries_say_what_to_do() {
     assert_eq!(e, "no board called `de10`; the boards are: icebreaker, cmod_a7 (see `ncx hw boards`)");
     let b = board::find("icebreaker").unwrap();
     let e = b.divisor(115_200).unwrap_err().to_string();
-    assert!(e.contains("115200") && e.contains("24000000") && e.contains("1000000"), "{e}");
-    assert!(matches!(b.divisor(8_000_000), Err(HwError::BadBaud { .. })), "3 cycles per bit");
+    assert!(e.contains("115200") && e.contains("12000000") && e.contains("1000000"), "{e}");
+    assert!(matches!(b.divisor(4_000_000), Err(HwError::BadBaud { .. })), "3 cycles per bit");
     let mut o = BuildOptions::new(b, hdl(), PathBuf::from("unused"));
     o.neurons = 96;
     assert_eq!(
@@ -243,7 +248,7 @@ fn ncx_hw_boards_lists_the_table() {
         ["board", "FPGA", "geometry", "clock", "baud", "toolchain", "status"]
     );
     assert!(lines[1].starts_with("icebreaker  iCE40UP5K-SG48"), "{text}");
-    assert!(lines[1].contains("24 MHz") && lines[1].contains("1000000"), "{text}");
+    assert!(lines[1].contains("12 MHz") && lines[1].contains("1000000"), "{text}");
     assert!(lines[2].starts_with("cmod_a7") && lines[2].contains("100 MHz"), "{text}");
     let expect = board::find("icebreaker").unwrap().expect;
     assert!(lines[1].ends_with(&expect.to_string()), "{text}");

@@ -4,32 +4,36 @@
 // part of the core. `ncx hw build --board icebreaker` synthesises it with the parameters
 // of the board table (hdl/boards/boards.toml) and the constraints in icebreaker.pcf.
 //
-//   12 MHz oscillator (pin 35) → SB_PLL40_PAD → clk (24 MHz) → ncx_top
+//   12 MHz oscillator (pin 35) → clk (12 MHz; UsePll = 1: SB_PLL40_PAD → 18 MHz) → ncx_top
 //   FTDI FT2232H channel B: rx_i (pin 6, host → FPGA), tx_o (pin 9, FPGA → host)
 //   BTN_N (pin 10, the user button, active low): holds the device in reset
 //   LEDR_N (pin 11): on while in reset; LEDG_N (pin 37): on while running
 //
-// Clock. The PLL settings below are the output of
+// Clock. The device runs on the 12 MHz oscillator itself (UsePll = 0, the board table's
+// 12 MHz): nextpnr's fmax of the 16 × 16 device is ~17.8 MHz, below 18 MHz, the lowest
+// PLL output (16..275 MHz) that is a whole number of MHz for 1 Mbaud, and 12 MHz leaves
+// a third of the clock period to spare. UsePll = 1 puts the PLL in front, with these
+// settings, the output of
 //
-//     icepll -i 12 -o 24 -p
+//     icepll -i 12 -o 18 -p
 //
 //     F_PLLIN:    12.000 MHz (given)
-//     F_PLLOUT:   24.000 MHz (requested)
-//     F_PLLOUT:   24.000 MHz (achieved)
+//     F_PLLOUT:   18.000 MHz (requested)
+//     F_PLLOUT:   18.000 MHz (achieved)
 //     FEEDBACK: SIMPLE
 //     F_PFD:   12.000 MHz
-//     F_VCO:  768.000 MHz
+//     F_VCO:  576.000 MHz
 //     DIVR:  0 (4'b0000)
-//     DIVF: 63 (7'b0111111)
+//     DIVF: 47 (7'b0101111)
 //     DIVQ:  5 (3'b101)
 //     FILTER_RANGE: 1 (3'b001)
 //
-// so F_out = 12 MHz · (DivF + 1) / ((DivR + 1) · 2^DivQ) = 24 MHz. Pin 35 is the PLL's
-// pad input, hence SB_PLL40_PAD. `ClockHz` must equal that frequency (HELLO reports it,
-// and the host derives the baud rate from it): a test of the host (host/tests/hw_boards.rs)
-// recomputes F_out from these parameters and compares it with the board table's clock.
-// Another clock: run icepll with `-o <MHz> -p`, copy DIVR/DIVF/DIVQ/FILTER_RANGE here and
-// change `clock_hz` (and the baud divisor) in boards.toml.
+// so F_out = 12 MHz · (DivF + 1) / ((DivR + 1) · 2^DivQ) = 18 MHz. Pin 35 is the PLL's
+// pad input, hence SB_PLL40_PAD. `ClockHz` must equal the clock (HELLO reports it, and
+// the host derives the baud rate from it): a test of the host (host/tests/hw_boards.rs)
+// recomputes it from these parameters and compares it with the board table's clock.
+// Another clock: run icepll with `-o <MHz> -p`, copy DIVR/DIVF/DIVQ/FILTER_RANGE here,
+// set UsePll = 1 and change `clock_hz` (and the baud divisor) in boards.toml.
 //
 // Reset. iCE40 flip-flops power up as 0 after configuration. The power-on counter
 // `por_q` starts at 0 and counts while the PLL is locked and the button is released;
@@ -49,16 +53,17 @@
 module ncx_board_icebreaker #(
   parameter int          NeuronsLog2   = 4,
   parameter int          InputsLog2    = 4,
-  parameter logic [31:0] ClockHz       = 32'd24000000,
-  parameter logic [31:0] BaudDivisor   = 32'd24,
+  parameter logic [31:0] ClockHz       = 32'd12000000,
+  parameter logic [31:0] BaudDivisor   = 32'd12,
   parameter logic [63:0] BuildId       = 64'd0,
   parameter int          InputSlots    = 2,
   parameter int          OutputHistory = 0,
   parameter int          RxFifoDepth   = 512,
   parameter int          TxFifoDepth   = 512,
-  // PLL: icepll -i 12 -o 24 -p (above)
+  // PLL: icepll -i 12 -o 18 -p (above), used when UsePll = 1
+  parameter int          UsePll        = 0,
   parameter logic [3:0]  PllDivR       = 4'd0,
-  parameter logic [6:0]  PllDivF       = 7'd63,
+  parameter logic [6:0]  PllDivF       = 7'd47,
   parameter logic [2:0]  PllDivQ       = 3'd5,
   parameter logic [2:0]  PllFilter     = 3'd1,
   parameter int          PorBits       = 8,
@@ -74,28 +79,34 @@ module ncx_board_icebreaker #(
 
   logic clk, pll_lock;
 
-  SB_PLL40_PAD #(
-    .FEEDBACK_PATH("SIMPLE"),
-    .DIVR        (PllDivR),
-    .DIVF        (PllDivF),
-    .DIVQ        (PllDivQ),
-    .FILTER_RANGE(PllFilter)
-  ) u_pll (
-    .PACKAGEPIN  (clk_12m_i),
-    .PLLOUTCORE  (),
-    .PLLOUTGLOBAL(clk),
-    .EXTFEEDBACK (),
-    .DYNAMICDELAY(),
-    .LOCK        (pll_lock),
-    .BYPASS      (1'b0),
-    .RESETB      (1'b1),
-    .LATCHINPUTVALUE(),
-    .SDI         (),
-    .SCLK        (),
-    .SDO         ()
-  );
+  if (UsePll != 0) begin : gen_pll
+    SB_PLL40_PAD #(
+      .FEEDBACK_PATH("SIMPLE"),
+      .DIVR        (PllDivR),
+      .DIVF        (PllDivF),
+      .DIVQ        (PllDivQ),
+      .FILTER_RANGE(PllFilter)
+    ) u_pll (
+      .PACKAGEPIN  (clk_12m_i),
+      .PLLOUTCORE  (),
+      .PLLOUTGLOBAL(clk),
+      .EXTFEEDBACK (),
+      .DYNAMICDELAY(),
+      .LOCK        (pll_lock),
+      .BYPASS      (1'b0),
+      .RESETB      (1'b1),
+      .LATCHINPUTVALUE(),
+      .SDI         (),
+      .SCLK        (),
+      .SDO         ()
+    );
+  end else begin : gen_osc
+    // The oscillator's pin is a global buffer input: the clock net as it comes.
+    assign clk      = clk_12m_i;
+    assign pll_lock = 1'b1;
+  end
 
-  // Synchronisers of the PLL lock and the button (power-up value 0: "not ready").
+  // Synchronisers of the PLL lock (1 without the PLL) and the button (power-up value 0: "not ready").
   logic lock_meta_q = 1'b0, lock_q = 1'b0, btn_meta_q = 1'b0, btn_q = 1'b0;
   always_ff @(posedge clk) begin
     lock_meta_q <= pll_lock;
