@@ -1,4 +1,4 @@
-// ncx_region_port — the core's region byte port: decode, record assembly, read mux
+// ncx_region_port — the core's region byte port: decode, byte writes, read mux
 //
 // Serves the byte accesses of docs/protocol.md §9 (encodings: firmware-model/src/wire/
 // layout.rs) while the core is idle. It owns the configuration registers and drives
