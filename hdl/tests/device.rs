@@ -559,17 +559,7 @@ mod rtl {
         /// every byte the RTL sends equals the model's.
         #[test]
         fn random_commands(seed in any::<u64>(), steps in 5usize..30) {
-            let mut p = Pair::new(16, 16);
-            let mut rng = Rng::new(seed);
-            if rng.below(2) == 0 {
-                upload(&mut p, &mut rng, 0);
-                p.cmd(Opcode::Probe, &request::probe(&[2, 7]));
-            }
-            let mut last = Vec::new();
-            for _ in 0..steps {
-                random_step(&mut p, &mut rng, &mut last);
-            }
-            p.cmd(Opcode::Status, &request::status());
+            random_commands_case(DEFAULT_BUFFERS, seed, steps);
         }
     }
 
@@ -579,18 +569,24 @@ mod rtl {
         /// The same with the iCEBreaker's buffers (2 input slots, no kept frames).
         #[test]
         fn random_commands_board(seed in any::<u64>(), steps in 5usize..30) {
-            let mut p = Pair::with_buffers(16, 16, BOARD_BUFFERS);
-            let mut rng = Rng::new(seed);
-            if rng.below(2) == 0 {
-                upload(&mut p, &mut rng, 0);
-                p.cmd(Opcode::Probe, &request::probe(&[2, 7]));
-            }
-            let mut last = Vec::new();
-            for _ in 0..steps {
-                random_step(&mut p, &mut rng, &mut last);
-            }
-            p.cmd(Opcode::Status, &request::status());
+            random_commands_case(BOARD_BUFFERS, seed, steps);
         }
+    }
+
+    /// One case of `random_commands` at 16 × 16: maybe an uploaded image and probes, then
+    /// `steps` random commands, then STATUS.
+    fn random_commands_case(buffers: Buffers, seed: u64, steps: usize) {
+        let mut p = Pair::with_buffers(16, 16, buffers);
+        let mut rng = Rng::new(seed);
+        if rng.below(2) == 0 {
+            upload(&mut p, &mut rng, 0);
+            p.cmd(Opcode::Probe, &request::probe(&[2, 7]));
+        }
+        let mut last = Vec::new();
+        for _ in 0..steps {
+            random_step(&mut p, &mut rng, &mut last);
+        }
+        p.cmd(Opcode::Status, &request::status());
     }
 
     /// The same at 64 × 64, fewer cases (a soak: `NCX_DEVICE_SOAK=n` runs n seeds).
