@@ -10,8 +10,9 @@
 //! stay as built.
 //!
 //! [`build_network`] and [`stimulus`] are public so that tests can replay a run on
-//! a fresh [`Core`] with either engine of the model; [`run`] drives the fast path
-//! ([`Core::run_timestep`]) and returns a [`DemoRun`] for the caller to render.
+//! a fresh [`Core`] with either engine of the model; [`run_each`] drives the fast path
+//! ([`Core::run_timestep`]) and hands each timestep's spikes to the caller as it goes
+//! (memory independent of the run's length), and [`run`] keeps them in a [`DemoRun`].
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -59,13 +60,15 @@ const INHIBITORY_PARAMS: NeuronParams =
     NeuronParams { threshold: 2000, reset: 0, bias: 0, v_decay: 1200, i_decay: 2048, refractory: 1 };
 
 /// Why the demo could not run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum DemoError {
     /// Zero timesteps were asked for.
     NoSteps,
     /// The model rejected the network or an input (a bug in this module).
     Model(ModelError),
+    /// The caller could not take a timestep (e.g. its output was closed).
+    Output(std::io::Error),
 }
 
 impl fmt::Display for DemoError {
@@ -73,6 +76,7 @@ impl fmt::Display for DemoError {
         match self {
             DemoError::NoSteps => f.write_str("the demo needs at least 1 timestep"),
             DemoError::Model(_) => f.write_str("the model rejected the demo network"),
+            DemoError::Output(e) => write!(f, "cannot write the demo's output: {e}"),
         }
     }
 }
@@ -82,6 +86,7 @@ impl std::error::Error for DemoError {
         match self {
             DemoError::NoSteps => None,
             DemoError::Model(e) => Some(e),
+            DemoError::Output(e) => Some(e),
         }
     }
 }
@@ -124,42 +129,59 @@ pub fn build_network() -> Result<Core, ModelError> {
 }
 
 /// The input spikes of the first `steps` timesteps for `seed`: per timestep, the
-/// ascending list of input axons that fire. Input `a` fires independently with
-/// probability (120 + 12·a)‰, so input 0 fires in about 12% of the timesteps and
-/// input 15 in about 30%. A longer run starts with the spikes of a shorter one.
+/// ascending list of input axons that fire ([`Inputs`]). A longer run starts with the
+/// spikes of a shorter one.
 pub fn stimulus(seed: u64, steps: usize) -> Vec<Vec<u16>> {
-    let mut rng = SplitMix64::new(seed);
-    (0..steps)
-        .map(|_| (0..INPUTS as u16).filter(|&a| rng.chance_per_mille(INPUT_RATE_BASE + a * INPUT_RATE_STEP)).collect())
-        .collect()
+    let mut inputs = Inputs::new(seed);
+    (0..steps).map(|_| inputs.next_step().to_vec()).collect()
 }
 
-/// What a demo run did.
+/// The demo's input spikes, a timestep at a time: input `a` fires independently with
+/// probability (120 + 12·a)‰, so input 0 fires in about 12% of the timesteps and
+/// input 15 in about 30%.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    rng: SplitMix64,
+    step: Vec<u16>,
+}
+
+impl Inputs {
+    /// The inputs of `seed`, from timestep 0.
+    pub fn new(seed: u64) -> Inputs {
+        Inputs { rng: SplitMix64::new(seed), step: Vec::with_capacity(INPUTS) }
+    }
+
+    /// The input axons that fire in the next timestep, ascending.
+    pub fn next_step(&mut self) -> &[u16] {
+        self.step.clear();
+        for a in 0..INPUTS as u16 {
+            if self.rng.chance_per_mille(INPUT_RATE_BASE + a * INPUT_RATE_STEP) {
+                self.step.push(a);
+            }
+        }
+        &self.step
+    }
+}
+
+/// What a demo run did, apart from its spikes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoRun {
+pub struct DemoSummary {
     /// The simulated core's geometry.
     pub geometry: Geometry,
     /// The seed of the input spike generator.
     pub seed: u64,
-    /// Per timestep, the input axons that fired (see [`stimulus`]).
-    pub inputs: Vec<Vec<u16>>,
-    /// Per timestep, the neurons that fired, ascending.
-    pub raster: Vec<Vec<u16>>,
+    /// Number of timesteps run.
+    pub steps: usize,
     /// Per neuron, how many times it fired.
     pub spikes_per_neuron: Vec<u64>,
     /// Core clock cycles the run took on the device (free-running, so the sum of
     /// every timestep's compute cycles).
     pub cycles: u64,
-    /// Host wall-clock time spent in the model.
+    /// Host wall-clock time spent in the model (not in the caller).
     pub elapsed: Duration,
 }
 
-impl DemoRun {
-    /// Number of timesteps run.
-    pub fn steps(&self) -> usize {
-        self.raster.len()
-    }
-
+impl DemoSummary {
     /// Spikes of all neurons over the whole run.
     pub fn total_spikes(&self) -> u64 {
         self.spikes_per_neuron.iter().sum()
@@ -169,38 +191,77 @@ impl DemoRun {
     /// was too fast for the clock to measure.
     pub fn timesteps_per_second(&self) -> Option<f64> {
         let seconds = self.elapsed.as_secs_f64();
-        (seconds > 0.0).then(|| self.steps() as f64 / seconds)
+        (seconds > 0.0).then(|| self.steps as f64 / seconds)
+    }
+}
+
+/// A demo run with its inputs and spikes kept in memory ([`run`]). The summary's
+/// fields and methods are reached through `Deref`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoRun {
+    /// Per timestep, the input axons that fired (see [`stimulus`]).
+    pub inputs: Vec<Vec<u16>>,
+    /// Per timestep, the neurons that fired, ascending.
+    pub raster: Vec<Vec<u16>>,
+    /// Everything else.
+    pub summary: DemoSummary,
+}
+
+impl std::ops::Deref for DemoRun {
+    type Target = DemoSummary;
+
+    fn deref(&self) -> &DemoSummary {
+        &self.summary
     }
 }
 
 /// Build the demo network and run it for `steps` timesteps (at least 1) on the fast
-/// path with the input spikes of `seed`.
+/// path with the input spikes of `seed`, keeping every timestep's inputs and spikes.
 ///
 /// ```
 /// let run = ncx::demo::run(20, 7)?;
-/// assert_eq!(run.steps(), 20);
+/// assert_eq!(run.steps, 20);
 /// assert_eq!(run.total_spikes(), run.raster.iter().map(|s| s.len() as u64).sum::<u64>());
 /// assert_eq!(ncx::demo::run(20, 7)?.raster, run.raster); // same seed, same raster
 /// # Ok::<(), ncx::demo::DemoError>(())
 /// ```
 pub fn run(steps: usize, seed: u64) -> Result<DemoRun, DemoError> {
+    let (mut inputs, mut raster) = (Vec::new(), Vec::new());
+    let summary = run_each(steps, seed, |step_inputs, spikes| {
+        inputs.push(step_inputs.to_vec());
+        raster.push(spikes.to_vec());
+        Ok(())
+    })?;
+    Ok(DemoRun { inputs, raster, summary })
+}
+
+/// Build the demo network and run it for `steps` timesteps (at least 1) with the
+/// input spikes of `seed`, calling `each(inputs, spikes)` after every timestep with its
+/// input axons and the neurons that fired (ascending); an error from `each` stops
+/// the run.
+pub fn run_each(
+    steps: usize,
+    seed: u64,
+    mut each: impl FnMut(&[u16], &[u16]) -> std::io::Result<()>,
+) -> Result<DemoSummary, DemoError> {
     if steps == 0 {
         return Err(DemoError::NoSteps);
     }
     let mut core = build_network()?;
-    let inputs = stimulus(seed, steps);
-    let mut raster = Vec::with_capacity(steps);
-    let started = Instant::now();
-    for step in &inputs {
-        core.run_timestep(step, &mut NullSink)?;
-        raster.push(core.last_spikes().to_vec());
-    }
-    let elapsed = started.elapsed();
+    let mut inputs = Inputs::new(seed);
     let mut spikes_per_neuron = vec![0; core.geometry().neurons()];
-    for &n in raster.iter().flatten() {
-        spikes_per_neuron[usize::from(n)] += 1;
+    let mut elapsed = Duration::ZERO;
+    for _ in 0..steps {
+        let step_inputs = inputs.next_step();
+        let started = Instant::now();
+        core.run_timestep(step_inputs, &mut NullSink)?;
+        elapsed += started.elapsed();
+        for &n in core.last_spikes() {
+            spikes_per_neuron[usize::from(n)] += 1;
+        }
+        each(step_inputs, core.last_spikes()).map_err(DemoError::Output)?;
     }
-    Ok(DemoRun { geometry: core.geometry(), seed, inputs, raster, spikes_per_neuron, cycles: core.cycle().0, elapsed })
+    Ok(DemoSummary { geometry: core.geometry(), seed, steps, spikes_per_neuron, cycles: core.cycle().0, elapsed })
 }
 
 #[cfg(test)]
@@ -209,7 +270,7 @@ mod tests {
 
     #[test]
     fn zero_steps_is_an_error() {
-        assert_eq!(run(0, 1).unwrap_err(), DemoError::NoSteps);
+        assert!(matches!(run(0, 1).unwrap_err(), DemoError::NoSteps));
     }
 
     #[test]

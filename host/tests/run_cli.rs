@@ -238,7 +238,8 @@ fn network_and_option_errors() {
     // An output directory that does not exist: nothing runs, nothing is written.
     assert_fails(
         &ncx(dir.path(), &["run", "net.ncx", "--steps", "5", "--probe", "p.csv", "--plot", "out/r.svg"]),
-        "error: cannot write out/r.svg: the directory out does not exist\nhelp: create it first, or write elsewhere\n",
+        "error: cannot write out/r.svg (--plot): the directory out does not exist\nhelp: create it first, or write \
+         elsewhere\n",
     );
     assert_eq!(files(dir.path()), ["bad.ncx", "net.ncx", "net.toml", "net.txt"]);
     // Usage errors (clap) also exit with 2.

@@ -72,7 +72,7 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<()> {
              (bash scripts/setup.sh) and rebuild ncx"
         );
     }
-    let image = super::run::load_network(&args.net)?;
+    let (image, _) = super::run::load_network(&args.net)?;
     let options = StimulusOptions { steps: args.steps, seed: args.seed };
     let stimulus = match &args.stimulus {
         Some(path) => {
@@ -99,8 +99,9 @@ fn lockstep(args: &CheckArgs, core: ncx_model::Core, stimulus: &Stimulus) -> any
     bar.init(args.steps as u64);
     let mut cycles = 0u64;
     let mut outcome = Ok(());
+    let mut inputs = stimulus.cursor();
     for t in 0..args.steps {
-        match check.step(stimulus.inputs(t)) {
+        match check.step(inputs.next_step()) {
             Ok(report) => cycles += report.cycles,
             Err(e) => {
                 outcome = Err(e);

@@ -2,15 +2,15 @@
 //! device image (`.ncx`), print where everything went and the quantisation report,
 //! and print the warnings (errors with `--strict`: then nothing is written).
 
-use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::Args;
 use ncx::compile::{self, CompileOptions, Compiled};
-use ncx::image::{Block, file};
+use ncx::image::file::FileError;
+use ncx::image::{Block, codec};
 use ncx::network::{Pacing, Severity};
+use ncx::output::{self, OutputError};
 
 /// Options of `ncx compile`.
 #[derive(Debug, Clone, Args)]
@@ -37,25 +37,39 @@ pub(crate) struct CompileArgs {
 }
 
 pub(crate) fn run(args: &CompileArgs) -> anyhow::Result<()> {
-    let compiled = compile::compile_file(&args.net, &CompileOptions { strict: args.strict })?;
     let output = args.output.clone().unwrap_or_else(|| args.net.with_extension("ncx"));
+    // The description alone first, so that an output over it fails before compiling.
+    let mut outputs = vec![("-o", output.as_path())];
+    outputs.extend(args.report_json.as_deref().map(|path| ("--report-json", path)));
+    output::check_outputs(&[&args.net], &outputs)?;
+    let compiled = compile::compile_file(&args.net, &CompileOptions { strict: args.strict })?;
+    let inputs: Vec<&Path> = compiled.network.files.iter().map(PathBuf::as_path).collect();
+    output::check_outputs(&inputs, &outputs)?;
     {
         let mut err = io::stderr().lock();
         for w in &compiled.report.warnings {
             writeln!(err, "{}\n", w.render(Severity::Warning))?;
         }
     }
-    file::write_file(&output, &compiled.image)?;
-    if let Some(path) = &args.report_json {
+    // Every output is created before any is written: a bad path leaves nothing behind.
+    codec::check(&compiled.image).map_err(|source| FileError::Invalid { path: output.clone(), source })?;
+    let bytes = codec::encode(&compiled.image);
+    let mut image_file = output::create(&output)?;
+    let report_file = match &args.report_json {
+        Some(path) => Some((path, output::create(path)?)),
+        None => None,
+    };
+    image_file.write_all(&bytes).map_err(|reason| OutputError::Write { path: output.clone(), reason })?;
+    if let Some((path, mut out)) = report_file {
         let mut json = serde_json::to_string_pretty(&compiled.report.to_json())?;
         json.push('\n');
-        ncx::atomic_file::write_atomically(path, |out| out.write_all(json.as_bytes()))
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        out.write_all(json.as_bytes()).map_err(|reason| OutputError::Write { path: path.clone(), reason })?;
+        output::commit(path, out)?;
     }
+    output::commit(&output, image_file)?;
     if !args.quiet {
-        let bytes = fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
         let mut out = io::BufWriter::new(io::stdout().lock());
-        render(&mut out, &args.net, &output, bytes, &compiled)?;
+        render(&mut out, &args.net, &output, bytes.len() as u64, &compiled)?;
         out.flush()?;
     }
     Ok(())

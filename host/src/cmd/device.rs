@@ -3,11 +3,12 @@
 
 use anyhow::Context;
 use clap::Args;
-use ncx::driver::{Driver, DriverOptions, run_on_device};
+use ncx::driver::stream::run_on_device_into;
+use ncx::driver::{Driver, DriverOptions};
 use ncx::image::Image;
 use ncx::link::{Link, LinkTarget};
 use ncx::progress::Progress;
-use ncx::run::RunResult;
+use ncx::run::{RunSummary, Sink};
 use ncx::stimulus::Stimulus;
 use ncx_model::Geometry;
 
@@ -83,7 +84,7 @@ pub(crate) fn target_name(target: &str) -> String {
 }
 
 /// Run `image` on the device of `target` (`model-device` is the `model` link target)
-/// through the driver: upload, stream the stimulus, collect.
+/// through the driver: upload, stream the stimulus into `sink`, read back.
 pub(crate) fn run_on_target(
     target: &str,
     retries: u32,
@@ -91,9 +92,10 @@ pub(crate) fn run_on_target(
     stimulus: &Stimulus,
     steps: usize,
     progress: &mut dyn Progress,
-) -> anyhow::Result<RunResult> {
+    sink: &mut dyn Sink,
+) -> anyhow::Result<RunSummary> {
     let link_target = if target == "model-device" { "model" } else { target };
     let mut driver = connect(link_target, retries, Some(image.geometry))?;
-    let (result, _) = run_on_device(&mut driver, image, stimulus, steps, progress)?;
-    Ok(result)
+    let (summary, _) = run_on_device_into(&mut driver, image, stimulus, steps, progress, sink)?;
+    Ok(summary)
 }

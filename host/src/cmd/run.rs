@@ -10,8 +10,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 use ncx::compile::{self, CompileOptions};
 use ncx::image::{Image, file};
-use ncx::output::{self, plot};
-use ncx::run::{self, RunOptions, RunResult, Target};
+use ncx::output::{self, RunFiles, RunPaths, Written};
+use ncx::run::{self, RunOptions, RunSummary, Target};
 use ncx::stimulus::{self, Stimulus, StimulusOptions};
 
 use super::progress::Bar;
@@ -79,10 +79,19 @@ pub(crate) fn parse_steps(text: &str) -> Result<usize, String> {
 }
 
 pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
-    let image = load_network(&args.net)?;
-    for path in [&args.raster, &args.probe, &args.plot, &args.save_image].into_iter().flatten() {
-        check_directory(path)?;
-    }
+    let paths = RunPaths {
+        raster: args.raster.as_deref(),
+        probe: args.probe.as_deref(),
+        plot: args.plot.as_deref(),
+        save_image: args.save_image.as_deref(),
+    };
+    let mut inputs = vec![args.net.as_path()];
+    inputs.extend(args.stimulus.as_deref());
+    // An output over an input or over another output fails before any work.
+    output::check_outputs(&inputs, &paths.named())?;
+    let (image, sources) = load_network(&args.net)?;
+    inputs.extend(sources.iter().map(PathBuf::as_path));
+    output::check_outputs(&inputs, &paths.named())?;
     let options = StimulusOptions { steps: args.steps, seed: args.seed };
     let (stimulus, seed) = match &args.stimulus {
         Some(path) => {
@@ -94,76 +103,76 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
         }
         None => (Stimulus::silent(args.steps), None),
     };
+    // Every file is created before the first timestep and grows as the run goes.
+    let mut files = RunFiles::create(&paths, &image.meta, image.geometry, args.steps as u64)?;
     let mut bar = Bar::new(args.quiet, "timesteps");
-    let result = match args.target.as_str() {
+    let outcome = match args.target.as_str() {
         "model" => {
             let run_options = RunOptions { steps: args.steps, target: Target::Model };
-            run::run(&image, &stimulus, &run_options, &mut bar)
-                .with_context(|| format!("cannot run {}", args.net.display()))?
+            run::run_into(&image, &stimulus, &run_options, &mut bar, &mut files)
+                .with_context(|| format!("cannot run {}", args.net.display()))
         }
-        target => super::device::run_on_target(target, args.retries, &image, &stimulus, args.steps, &mut bar)
-            .with_context(|| format!("cannot run {} on {target}", args.net.display()))?,
+        target => {
+            super::device::run_on_target(target, args.retries, &image, &stimulus, args.steps, &mut bar, &mut files)
+                .with_context(|| format!("cannot run {} on {target}", args.net.display()))
+        }
     };
-    let written = write_outputs(args, &image, &result)?;
+    let summary = match outcome {
+        Ok(summary) => summary,
+        Err(error) => {
+            // Keep what was recorded: the files hold every timestep before the stop.
+            let completed = files.timesteps();
+            match files.finish(None) {
+                Ok(written) if completed > 0 => {
+                    for file in written {
+                        let what = if file.what.is_empty() { String::new() } else { format!("{}; ", file.what) };
+                        let (path, last) = (file.path.display(), completed - 1);
+                        eprintln!("kept {path} ({what}partial: timesteps 0 to {last} of {})", args.steps);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => eprintln!("error: {e}"),
+            }
+            return Err(error);
+        }
+    };
+    let learned = args.save_image.is_some().then(|| summary.learned_image(&image));
+    let written = files.finish(learned.as_ref())?;
     if !args.quiet {
         let mut out = io::BufWriter::new(io::stdout().lock());
-        render_summary(&mut out, args, seed, &image, &result, &written)?;
+        render_summary(&mut out, args, seed, &image, &summary, &written)?;
         out.flush()?;
     }
     Ok(())
 }
 
-/// Compile a `.toml` description or read a `.ncx` image.
-pub(crate) fn load_network(path: &Path) -> anyhow::Result<Image> {
+/// Compile a `.toml` description or read a `.ncx` image; also returns every file read.
+pub(crate) fn load_network(path: &Path) -> anyhow::Result<(Image, Vec<PathBuf>)> {
+    if path.is_dir() {
+        bail!(
+            "{} is a directory, not a network\nhelp: give a network description (.toml) or a compiled image (.ncx)",
+            path.display()
+        );
+    }
     let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     match extension.as_str() {
-        "toml" => Ok(compile::compile_file(path, &CompileOptions::default())
-            .with_context(|| format!("cannot compile {}", path.display()))?
-            .image),
-        "ncx" => Ok(file::read_file(path)?),
+        "toml" => {
+            let compiled = compile::compile_file(path, &CompileOptions::default())
+                .with_context(|| format!("cannot compile {}", path.display()))?;
+            Ok((compiled.image, compiled.network.files))
+        }
+        "ncx" => Ok((file::read_file(path)?, vec![path.to_owned()])),
+        "" => bail!(
+            "{}: the file has no extension, so ncx cannot tell what it is\nhelp: give a network description \
+             (.toml) or a compiled image (.ncx)",
+            path.display()
+        ),
         _ => bail!(
-            "{}: unknown network file type {extension:?}\nhelp: give a network description (.toml) or a \
-             compiled image (.ncx)",
+            "{}: unknown network file type {extension:?}\nhelp: give a network description (.toml) or a compiled \
+             image (.ncx)",
             path.display()
         ),
     }
-}
-
-/// Fail before running if an output file's directory does not exist.
-fn check_directory(path: &Path) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        bail!(
-            "cannot write {}: the directory {} does not exist\nhelp: create it first, or write elsewhere",
-            path.display(),
-            dir.display()
-        );
-    }
-    Ok(())
-}
-
-/// Write the files asked for; returns a line per file for the summary.
-fn write_outputs(args: &RunArgs, image: &Image, result: &RunResult) -> anyhow::Result<Vec<String>> {
-    let meta = &image.meta;
-    let mut written = Vec::new();
-    if let Some(path) = &args.raster {
-        output::write_atomically(path, |out| output::raster::write_csv(out, &result.raster, meta))?;
-        written.push(format!("{} ({} spikes)", path.display(), result.raster.len()));
-    }
-    if let Some(path) = &args.probe {
-        output::write_atomically(path, |out| output::probe::write_csv(out, &result.probes, meta))?;
-        written.push(format!("{} ({} samples)", path.display(), result.probes.len()));
-    }
-    if let Some(path) = &args.plot {
-        let svg = plot::svg(result, meta, image.geometry)?;
-        output::write_atomically(path, |out| out.write_all(svg.as_bytes()))?;
-        written.push(path.display().to_string());
-    }
-    if let Some(path) = &args.save_image {
-        file::write_file(path, &result.learned_image(image))?;
-        written.push(format!("{} (weights after the run)", path.display()));
-    }
-    Ok(written)
 }
 
 /// The summary of docs/outputs.md §7; `seed` is the stimulus's, if there is one.
@@ -172,8 +181,8 @@ fn render_summary(
     args: &RunArgs,
     seed: Option<u64>,
     image: &Image,
-    result: &RunResult,
-    written: &[String],
+    result: &RunSummary,
+    written: &[Written],
 ) -> io::Result<()> {
     let meta = &image.meta;
     let name = if meta.name.is_empty() { args.net.display().to_string() } else { meta.name.clone() };
@@ -232,8 +241,11 @@ fn render_summary(
     if !changes.is_empty() {
         writeln!(out, "STDP changed:          {}", changes.join(", "))?;
     }
-    for line in written {
-        writeln!(out, "wrote {line}")?;
+    for file in written {
+        match file.what.as_str() {
+            "" => writeln!(out, "wrote {}", file.path.display())?,
+            what => writeln!(out, "wrote {} ({what})", file.path.display())?,
+        }
     }
     Ok(())
 }

@@ -1,13 +1,17 @@
 //! What a run writes (docs/outputs.md): the spike raster and the probe samples as
-//! CSV, and an SVG plot of both; plus [`write_atomically`], which every output file
-//! goes through so that a failed write never leaves a partial file behind.
+//! CSV, and an SVG plot of both, written as the run goes ([`RunFiles`]); plus the
+//! rules every output file follows ([`check_outputs`], [`create`], [`write_atomically`]):
+//! checked before anything is written, never over an input or a special file, never
+//! left partial.
 
 mod file;
 pub mod plot;
 pub mod probe;
 pub mod raster;
+mod run_files;
 
-pub use self::file::{OutputError, write_atomically};
+pub use self::file::{OutputError, check_outputs, commit, create, write_atomically};
+pub use self::run_files::{RunFiles, RunPaths, Written};
 
 use crate::image::Metadata;
 

@@ -1,15 +1,19 @@
 //! Running an image: load it on a target, drive it with a stimulus for a number of
 //! timesteps, and return what it did (docs/outputs.md).
 //!
-//! [`run`] is the one entry point for every target; only the in-process reference
-//! model ([`Target::Model`]) exists so far. A run records:
+//! [`run_into`] runs on the in-process reference model ([`Target::Model`]); device
+//! targets run through the driver ([`crate::driver::run_on_device`]) and report the
+//! same way. A run gives, as it goes, to a [`Sink`]:
 //!
 //! - the **raster**: every spike of a *recorded* neuron — the neurons of the
 //!   populations whose `record` flag is set, or of every population if none is set,
 //!   or every core neuron if the image has no populations at all ([`recorded`]);
 //! - **probe samples**: `v` and `I` of every probed neuron after every timestep;
-//! - spike counts per population (recorded or not), simulated core cycles, host wall
-//!   time, the final core (with learned weights) and how STDP changed the weights.
+//!
+//! and returns a [`RunSummary`]: spike counts per population (recorded or not),
+//! simulated core cycles, host wall time, the final core (with learned weights) and
+//! how STDP changed the weights. Its memory does not grow with the number of
+//! timesteps; [`run`] keeps the raster and samples in memory instead ([`Collect`]).
 
 mod model;
 mod record;
@@ -19,9 +23,11 @@ use std::fmt;
 
 use ncx_model::ModelError;
 
-pub use self::record::{probed, recorded};
-pub use self::result::{ProbeSample, RunResult, Spike, WeightChange};
+pub(crate) use self::record::Recorder;
+pub use self::record::{Collect, Sink, Step, probed, recorded};
+pub use self::result::{ProbeSample, RunResult, RunSummary, Spike, WeightChange};
 use crate::image::{Block, Image};
+use crate::output::OutputError;
 use crate::progress::Progress;
 use crate::stimulus::Stimulus;
 
@@ -52,7 +58,7 @@ pub struct RunOptions {
 }
 
 /// Why a run failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum RunError {
     /// Zero timesteps were asked for.
@@ -79,8 +85,23 @@ pub enum RunError {
         /// The population's size.
         len: u16,
     },
-    /// The target rejected the image or an input.
+    /// The model rejected the image.
     Model(ModelError),
+    /// The model rejected an input of a timestep (the timesteps before it went to the
+    /// sink).
+    Timestep {
+        /// The timestep.
+        timestep: u64,
+        /// What the model said.
+        error: ModelError,
+    },
+    /// The sink could not take a timestep (the timesteps before it went to the sink).
+    Output {
+        /// The timestep.
+        timestep: u64,
+        /// The output that failed.
+        error: OutputError,
+    },
 }
 
 impl fmt::Display for RunError {
@@ -100,14 +121,20 @@ impl fmt::Display for RunError {
             ),
             RunError::Model(e) => write!(
                 f,
-                "the model rejected the image or the stimulus: {e}\nhelp: the image holds a value or the stimulus \
-                 an input the core cannot take; recompile the network for this core"
+                "the model rejected the image: {e}\nhelp: the image holds a value the core cannot take; recompile \
+                 the network for this core"
             ),
+            RunError::Timestep { timestep, error } => write!(
+                f,
+                "the model rejected the stimulus at timestep {timestep}: {error}\nhelp: the stimulus has an input \
+                 the core does not have; check it against the network's input groups"
+            ),
+            RunError::Output { timestep, error } => write!(f, "at timestep {timestep}: {error}"),
         }
     }
 }
 
-/// The model's error is part of the message, so it is not also a `source`.
+/// The cause is part of the message, so it is not also a `source`.
 impl std::error::Error for RunError {}
 
 impl From<ModelError> for RunError {
@@ -117,7 +144,8 @@ impl From<ModelError> for RunError {
 }
 
 /// Run `image` for `options.steps` timesteps with `stimulus` on `options.target`,
-/// reporting progress (in timesteps) through `progress`.
+/// reporting progress (in timesteps) through `progress`, and keep the raster and the
+/// probe samples in memory ([`Collect`]; a long run goes to a [`Sink`] with [`run_into`]).
 ///
 /// ```
 /// use ncx::image::Image;
@@ -140,12 +168,27 @@ pub fn run(
     options: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<RunResult, RunError> {
+    let mut collect = Collect::default();
+    let summary = run_into(image, stimulus, options, progress, &mut collect)?;
+    Ok(RunResult { raster: collect.raster, probes: collect.probes, summary })
+}
+
+/// Run `image` for `options.steps` timesteps with `stimulus` on `options.target`,
+/// giving each timestep's recorded spikes and probe samples to `sink` as it goes; on
+/// an error, the timesteps before the one that failed have reached the sink.
+pub fn run_into(
+    image: &Image,
+    stimulus: &Stimulus,
+    options: &RunOptions,
+    progress: &mut dyn Progress,
+    sink: &mut dyn Sink,
+) -> Result<RunSummary, RunError> {
     if options.steps == 0 {
         return Err(RunError::NoSteps);
     }
     check_metadata(image)?;
     match options.target {
-        Target::Model => model::run(image, stimulus, options.steps, progress),
+        Target::Model => model::run(image, stimulus, options.steps, progress, sink),
     }
 }
 

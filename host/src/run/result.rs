@@ -1,6 +1,8 @@
-//! What a run returns: raster, probe samples, counts, cycles, wall time, the final
-//! core and the weight changes STDP made.
+//! What a run returns: its summary — counts, cycles, wall time, the final core and
+//! the weight changes STDP made — and, when kept in memory, its raster and probe
+//! samples.
 
+use std::ops::Deref;
 use std::time::Duration;
 
 use ncx_model::{Core, Matrix};
@@ -58,19 +60,20 @@ impl WeightChange {
     }
 }
 
-/// Everything a run produced.
+/// What a run did, apart from its raster and probe samples (which went to a
+/// [`super::Sink`] as it ran): counts, cycles, wall time, the final core.
 #[derive(Debug, Clone)]
-pub struct RunResult {
+pub struct RunSummary {
     /// Number of timesteps run.
     pub steps: usize,
-    /// Spikes of the recorded neurons, by timestep then neuron.
-    pub raster: Vec<Spike>,
-    /// Samples of the probed neurons, by timestep then neuron.
-    pub probes: Vec<ProbeSample>,
     /// Spikes of each population over the run, in the order of `meta.populations`.
     pub spikes_per_population: Vec<u64>,
     /// Spikes of all neurons, inside populations or not.
     pub total_spikes: u64,
+    /// Spikes of the recorded neurons: the rows of the raster.
+    pub recorded_spikes: u64,
+    /// Probe samples taken: the rows of the probe CSV.
+    pub probe_samples: u64,
     /// Input spikes given to the core (after merging duplicates).
     pub input_spikes: u64,
     /// Core clock cycles the run took: the sum of every timestep's length (compute
@@ -86,7 +89,7 @@ pub struct RunResult {
     pub weight_changes: [WeightChange; 2],
 }
 
-impl RunResult {
+impl RunSummary {
     /// Timesteps per second of host wall-clock time, or `None` if the run was too
     /// fast to measure.
     pub fn timesteps_per_second(&self) -> Option<f64> {
@@ -97,5 +100,25 @@ impl RunResult {
     /// `image` with its weights replaced by the final (learned) ones.
     pub fn learned_image(&self, image: &Image) -> Image {
         Image { w_in: self.core.weights(Matrix::Input), w_rec: self.core.weights(Matrix::Recurrent), ..image.clone() }
+    }
+}
+
+/// A run with its raster and probe samples kept in memory ([`super::run`]): for tests
+/// and short runs. The summary's fields are reached through `Deref`.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// Spikes of the recorded neurons, by timestep then neuron.
+    pub raster: Vec<Spike>,
+    /// Samples of the probed neurons, by timestep then neuron.
+    pub probes: Vec<ProbeSample>,
+    /// Everything else.
+    pub summary: RunSummary,
+}
+
+impl Deref for RunResult {
+    type Target = RunSummary;
+
+    fn deref(&self) -> &RunSummary {
+        &self.summary
     }
 }

@@ -27,9 +27,27 @@ pub fn poisson_stream_seed(seed: u64, table: u32, input: u16) -> u64 {
 /// `stream_seed`: one draw `u = next_u64() >> 11` per timestep, in order, and a spike
 /// iff `u < p · 2^53`. `p` must be within 0..=1 (0 never fires, 1 always fires).
 pub fn poisson(stream_seed: u64, p: f64, from: u64, to: u64) -> Vec<u64> {
-    let mut rng = SplitMix64::new(stream_seed);
-    let limit = p * TWO_POW_53;
-    (from..to).filter(|_| ((rng.next_u64() >> 11) as f64) < limit).collect()
+    let mut draws = Bernoulli::new(stream_seed, p);
+    (from..to).filter(|_| draws.fires()).collect()
+}
+
+/// The draws of [`poisson`], one timestep at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bernoulli {
+    rng: SplitMix64,
+    limit: f64,
+}
+
+impl Bernoulli {
+    /// The stream seeded with `stream_seed`, firing with probability `p` (0..=1).
+    pub fn new(stream_seed: u64, p: f64) -> Bernoulli {
+        Bernoulli { rng: SplitMix64::new(stream_seed), limit: p * TWO_POW_53 }
+    }
+
+    /// The next timestep's draw: does the input fire?
+    pub fn fires(&mut self) -> bool {
+        ((self.rng.next_u64() >> 11) as f64) < self.limit
+    }
 }
 
 /// The offset in its window of the one spike that latency coding gives a value
@@ -62,6 +80,119 @@ pub fn regular(period: u64, phase: u64, from: u64, to: u64) -> Vec<u64> {
     (from.saturating_add(phase)..to).step_by(step(period)).collect()
 }
 
+/// The spikes of one encoder on one input, described so that they can be generated a
+/// timestep at a time ([`TrainState`]) in memory independent of the run's length: a
+/// run of 10^9 timesteps holds a few words per train, not its spikes. Each constructor
+/// gives the same timesteps as the function of the same name ([`Train::timesteps`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Train {
+    /// [`poisson`]: a draw per timestep of `from..to`.
+    Bernoulli {
+        /// The seed of the input's stream ([`poisson_stream_seed`]).
+        stream_seed: u64,
+        /// Spike probability per timestep.
+        p: f64,
+        /// First timestep drawn for.
+        from: u64,
+        /// End of the draws (excluded).
+        to: u64,
+    },
+    /// Spikes at `first + k · period` for k = 0, 1, … while before `to`.
+    Periodic {
+        /// The first spike.
+        first: u64,
+        /// Timesteps between spikes (at least 1; `u64::MAX` for a single spike).
+        period: u64,
+        /// End of the train (excluded).
+        to: u64,
+    },
+}
+
+impl Train {
+    /// [`poisson`] as a train.
+    pub fn poisson(stream_seed: u64, p: f64, from: u64, to: u64) -> Train {
+        Train::Bernoulli { stream_seed, p, from, to }
+    }
+
+    /// [`latency`] as a train.
+    pub fn latency(offset: Option<u64>, from: u64, period: Option<u64>, to: u64) -> Train {
+        match offset {
+            Some(offset) => {
+                Train::Periodic { first: from.saturating_add(offset), period: period.unwrap_or(u64::MAX), to }
+            }
+            None => Train::Periodic { first: to, period: 1, to },
+        }
+    }
+
+    /// [`regular`] as a train.
+    pub fn regular(period: u64, phase: u64, from: u64, to: u64) -> Train {
+        Train::Periodic { first: from.saturating_add(phase), period: period.max(1), to }
+    }
+
+    /// A spike at every timestep of `from..to`.
+    pub fn every(from: u64, to: u64) -> Train {
+        Train::Periodic { first: from, period: 1, to }
+    }
+
+    /// Every timestep the train fires in, ascending (for tests and small runs).
+    pub fn timesteps(&self) -> Vec<u64> {
+        let mut state = TrainState::new(self);
+        let end = match *self {
+            Train::Bernoulli { to, .. } | Train::Periodic { to, .. } => to,
+        };
+        (0..end).filter(|&t| state.fires(t)).collect()
+    }
+}
+
+/// A [`Train`] being generated: asked about timesteps 0, 1, 2, … in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrainState {
+    /// A [`Train::Bernoulli`]: its stream, drawn once per timestep of `from..to`.
+    Bernoulli {
+        /// The stream.
+        draws: Bernoulli,
+        /// First timestep drawn for.
+        from: u64,
+        /// End of the draws.
+        to: u64,
+    },
+    /// A [`Train::Periodic`]: its next spike.
+    Periodic {
+        /// The next timestep it fires in.
+        next: u64,
+        /// Timesteps between spikes.
+        period: u64,
+        /// End of the train.
+        to: u64,
+    },
+}
+
+impl TrainState {
+    /// The train before timestep 0.
+    pub fn new(train: &Train) -> TrainState {
+        match *train {
+            Train::Bernoulli { stream_seed, p, from, to } => {
+                TrainState::Bernoulli { draws: Bernoulli::new(stream_seed, p), from, to }
+            }
+            Train::Periodic { first, period, to } => TrainState::Periodic { next: first, period: period.max(1), to },
+        }
+    }
+
+    /// Does the train fire at `t`? Call for every timestep in order, from 0.
+    pub fn fires(&mut self, t: u64) -> bool {
+        match self {
+            TrainState::Bernoulli { draws, from, to } => (*from..*to).contains(&t) && draws.fires(),
+            TrainState::Periodic { next, period, to } => {
+                let fires = *next == t && t < *to;
+                if fires {
+                    *next = next.saturating_add(*period);
+                }
+                fires
+            }
+        }
+    }
+}
+
 /// A period as an iterator step (at least 1; periods beyond `usize` take one step).
 fn step(period: u64) -> usize {
     usize::try_from(period.max(1)).unwrap_or(usize::MAX)
@@ -92,6 +223,28 @@ mod tests {
         assert_eq!(latency(Some(7), 5, Some(20), 50), vec![12, 32]);
         assert_eq!(latency(Some(7), 5, None, 50), vec![12]);
         assert_eq!(latency(None, 5, Some(20), 50), Vec::<u64>::new());
+    }
+
+    proptest::proptest! {
+        /// Generated a timestep at a time, every encoder gives its function's timesteps.
+        #[test]
+        fn trains_equal_the_encoder_functions(
+            seed: u64, p in 0.0f64..=1.0, from in 0u64..300, len in 0u64..300,
+            period in 1u64..50, phase_or_offset in 0u64..60, periodic: bool,
+        ) {
+            let to = from + len;
+            proptest::prop_assert_eq!(Train::poisson(seed, p, from, to).timesteps(), poisson(seed, p, from, to));
+            let phase = phase_or_offset % period;
+            proptest::prop_assert_eq!(Train::regular(period, phase, from, to).timesteps(), regular(period, phase, from, to));
+            let presentations = periodic.then_some(period + phase_or_offset);
+            for offset in [None, Some(phase_or_offset)] {
+                proptest::prop_assert_eq!(
+                    Train::latency(offset, from, presentations, to).timesteps(),
+                    latency(offset, from, presentations, to)
+                );
+            }
+            proptest::prop_assert_eq!(Train::every(from, to).timesteps(), (from..to).collect::<Vec<_>>());
+        }
     }
 
     #[test]

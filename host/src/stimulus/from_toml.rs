@@ -357,9 +357,7 @@ impl Context<'_> {
         let probabilities = self.poisson_probabilities(span, t, inputs.len())?;
         for (&input, &p) in inputs.iter().zip(&probabilities) {
             let stream = encode::poisson_stream_seed(seed.0, seed.1, input);
-            for step in encode::poisson(stream, p, from, end) {
-                out.add(step, input, || Location::file(self.file));
-            }
+            out.train(input, encode::Train::poisson(stream, p, from, end));
         }
         Ok(())
     }
@@ -429,9 +427,7 @@ impl Context<'_> {
         let (from, end) = self.range(&t.from, &t.to)?;
         for (&input, value) in inputs.iter().zip(t.values.get_ref()) {
             let offset = encode::latency_offset(self.scaled(value, max)?, window);
-            for step in encode::latency(offset, from, period, end) {
-                out.add(step, input, || Location::file(self.file));
-            }
+            out.train(input, encode::Train::latency(offset, from, period, end));
         }
         Ok(())
     }
@@ -451,9 +447,7 @@ impl Context<'_> {
         };
         let (from, end) = self.range(&t.from, &t.to)?;
         for &input in &inputs {
-            for step in encode::regular(period, phase, from, end) {
-                out.add(step, input, || Location::file(self.file));
-            }
+            out.train(input, encode::Train::regular(period, phase, from, end));
         }
         Ok(())
     }
