@@ -123,3 +123,22 @@ fn bad_stimuli_fail_cleanly_with_their_line() {
         assert!(!dir.path().join("r.csv").exists(), "{name}: a raster was written");
     }
 }
+
+#[test]
+fn retries_exhausted_on_a_lossy_link_say_the_link_is_noisy_and_how_many_retries_help() {
+    let dir = tempfile::tempdir().unwrap();
+    // Seed 7: the handshake's 6 tries all lose a byte (docs/reliability.md §4).
+    let target = "faulty:7:drop=0.01,corrupt=0.01:model";
+    let out = ncx(dir.path(), &["info".as_ref(), "--target".as_ref(), target.as_ref()]);
+    assert_clean_failure(&out, target, "no reply to HELLO on faulty:7:");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the link is noisy\nwhat came back: "), "{stderr}");
+    assert!(stderr.contains("partial frame"), "{stderr}");
+    assert!(stderr.contains("`--retries 68`"), "{stderr}");
+    assert!(!stderr.contains("powered") && !stderr.contains("bitstream"), "{stderr}");
+    // The suggestion works.
+    let args = ["info".as_ref(), "--target".as_ref(), target.as_ref(), "--retries".as_ref(), "68".as_ref()];
+    let out = ncx(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("device on faulty:7:"));
+}

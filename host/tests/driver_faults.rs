@@ -8,12 +8,21 @@
 //! time). The upload's adaptive chunks (docs in `ncx::driver::upload`) handle the
 //! first; the second needs more retries than the 5 of docs/protocol.md §11, whose
 //! error rates are those of a cable, not of this injector: `RETRIES` here.
+//!
+//! When the retries run out, the error tells a noisy link from a dead one
+//! (docs/reliability.md §4): with anything received it says "the link is noisy", counts
+//! what came back and suggests a `--retries` that then works; with nothing received it
+//! is the advice about power, bitstream and cable.
 
 mod driver_support;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
 use driver_support::{image, model_link, stimulus};
-use ncx::driver::{Driver, DriverOptions, Verify, What, readback, run_on_device, upload};
-use ncx::link::{FaultSpec, FaultyLink};
+use ncx::driver::{Driver, DriverError, DriverOptions, Verify, What, readback, run_on_device, upload};
+use ncx::link::{FaultSpec, FaultyLink, Link, LinkError, ModelLink};
 use ncx::progress::NoProgress;
 use ncx::run::{self, RunOptions, Target};
 use ncx_model::Matrix;
@@ -85,4 +94,173 @@ fn runs_through_faults_give_the_fault_free_raster() {
     }
     // Output frames were lost and asked for again.
     assert!(resends > 10, "{resends} resends");
+}
+
+/// The faults of issue 15's report: 1 % of the bytes dropped and 1 % corrupted.
+fn lossy() -> FaultSpec {
+    FaultSpec { drop: 0.01, corrupt: 0.01, dup: 0.0, delay: 0.0 }
+}
+
+/// The words that blame the device or the cable rather than the noise.
+const DEAD_LINK_ADVICE: [&str; 3] = ["powered", "bitstream", "connected to"];
+
+#[test]
+fn exhausted_retries_on_a_lossy_link_say_it_is_noisy_and_suggest_enough_retries() {
+    let mut failed = 0;
+    for seed in 0..100 {
+        let link = FaultyLink::new(model_link(16, 16), lossy(), seed);
+        let err = match Driver::connect_with(link, DriverOptions::default()) {
+            Ok(_) => continue,
+            Err(err) => err,
+        };
+        failed += 1;
+        let text = err.to_string();
+        let DriverError::Timeout { attempts, seen, suggested_retries, .. } = &err else {
+            panic!("seed {seed}: {text}")
+        };
+        assert_eq!(*attempts, 6, "seed {seed}");
+        assert!(!seen.is_silent(), "seed {seed}: {text}");
+        assert_eq!(seen.resyncs, 5, "seed {seed}: one resynchronisation before each retry");
+        // Every damaged reply is counted as what it became: a CRC or header error, or a
+        // frame cut off; the bytes are those the injector let through.
+        assert!(seen.crc_errors + seen.header_errors + seen.partial_frames >= 1, "seed {seed}: {text}");
+        assert!(text.contains("the link is noisy"), "seed {seed}: {text}");
+        assert!(
+            text.contains(&format!("what came back: {} bytes, {} CRC error", seen.bytes, seen.crc_errors)),
+            "{text}"
+        );
+        assert!(text.contains(&format!("`--retries {suggested_retries}`")), "seed {seed}: {text}");
+        for advice in DEAD_LINK_ADVICE {
+            assert!(!text.contains(advice), "seed {seed}: `{advice}` in\n{text}");
+        }
+        // HELLO failed 6 tries of 6: (7/8)^69 ≤ 10⁻⁴.
+        assert_eq!(*suggested_retries, 68, "seed {seed}");
+
+        // The suggestion is enough for the handshake and for a whole upload.
+        let link = FaultyLink::new(model_link(16, 16), lossy(), seed);
+        let options = DriverOptions { retries: *suggested_retries, ..DriverOptions::default() };
+        let mut driver = Driver::connect_with(link, options).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let image = image(16, 16, seed, false);
+        upload(&mut driver, &image, Verify::Crc, &mut NoProgress).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let received = driver.link().stats().received;
+        assert!(received.dropped + received.corrupted > 0, "seed {seed}: the faults did hit");
+    }
+    // A try gets through both ways with probability 0.98^83 ≈ 0.19: 6 tries all fail
+    // about 29 % of the time.
+    assert!((15..=45).contains(&failed), "{failed} of 100 handshakes failed");
+}
+
+/// A link shared with the test, to read the injector's counters after a failed connect.
+struct Shared(Rc<RefCell<FaultyLink<ModelLink>>>);
+
+impl Link for Shared {
+    fn name(&self) -> String {
+        self.0.borrow().name()
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
+        self.0.borrow_mut().send(bytes)
+    }
+
+    fn receive(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, LinkError> {
+        self.0.borrow_mut().receive(buf, timeout)
+    }
+}
+
+#[test]
+fn the_bytes_counted_are_those_the_link_delivered() {
+    let mut failures = 0;
+    for seed in 0..100 {
+        let link = Rc::new(RefCell::new(FaultyLink::new(model_link(16, 16), lossy(), seed)));
+        let options = DriverOptions { retries: 2, ..DriverOptions::default() };
+        let Err(err) = Driver::connect_with(Shared(Rc::clone(&link)), options) else { continue };
+        let DriverError::Timeout { seen, .. } = &err else { panic!("seed {seed}: {err}") };
+        failures += 1;
+        // No duplicates or delays: every byte the device sent arrived but the dropped ones.
+        let received = link.borrow().stats().received;
+        assert_eq!(seen.bytes, received.bytes - received.dropped, "seed {seed}");
+        assert_eq!(seen.resyncs, 2, "seed {seed}");
+    }
+    assert!(failures > 20, "{failures} handshakes of 3 tries failed");
+}
+
+/// A link on which nothing ever comes back, and which knows it at once (as the
+/// in-process model does), so that the test does not wait out the timeouts.
+struct Silent;
+
+impl Link for Silent {
+    fn name(&self) -> String {
+        "silent".to_owned()
+    }
+
+    fn send(&mut self, _bytes: &[u8]) -> Result<(), LinkError> {
+        Ok(())
+    }
+
+    fn receive(&mut self, _buf: &mut [u8], _timeout: Duration) -> Result<usize, LinkError> {
+        Ok(0)
+    }
+}
+
+/// A link that answers every send with bytes that never form a frame (a wrong baud
+/// rate, a device speaking another protocol).
+struct Garbage {
+    pending: usize,
+}
+
+impl Link for Garbage {
+    fn name(&self) -> String {
+        "garbage".to_owned()
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
+        self.pending += bytes.len().min(64);
+        Ok(())
+    }
+
+    fn receive(&mut self, buf: &mut [u8], _timeout: Duration) -> Result<usize, LinkError> {
+        let n = self.pending.min(buf.len());
+        buf[..n].fill(0x5A);
+        self.pending -= n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn exhausted_retries_with_nothing_received_blame_the_device_or_the_cable() {
+    let err = Driver::connect_with(Silent, DriverOptions::default()).err().expect("a silent link cannot connect");
+    let text = err.to_string();
+    let DriverError::Timeout { seen, .. } = &err else { panic!("{text}") };
+    assert!(seen.is_silent(), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "no reply to HELLO on silent after 6 attempts of 229 ms each (last command acknowledged: none)"
+    );
+    assert!(lines[1].starts_with("nothing at all came back ("), "{text}");
+    for advice in DEAD_LINK_ADVICE {
+        assert!(text.contains(advice), "`{advice}` missing in\n{text}");
+    }
+    assert!(!text.contains("noisy") && !text.contains("--retries"), "{text}");
+}
+
+#[test]
+fn bytes_that_never_form_a_frame_are_noise_not_silence() {
+    let err = Driver::connect_with(Garbage { pending: 0 }, DriverOptions::default()).err().expect("garbage connects");
+    let text = err.to_string();
+    let DriverError::Timeout { seen, .. } = &err else { panic!("{text}") };
+    // Each send is echoed as up to 64 bytes: 6 resynchronisations (the one before
+    // HELLO is received while HELLO waits) and 6 HELLOs of 11 bytes.
+    assert_eq!(seen.bytes, 64 * 6 + 11 * 6, "{text}");
+    assert!(text.contains("the link is noisy"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "what came back: {} bytes, 0 CRC errors, 0 header errors, 0 partial frames",
+            seen.bytes
+        )),
+        "{text}"
+    );
+    for advice in DEAD_LINK_ADVICE {
+        assert!(!text.contains(advice), "`{advice}` in\n{text}");
+    }
 }

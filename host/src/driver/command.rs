@@ -10,6 +10,14 @@
 //!   follow are waited for by the run, each with [`super::Driver::output_timeout`]);
 //! - WRITE, READ, CRC: the request frame's length plus the reply frame's length;
 //! - RUN and INPUT: the same, plus the timestep period when the core is paced.
+//!
+//! **Retries** ([`RETRIES`] = 5 by default) cover a lost frame now and then, as on a
+//! cable. When a command still gets no reply but something came back, the link is
+//! noisy, and [`suggested_retries`] says how many retries would likely have got the
+//! command through: with `tries` frames sent in the session and `replies` of them
+//! answered, one try gets through with probability about `p = (replies + 1) / (tries +
+//! 2)`; the suggestion is the smallest `n` with `(1 − p)^(n + 1) ≤ 10⁻⁴` (one command in
+//! 10 000 still failing), at most 1000, and at least `2 · (retries + 1)`.
 
 use std::time::Duration;
 
@@ -38,6 +46,21 @@ pub fn timeout(command: Opcode, request: usize, reply: usize, byte_time: Duratio
     }
 }
 
+/// Each command fails at most this often with [`suggested_retries`] retries.
+const FAILURE_TARGET: f64 = 1e-4;
+/// The largest retry count [`suggested_retries`] gives.
+const MAX_SUGGESTED: u32 = 1000;
+
+/// A retry count for a noisy link (module docs): `tries` frames sent so far in the
+/// session, `replies` of them answered, `retries` the count that was not enough.
+pub fn suggested_retries(tries: u64, replies: u64, retries: u32) -> u32 {
+    let p = (replies.min(tries) as f64 + 1.0) / (tries as f64 + 2.0);
+    let needed = (FAILURE_TARGET.ln() / (1.0 - p).ln()).ceil() - 1.0;
+    let floor = retries.saturating_add(1).saturating_mul(2);
+    // `needed` is finite and at least 0: 0 < p < 1.
+    (needed.min(f64::from(MAX_SUGGESTED)) as u32).max(floor)
+}
+
 /// The byte time of a UART at `clock_hz / divisor` baud with 8N1 framing (10 bits).
 pub fn byte_time(clock_hz: u32, divisor: u32) -> Duration {
     Duration::from_nanos(10 * u64::from(divisor.max(1)) * 1_000_000_000 / u64::from(clock_hz.max(1)))
@@ -58,5 +81,38 @@ pub fn nak_help(nak: &Nak) -> &'static str {
         StatusCode::NotRunning => "the run ended before all its inputs were sent; run again",
         StatusCode::NoCredit | StatusCode::BadTimestep => "the host and the device disagree on the run; run again",
         StatusCode::Ok => "nothing to do",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn a_failed_handshake_suggests_several_dozen_retries() {
+        // HELLO failed 6 tries of 6: p = 1/8, (7/8)^69 ≤ 10⁻⁴ < (7/8)^68.
+        assert_eq!(suggested_retries(6, 0, 5), 68);
+        // Half the tries got through: (1/2)^14 ≤ 10⁻⁴.
+        assert_eq!(suggested_retries(100, 50, 5), 13);
+        // A clean session still gets at least twice the tries that failed.
+        assert_eq!(suggested_retries(1000, 994, 5), 12);
+        // Hopeless links are capped, but never below the floor.
+        assert_eq!(suggested_retries(100_000, 0, 5), 1000);
+        assert_eq!(suggested_retries(10, 0, 900), 1802);
+    }
+
+    proptest! {
+        #[test]
+        fn the_suggestion_is_larger_and_meets_the_target(tries in 0u64..1_000_000, replied in 0.0f64..=1.0, retries in 0u32..200) {
+            let replies = (tries as f64 * replied) as u64;
+            let n = suggested_retries(tries, replies, retries);
+            prop_assert!(n > retries);
+            let p = (replies as f64 + 1.0) / (tries as f64 + 2.0);
+            if n < MAX_SUGGESTED {
+                prop_assert!((1.0 - p).powf(f64::from(n) + 1.0) <= FAILURE_TARGET * (1.0 + 1e-9));
+            }
+        }
     }
 }

@@ -6,7 +6,12 @@
 //! frame with the next sequence number and waits for its reply for the command's
 //! timeout ([`timeout`]); a missing reply is retried — the same frame, the same seq,
 //! after another resynchronisation — up to [`DriverOptions::retries`] times, then the
-//! call fails naming the command, the link and the last command acknowledged. While
+//! call fails naming the command, the link and the last command acknowledged, with what
+//! came back meanwhile ([`LinkActivity`]: bytes, CRC and header errors, cut-off frames,
+//! stale replies) and, when something did, a larger retry count
+//! ([`suggested_retries`]). A link that can tell that nothing more will come (the
+//! in-process model answers at once or never) ends an attempt at once instead of
+//! waiting out its timeout, so on it every retry is immediate. While
 //! waiting, output frames (opcode 0xC0) are kept for the run ([`stream`]) and replies
 //! with another opcode or seq (late replies to earlier tries) are skipped. A NAK
 //! becomes [`DriverError::Nak`], with the reason, the detail and what to do.
@@ -31,8 +36,8 @@ use ncx_model::device::{Ack, OUTPUT_OPCODE, Opcode, PROTOCOL_MAJOR, PROTOCOL_MIN
 pub use ncx_model::device::{DeviceInfo, DeviceStatus};
 use ncx_model::wire::{Decoded, Decoder, Frame, MAX_FRAME};
 
-pub use self::command::{HANDSHAKE_BAUD, RETRIES, SLACK, byte_time, nak_help, timeout};
-pub use self::error::DriverError;
+pub use self::command::{HANDSHAKE_BAUD, RETRIES, SLACK, byte_time, nak_help, suggested_retries, timeout};
+pub use self::error::{DriverError, LinkActivity};
 pub use self::readback::{Readback, What, readback};
 pub use self::stream::{DeviceRun, run_on_device};
 pub use self::upload::{UploadReport, Verify, upload};
@@ -75,6 +80,14 @@ pub struct DriverStats {
     pub frames_received: u64,
     /// Received frames dropped by the host's decoder (header or CRC errors).
     pub bad_frames: u64,
+    /// Of those, frames dropped for a wrong CRC-32.
+    pub crc_errors: u64,
+    /// Of those, headers rejected (wrong header CRC or length).
+    pub header_errors: u64,
+    /// Frames whose start was received but not their end when the host resynchronised.
+    pub partial_frames: u64,
+    /// Resynchronisations sent (`MAX_FRAME` zero bytes: before HELLO and every retry).
+    pub resyncs: u64,
     /// Replies skipped because their seq or opcode was not the one awaited.
     pub stale_replies: u64,
     /// Output frames received.
@@ -190,7 +203,9 @@ impl<L: Link> Channel<L> {
 
     /// What went over the link so far.
     pub fn stats(&self) -> DriverStats {
-        DriverStats { bad_frames: self.stats.bad_frames + bad_frames(&self.decoder), ..self.stats }
+        let mut stats = self.stats;
+        add_decoder(&mut stats, &self.decoder);
+        stats
     }
 
     /// The byte time of the link (from HELLO's clock and divisor).
@@ -208,7 +223,9 @@ impl<L: Link> Channel<L> {
     pub fn resync(&mut self) -> Result<(), DriverError> {
         self.link.send(&[0; MAX_FRAME])?;
         self.stats.bytes_sent += MAX_FRAME as u64;
-        self.stats.bad_frames += bad_frames(&self.decoder);
+        self.stats.resyncs += 1;
+        self.stats.partial_frames += u64::from(self.decoder.pending() > 0);
+        add_decoder(&mut self.stats, &self.decoder);
         self.decoder = Decoder::new();
         Ok(())
     }
@@ -227,6 +244,7 @@ impl<L: Link> Channel<L> {
             .frame(seq)
             .map_err(|e| DriverError::BadReply { command, problem: format!("the request cannot be framed: {e}") })?;
         let timeout = timeout(command, frame.len(), reply_frame_len(request), self.byte_time, self.period);
+        let (before, started) = (self.stats(), Instant::now());
         for attempt in 0..=retries {
             if attempt > 0 {
                 self.stats.retries += 1;
@@ -247,12 +265,25 @@ impl<L: Link> Channel<L> {
                 };
             }
         }
+        let after = self.stats();
+        let seen = Box::new(LinkActivity {
+            bytes: after.bytes_received - before.bytes_received,
+            outputs: after.outputs - before.outputs,
+            crc_errors: after.crc_errors - before.crc_errors,
+            header_errors: after.header_errors - before.header_errors,
+            partial_frames: after.partial_frames - before.partial_frames + u64::from(self.decoder.pending() > 0),
+            stale_replies: after.stale_replies - before.stale_replies,
+            resyncs: after.resyncs - before.resyncs,
+        });
         Err(DriverError::Timeout {
             command,
             link: self.link.name(),
             attempts: retries + 1,
             timeout,
             last_acked: self.last_acked,
+            seen,
+            elapsed: started.elapsed(),
+            suggested_retries: suggested_retries(after.frames_sent, after.commands, retries),
         })
     }
 
@@ -358,8 +389,10 @@ fn reply_frame_len(request: &Request) -> usize {
     7 + 1 + data.max(4) + 4
 }
 
-/// Frames a decoder dropped.
-fn bad_frames(decoder: &Decoder) -> u64 {
-    let stats = decoder.stats();
-    stats.header_errors + stats.crc_errors
+/// Add the frames `decoder` dropped to `stats`.
+fn add_decoder(stats: &mut DriverStats, decoder: &Decoder) {
+    let dropped = decoder.stats();
+    stats.crc_errors += dropped.crc_errors;
+    stats.header_errors += dropped.header_errors;
+    stats.bad_frames += dropped.crc_errors + dropped.header_errors;
 }
