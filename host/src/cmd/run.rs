@@ -5,13 +5,15 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, bail};
 use clap::Args;
 use ncx::compile::{self, CompileOptions};
 use ncx::image::{Image, file};
-use ncx::output::{self, RunFiles, RunPaths, Written};
-use ncx::run::{self, RunOptions, RunSummary, Target};
+use ncx::output::{self, OutputError, RunFiles, RunPaths, Written};
+use ncx::run::{self, RunOptions, RunSummary, Sink, Step, Target};
 use ncx::stimulus::{self, Stimulus, StimulusOptions};
 
 use super::progress::Bar;
@@ -68,6 +70,11 @@ pub(crate) struct RunArgs {
     /// Seed of the stimulus's random encoders, overriding the stimulus file's `seed`.
     #[arg(long, value_name = "N")]
     pub(crate) seed: Option<u64>,
+
+    /// On a device target: record the session to FILE, every byte each way with its time
+    /// and a manifest; `ncx replay FILE` plays it back (docs/recording.md).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) record: Option<PathBuf>,
 }
 
 pub(crate) fn parse_steps(text: &str) -> Result<usize, String> {
@@ -87,11 +94,13 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     };
     let mut inputs = vec![args.net.as_path()];
     inputs.extend(args.stimulus.as_deref());
+    let mut outputs = paths.named();
+    outputs.extend(args.record.as_deref().map(|path| ("--record", path)));
     // An output over an input or over another output fails before any work.
-    output::check_outputs(&inputs, &paths.named())?;
+    output::check_outputs(&inputs, &outputs)?;
     let (image, sources) = load_network(&args.net)?;
     inputs.extend(sources.iter().map(PathBuf::as_path));
-    output::check_outputs(&inputs, &paths.named())?;
+    output::check_outputs(&inputs, &outputs)?;
     let options = StimulusOptions { steps: args.steps, seed: args.seed };
     let (stimulus, seed) = match &args.stimulus {
         Some(path) => {
@@ -104,19 +113,33 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
         None => (Stimulus::silent(args.steps), None),
     };
     // Every file is created before the first timestep and grows as the run goes.
-    let mut files = RunFiles::create(&paths, &image.meta, image.geometry, args.steps as u64)?;
+    let files = RunFiles::create(&paths, &image.meta, image.geometry, args.steps as u64)?;
+    // Ctrl-C and SIGTERM stop the run after the current timestep; the files keep the rest.
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))
+        .context("cannot install the handler of Ctrl-C and SIGTERM")?;
+    let mut sink = Interruptible { files, stop };
     let mut bar = Bar::new(args.quiet, "timesteps");
     let outcome = match args.target.as_str() {
         "model" => {
             let run_options = RunOptions { steps: args.steps, target: Target::Model };
-            run::run_into(&image, &stimulus, &run_options, &mut bar, &mut files)
+            run::run_into(&image, &stimulus, &run_options, &mut bar, &mut sink)
                 .with_context(|| format!("cannot run {}", args.net.display()))
         }
-        target => {
-            super::device::run_on_target(target, args.retries, &image, &stimulus, args.steps, &mut bar, &mut files)
-                .with_context(|| format!("cannot run {} on {target}", args.net.display()))
-        }
+        target => super::device::run_on_target(
+            target,
+            args.retries,
+            &image,
+            &stimulus,
+            args.steps,
+            &mut bar,
+            &mut sink,
+            args.record.as_deref(),
+        )
+        .with_context(|| format!("cannot run {} on {target}", args.net.display())),
     };
+    let files = sink.files;
     let summary = match outcome {
         Ok(summary) => summary,
         Err(error) => {
@@ -144,6 +167,23 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
         out.flush()?;
     }
     Ok(())
+}
+
+/// The run's files, until Ctrl-C or SIGTERM sets `stop`: then the next timestep
+/// fails with [`OutputError::Interrupted`], which ends the run like any failure (the
+/// files keep what was recorded).
+struct Interruptible<'m> {
+    files: RunFiles<'m>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Sink for Interruptible<'_> {
+    fn step(&mut self, step: &Step<'_>) -> Result<(), OutputError> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(OutputError::Interrupted);
+        }
+        self.files.step(step)
+    }
 }
 
 /// Compile a `.toml` description or read a `.ncx` image; also returns every file read.

@@ -55,6 +55,9 @@ pub enum OutputError {
         /// The missing directory.
         dir: PathBuf,
     },
+    /// The run that writes the output was interrupted (Ctrl-C or SIGTERM); what it
+    /// wrote so far is kept.
+    Interrupted,
     /// The output is a directory, or its links cannot be followed.
     NotAFile {
         /// The option that names the output.
@@ -94,6 +97,9 @@ impl fmt::Display for OutputError {
                 path.display(),
                 dir.display()
             ),
+            OutputError::Interrupted => {
+                f.write_str("interrupted (Ctrl-C or SIGTERM)\nhelp: the outputs keep the timesteps run before it")
+            }
             OutputError::NotAFile { option, path, reason } => {
                 write!(f, "cannot write {} ({option}): {reason}\nhelp: name a file to write", path.display())
             }
