@@ -121,17 +121,8 @@ impl fmt::Display for DeviceRunError {
     }
 }
 
-impl std::error::Error for DeviceRunError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DeviceRunError::Setup(e) => Some(e.as_ref()),
-            DeviceRunError::Stopped(s) => match &s.cause {
-                StopCause::Driver(e) => Some(e),
-                StopCause::Output(e) => Some(e),
-            },
-        }
-    }
-}
+/// The cause is part of the message, so it is not also a `source`.
+impl std::error::Error for DeviceRunError {}
 
 impl DeviceRunError {
     /// Timesteps whose outputs reached the sink before the failure.
