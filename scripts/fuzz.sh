@@ -15,7 +15,8 @@
 #
 # Each target starts from its committed seeds (fuzz/seeds/<target>/, made by
 # fuzz/make_seeds.py from the repository's golden files) and the corpus it grew before
-# (fuzz/corpus/<target>/, not committed). A panic, a failed assertion, an input slower
+# (fuzz/corpus/<target>/, not committed), with its dictionary (fuzz/dict/<target>.dict)
+# if it has one. A panic, a failed assertion, an input slower
 # than the time limit, a process above the memory limit, or a single allocation above
 # 256 MiB (fuzz/src/lib.rs) is a finding: the input is saved under
 # fuzz/artifacts/<target>/ with the command that replays it, the other targets still
@@ -97,10 +98,14 @@ for t in "${targets[@]}"; do
     artifacts=fuzz/artifacts/$t
     mkdir -p "$corpus" "$artifacts"
     log=$scratch/$t.log
+    dict=()
+    if [[ -f fuzz/dict/$t.dict ]]; then
+        dict=(-dict="fuzz/dict/$t.dict")
+    fi
     t0=$(date +%s.%N)
     status=0
     TMPDIR=$scratch nice -n "$nice_level" "$bin_dir/$t" "$corpus" "fuzz/seeds/$t" \
-        "${limit[@]}" -timeout="$timeout" -rss_limit_mb="$rss_mb" -malloc_limit_mb=256 \
+        "${limit[@]}" "${dict[@]}" -timeout="$timeout" -rss_limit_mb="$rss_mb" -malloc_limit_mb=256 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1 || status=$?
     t1=$(date +%s.%N)
     inputs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
