@@ -607,6 +607,38 @@ mod rtl {
         }
     }
 
+    /// Measurement, not a check (docs/reliability.md §8): how fast the Verilated device runs
+    /// idle and while it receives a maximal frame, in simulated cycles per second of wall
+    /// time. `cargo test -p ncx-hdl --release --test device -- --ignored --nocapture device_speed`.
+    #[test]
+    #[ignore = "measurement: prints the device co-simulation speed"]
+    fn device_speed() {
+        use std::time::Instant;
+        for (n, m) in [(16, 16), (64, 64)] {
+            let mut sim = DeviceSim::new(Geometry::new(n, m).unwrap()).unwrap();
+            let cycles = 5_000_000;
+            let t = Instant::now();
+            sim.run(cycles).unwrap();
+            let idle = cycles as f64 / t.elapsed().as_secs_f64();
+            // A resynchronisation (MAX_FRAME zeros) and a HELLO: what a retry costs.
+            let mut bytes = vec![0u8; ncx_model::wire::MAX_FRAME];
+            bytes.extend(encode(Opcode::Hello as u8, 1, &request::hello()).unwrap());
+            let (c0, t) = (sim.cycle(), Instant::now());
+            let reply = sim.exchange(&bytes, 72).unwrap();
+            let dt = t.elapsed().as_secs_f64();
+            assert_eq!(reply.len(), 72);
+            println!(
+                "{n}x{m} device: idle {:.1} M cycles/s; resync + HELLO: {} cycles in {:.1} ms ({:.1} M cycles/s, \
+                 {:.0} x slower than a 100 MHz clock)",
+                idle / 1e6,
+                sim.cycle() - c0,
+                dt * 1e3,
+                (sim.cycle() - c0) as f64 / dt / 1e6,
+                100e6 / ((sim.cycle() - c0) as f64 / dt)
+            );
+        }
+    }
+
     /// The cycle timing of docs/protocol.md §10.1: the RTL and `TimedDevice` get the same
     /// bytes at the same cycles; every byte sent, with the cycle its start bit begins, must
     /// be the same.

@@ -2,15 +2,37 @@
 //! board, a serial client (SerialLink) gets the ACK of a HELLO there, and SIGTERM or
 //! SIGINT ends it with exit status 0; bad options exit with status 2.
 //! Also `ncx ports`, which prints a list or says there is none.
+//!
+//! The virtual board is another process, running in real time: every wait here is
+//! generous (seconds where milliseconds do on an idle machine) and ends as soon as what
+//! it waits for happens, so that the tests pass while other processes keep every core
+//! busy (docs/reliability.md §8).
+
+mod driver_support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use driver_support::Patient;
+use ncx::compile::{self, CompileOptions};
+use ncx::driver::{Driver, run_on_device};
 use ncx::link::{Link, SerialLink};
+use ncx::progress::NoProgress;
+use ncx::run::{self, RunOptions, Target};
+use ncx::stimulus::{self, StimulusOptions};
+use ncx_model::Matrix;
 use ncx_model::device::{Opcode, request};
 use ncx_model::wire::{Decoded, Decoder, Frame, encode};
+
+/// How long a test waits for the virtual board before it fails: far more than anything
+/// takes even on a loaded machine; waits end as soon as what they wait for happens.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// Retries of the device commands run through a virtual board (`--retries`): a late
+/// reply on a loaded machine is retried, not fatal (the default is 5).
+const RETRIES: &str = "20";
 
 fn ncx() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ncx"))
@@ -37,11 +59,11 @@ impl Emulator {
         (emulator, line)
     }
 
-    /// Send `signal` and wait (at most 5 s) for the exit; the status and stderr.
+    /// Send `signal` and wait (at most [`PATIENCE`]) for the exit; the status and stderr.
     fn stop(mut self, signal: &str) -> (ExitStatus, String) {
         let pid = self.0.id().to_string();
         assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + PATIENCE;
         let status = loop {
             if let Some(status) = self.0.try_wait().unwrap() {
                 break status;
@@ -73,7 +95,7 @@ fn hello_reply(port: &mut SerialLink, seq: u8) -> Frame {
     port.send(&encode(Opcode::Hello as u8, seq, &request::hello()).unwrap()).unwrap();
     let mut decoder = Decoder::new();
     let mut buf = [0u8; 256];
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + PATIENCE;
     while Instant::now() < deadline {
         let n = port.receive(&mut buf, Duration::from_millis(100)).unwrap();
         for &byte in &buf[..n] {
@@ -82,14 +104,15 @@ fn hello_reply(port: &mut SerialLink, seq: u8) -> Frame {
             }
         }
     }
-    panic!("no reply to HELLO within 5 s");
+    panic!("no reply to HELLO within {PATIENCE:?}");
 }
 
 /// Open `path` again after closing it. A process that another test forks at that moment
 /// holds a copy of the closed descriptor, and with it the port's lock, until it execs
-/// (microseconds to milliseconds): a busy port is retried for up to a second.
+/// (microseconds to milliseconds, more on a loaded machine): a busy port is retried for
+/// up to [`PATIENCE`].
 fn reopen(path: &str) -> SerialLink {
-    let deadline = Instant::now() + Duration::from_secs(1);
+    let deadline = Instant::now() + PATIENCE;
     loop {
         match SerialLink::open(path, 115_200) {
             Ok(port) => return port,
@@ -157,8 +180,9 @@ fn ncx_ports_lists_ports_or_says_there_are_none() {
     }
 }
 
-/// Runs `net` with `stimulus` for `steps` timesteps on `target` in `dir`, writing the
-/// raster and probes as `<name>.csv` and `<name>-probe.csv`; returns both files' text.
+/// Runs `net` with `stimulus` for `steps` timesteps on `target` in `dir` (with
+/// [`RETRIES`] retries on a device), writing the raster and probes as `<name>.csv` and
+/// `<name>-probe.csv`; returns both files' text.
 fn run_on(dir: &Path, net: &Path, stimulus: &Path, steps: u32, target: &str, name: &str) -> (String, String) {
     let (raster, probe) = (format!("{name}.csv"), format!("{name}-probe.csv"));
     let out = ncx()
@@ -168,6 +192,7 @@ fn run_on(dir: &Path, net: &Path, stimulus: &Path, steps: u32, target: &str, nam
         .arg("--stimulus")
         .arg(stimulus)
         .args(["--steps", &steps.to_string(), "--target", target, "--raster", &raster, "--probe", &probe, "-q"])
+        .args(if target == "model" { &[][..] } else { &["--retries", RETRIES][..] })
         .output()
         .unwrap();
     assert!(out.status.success(), "{target}: {}", String::from_utf8_lossy(&out.stderr));
@@ -193,22 +218,44 @@ fn a_run_through_the_emulated_board_equals_the_model() {
 }
 
 /// `--backend verilator`: the RTL device (Verilated `ncx_top`) as the virtual board; a run
-/// through it gives the raster and probes of `--target model`.
+/// through it gives the raster, probes, final state and weights of the model.
+///
+/// The board simulates the RTL in real time, more than a hundred times slower than the
+/// 100 MHz it reports (docs/reliability.md §8): a WRITE of the image takes tens of
+/// milliseconds idle, more under load, against the driver's 50 ms of slack, and every
+/// retry adds a resynchronisation of 1035 bytes that takes longer than the timeout, so
+/// under load `ncx run --target serial:…` failed with "no reply to WRITE … after 6
+/// attempts of 50 ms each" (issue 15, item 8). The run therefore goes through the
+/// library with a test-only larger timeout ([`Patient`]: 10 s more per wait), over the
+/// same pseudo-terminal to the same `ncx emulate` process.
 #[test]
 fn a_run_through_the_rtl_board_equals_the_model() {
     if !ncx_hdl::COSIM_AVAILABLE {
         eprintln!("SKIPPED: the RTL board needs Verilator (bash scripts/setup.sh)");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rtl16");
-    let (net, stimulus) = (data.join("net.toml"), data.join("stimulus.toml"));
+    let steps = 60;
+    let image = compile::compile_file(&data.join("net.toml"), &CompileOptions::default()).unwrap().image;
+    let stimulus =
+        stimulus::load(&data.join("stimulus.toml"), &image, &StimulusOptions { steps, seed: None }).unwrap().stimulus;
+    let model = run::run(&image, &stimulus, &RunOptions { steps, target: Target::Model }, &mut NoProgress).unwrap();
+    assert!(model.raster.len() > 20, "the network should spike: {:?}", model.raster);
+
     let (emulator, line) = Emulator::start(&["--backend", "verilator", "--neurons", "16", "--inputs", "16", "--quiet"]);
     let path = path_of_backend(&line, 16, 16, "verilator");
-    let model = run_on(dir.path(), &net, &stimulus, 60, "model", "model");
-    let board = run_on(dir.path(), &net, &stimulus, 60, &format!("serial:{path}"), "board");
-    assert!(model.0.lines().count() > 20, "the network should spike: {}", model.0);
-    assert_eq!(board, model);
+    let port = SerialLink::open(&path, 1_000_000).unwrap();
+    let mut driver = Driver::connect(Patient { inner: port, patience: Duration::from_secs(10) }).unwrap();
+    let (board, _) = run_on_device(&mut driver, &image, &stimulus, steps, &mut NoProgress).unwrap();
+    drop(driver);
+    assert_eq!(board.raster, model.raster);
+    assert_eq!(board.probes, model.probes);
+    for matrix in [Matrix::Input, Matrix::Recurrent] {
+        assert_eq!(board.core.weights(matrix), model.core.weights(matrix), "{matrix:?}");
+    }
+    for k in 0..16 {
+        assert_eq!(board.core.neuron_state(k).unwrap(), model.core.neuron_state(k).unwrap(), "neuron {k}");
+    }
     let (status, _) = emulator.stop("-TERM");
     assert!(status.success());
 }

@@ -1,5 +1,7 @@
 //! The device model behind a link (host/src/link/model.rs, pty_model.rs, target.rs): a
 //! HELLO gets its ACK through `model`, `pty` and `faulty:…` targets; `model` never waits.
+//! The `pty` target's device runs in a thread, in real time: waits for it are generous
+//! ([`PATIENCE`]) and end as soon as the reply is in (docs/reliability.md §8).
 
 use std::time::{Duration, Instant};
 
@@ -7,6 +9,9 @@ use ncx::link::{FaultSpec, FaultyLink, Link, LinkTarget, ModelLink, PtyModelLink
 use ncx_model::Geometry;
 use ncx_model::device::{Device, DeviceConfig, Opcode, request};
 use ncx_model::wire::{Decoded, Decoder, Frame, encode};
+
+/// How long a reply from a device in another thread may take before a test fails.
+const PATIENCE: Duration = Duration::from_secs(30);
 
 fn device(neurons: usize, inputs: usize) -> Device {
     Device::new(Geometry::new(neurons, inputs).unwrap(), DeviceConfig::default())
@@ -54,21 +59,24 @@ fn a_hello_through_the_model_link_gets_its_ack_in_pieces_of_any_size() {
     assert_eq!(link.name(), "model");
     link.send(&hello(9)).unwrap();
     // 11 bytes of frame + 61 of payload, read 7 at a time.
-    let (frame, read) = receive_frame(&mut link, Duration::from_secs(1));
+    let (frame, read) = receive_frame(&mut link, PATIENCE);
     assert_hello_ack(&frame.unwrap(), 9, 32, 64);
     assert_eq!(read, 11 + 61);
     // Nothing more.
     assert_eq!(link.receive(&mut [0u8; 64], Duration::from_secs(1)).unwrap(), 0);
 }
 
+/// Each receive has an hour to wait and nothing to read: a link that waited for its
+/// timeout even once would take an hour, one that does not takes microseconds; the
+/// bound between is far from both, whatever the load on the machine.
 #[test]
 fn the_model_link_never_waits_for_its_timeout() {
     let mut link = ModelLink::new(device(16, 16));
     let start = Instant::now();
     for _ in 0..100 {
-        assert_eq!(link.receive(&mut [0u8; 16], Duration::from_secs(1)).unwrap(), 0);
+        assert_eq!(link.receive(&mut [0u8; 16], Duration::from_secs(3600)).unwrap(), 0);
     }
-    assert!(start.elapsed() < Duration::from_millis(500), "{:?}", start.elapsed());
+    assert!(start.elapsed() < Duration::from_secs(60), "{:?}", start.elapsed());
 }
 
 #[test]
@@ -78,14 +86,14 @@ fn a_hello_split_across_sends_is_answered_once_complete() {
     link.send(&bytes[..5]).unwrap();
     assert_eq!(link.receive(&mut [0u8; 64], Duration::ZERO).unwrap(), 0);
     link.send(&bytes[5..]).unwrap();
-    assert_hello_ack(&receive_frame(&mut link, Duration::from_secs(1)).0.unwrap(), 3, 16, 16);
+    assert_hello_ack(&receive_frame(&mut link, PATIENCE).0.unwrap(), 3, 16, 16);
 }
 
 #[test]
 fn the_faulty_link_over_the_model_is_transparent_without_faults_and_silent_with_every_byte_dropped() {
     let mut link = FaultyLink::new(ModelLink::new(device(16, 16)), FaultSpec::NONE, 1);
     link.send(&hello(1)).unwrap();
-    assert_hello_ack(&receive_frame(&mut link, Duration::from_secs(1)).0.unwrap(), 1, 16, 16);
+    assert_hello_ack(&receive_frame(&mut link, PATIENCE).0.unwrap(), 1, 16, 16);
 
     let mut link = FaultyLink::new(ModelLink::new(device(16, 16)), FaultSpec::parse("drop=1").unwrap(), 1);
     link.send(&hello(1)).unwrap();
@@ -99,7 +107,7 @@ fn every_target_kind_but_serial_opens_and_answers_hello() {
         let target = LinkTarget::parse(text).unwrap();
         let mut link = target.open(Geometry::new(64, 16).unwrap()).unwrap();
         link.send(&hello(0xAB)).unwrap();
-        let (frame, _) = receive_frame(&mut link, Duration::from_secs(5));
+        let (frame, _) = receive_frame(&mut link, PATIENCE);
         let frame = frame.unwrap_or_else(|| panic!("{text}: no reply"));
         assert_hello_ack(&frame, 0xAB, 64, 16);
     }
@@ -113,7 +121,7 @@ fn the_pty_model_serves_many_commands_and_stops_when_asked() {
     let start = Instant::now();
     for seq in 0..=255u8 {
         link.send(&hello(seq)).unwrap();
-        let frame = receive_frame(&mut link, Duration::from_secs(5)).0.unwrap();
+        let frame = receive_frame(&mut link, PATIENCE).0.unwrap();
         assert_hello_ack(&frame, seq, 16, 16);
     }
     eprintln!("HELLO round trip through a pty: {:.0} µs", start.elapsed().as_secs_f64() * 1e6 / 256.0);

@@ -1,14 +1,19 @@
 //! Serial ports and pseudo-terminals (host/src/link/serial.rs, pty.rs): a pty passes
 //! every byte value unchanged both ways, its path opens as a serial port, a timeout with
 //! nothing to read is `Ok(0)`, and opening a port that is not there says what to do.
+//! Waits for bytes are generous ([`PATIENCE`]) and end as soon as the bytes are in, so
+//! that the tests pass on a loaded machine (docs/reliability.md §8).
 
 use std::time::{Duration, Instant};
 
 use ncx::link::{Link, LinkError, PtyPair, SerialLink};
 
-/// Receive exactly `n` bytes within a few seconds.
+/// How long bytes written to a pty may take to arrive before a test fails.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// Receive exactly `n` bytes within [`PATIENCE`].
 fn receive_exactly(link: &mut impl Link, n: usize) -> Vec<u8> {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + PATIENCE;
     let mut got = Vec::new();
     let mut buf = [0u8; 4096];
     while got.len() < n && Instant::now() < deadline {
@@ -48,6 +53,8 @@ fn a_pty_path_opens_as_a_serial_port() {
     drop(slave);
 }
 
+/// Not before the timeout; after it, as soon as the thread runs again (the upper bound
+/// only catches a receive that does not end: a loaded machine may take a while).
 #[test]
 fn a_receive_timeout_with_nothing_to_read_is_ok_0_after_the_timeout() {
     let PtyPair { mut master, slave: _slave, .. } = PtyPair::open().unwrap();
@@ -55,7 +62,7 @@ fn a_receive_timeout_with_nothing_to_read_is_ok_0_after_the_timeout() {
     let start = Instant::now();
     assert_eq!(master.receive(&mut buf, Duration::from_millis(50)).unwrap(), 0);
     let waited = start.elapsed();
-    assert!(waited >= Duration::from_millis(45) && waited < Duration::from_secs(2), "{waited:?}");
+    assert!(waited >= Duration::from_millis(45) && waited < Duration::from_secs(10), "{waited:?}");
 }
 
 #[test]

@@ -153,8 +153,9 @@ impl Raster {
 pub fn run_model(image: &Image, stimulus: &Stimulus, steps: usize) -> Result<Outcome, String> {
     let mut core = image.to_core().map_err(|e| e.to_string())?;
     let mut raster = Raster::default();
+    let mut inputs = stimulus.cursor();
     for t in 0..steps {
-        core.run_timestep(stimulus.inputs(t), &mut NullSink).map_err(|e| format!("timestep {t}: {e}"))?;
+        core.run_timestep(inputs.next_step(), &mut NullSink).map_err(|e| format!("timestep {t}: {e}"))?;
         raster.push(t, core.last_spikes());
     }
     let bytes = |m| core.weights(m).iter().map(|w| w.to_le_bytes()[0]).collect::<Vec<u8>>();
@@ -169,8 +170,9 @@ pub fn run_rtl(image: &Image, stimulus: &Stimulus, steps: usize) -> Result<(Outc
     let (n, m) = (core.geometry().neurons(), core.geometry().inputs());
     let mut check = LockStep::new(core)?;
     let mut raster = Raster::default();
+    let mut inputs = stimulus.cursor();
     for t in 0..steps {
-        check.step(stimulus.inputs(t))?;
+        check.step(inputs.next_step())?;
         raster.push(t, &check.rtl().status().spikes);
     }
     check.check_memories()?;

@@ -22,6 +22,16 @@
 //! `root = SplitMix64::new(seed)`, the send stream is `SplitMix64::new(root.next_u64())`,
 //! the receive stream `SplitMix64::new(root.next_u64())` (drawn second). The same seed,
 //! spec and traffic (the same bytes in the same calls) give the same faults.
+//!
+//! **Time.** A `receive` keeps reading the inner link until a byte survives the faults
+//! or the inner link returns nothing (its own timeout passed); each read is given what
+//! is left of `timeout` on the wall clock. So when the inner link is simulated — the
+//! model, which answers at once, or the RTL, whose waits are in simulated time and which
+//! carries a wait on across calls (see [`super::verilator`]) — how fast the machine is
+//! never decides whether a reply whose first bytes were dropped still arrives: only the
+//! simulated device does (docs/reliability.md §8). Once the wall-clock deadline has
+//! passed, at most [`LATE_READS`] more reads are made, so a real link that keeps
+//! delivering bytes that are all dropped still returns.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -29,6 +39,10 @@ use std::time::{Duration, Instant};
 
 use super::{Link, LinkError};
 use crate::SplitMix64;
+
+/// Reads of the inner link after the wall-clock deadline of a `receive` whose bytes
+/// were all dropped, before it gives up (module docs, "Time").
+const LATE_READS: usize = 64;
 
 /// The names of the faults, in the order they are decided and written.
 pub const FAULT_KEYS: [&str; 4] = ["drop", "corrupt", "dup", "delay"];
@@ -325,14 +339,17 @@ impl<L: Link> Link for FaultyLink<L> {
         }
         self.receive.release(&mut self.ready);
         if self.ready.is_empty() {
-            // Keep reading until a byte survives the faults or the time is up.
+            // Keep reading until a byte survives the faults or the inner link times out
+            // (module docs, "Time").
             let deadline = Instant::now() + timeout;
             let mut chunk = vec![0; buf.len()];
+            let mut late = 0;
             loop {
                 let left = deadline.saturating_duration_since(Instant::now());
+                late += usize::from(left.is_zero());
                 let n = self.inner.receive(&mut chunk, left)?;
                 self.receive.apply(&self.spec, &chunk[..n], &mut self.ready);
-                if n == 0 || !self.ready.is_empty() || left.is_zero() {
+                if n == 0 || !self.ready.is_empty() || late > LATE_READS {
                     break;
                 }
             }

@@ -1,6 +1,10 @@
 //! The device model in-process: [`ModelLink`] hands what is sent to an
 //! [`ncx_model::device::Device`] and returns what it answers — the same bytes a board
-//! would send, with no port, no thread and no waiting. [`serve`] is the other way round:
+//! would send, with no port, no thread and no waiting. The device model is untimed: it
+//! executes each command, and runs the timesteps its inputs allow, inside `send`, so
+//! whatever it will ever say is there when `receive` is called, and a `receive` with
+//! nothing to read returns at once, whatever its timeout — the machine's speed cannot
+//! make it time out (docs/reliability.md §8). [`serve`] is the other way round:
 //! it puts a device model on the device end of any link (a pseudo-terminal for
 //! `ncx emulate --pty` and the `pty` target).
 

@@ -69,3 +69,29 @@ pub fn device(n: usize, m: usize) -> Device {
 pub fn model_link(n: usize, m: usize) -> ModelLink {
     ModelLink::new(device(n, m))
 }
+
+/// A test-only larger timeout for devices served in real time (docs/reliability.md §8):
+/// every `receive` waits `patience` longer than the driver asks. The virtual boards of
+/// `ncx emulate` run in another thread or process and, for the RTL, much slower than the
+/// clock they report, so under load the driver's timeouts of docs/protocol.md §11 (50 ms
+/// of slack) are not enough; with this the driver still fails a device that stops
+/// answering, `patience` later.
+#[derive(Debug)]
+pub struct Patient<L> {
+    pub inner: L,
+    pub patience: std::time::Duration,
+}
+
+impl<L: ncx::link::Link> ncx::link::Link for Patient<L> {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> Result<(), ncx::link::LinkError> {
+        self.inner.send(bytes)
+    }
+
+    fn receive(&mut self, buf: &mut [u8], timeout: std::time::Duration) -> Result<usize, ncx::link::LinkError> {
+        self.inner.receive(buf, timeout.saturating_add(self.patience))
+    }
+}
