@@ -13,6 +13,7 @@
 //! - [`hw`]: real boards — the board table, the bitstream flow, the programmer;
 //! - [`link`]: byte pipes to devices (serial, pty, in-process model, fault injector);
 //! - [`stimulus`]: stimulus files → input spikes per timestep;
+//! - [`replay`]: replay a session recorded with `--record` against a fresh device;
 //! - [`run`]: run an image with a stimulus on a target, reporting through [`progress`];
 //! - [`output`]: the raster and probe CSVs and the SVG plot of a run;
 //! - [`demo`]: the built-in demo network, with its seeded generator [`rng`];
@@ -31,6 +32,7 @@ pub mod network;
 pub mod output;
 pub mod progress;
 pub use ncx_model::rng;
+pub mod replay;
 pub mod run;
 pub mod stimulus;
 

@@ -3,7 +3,8 @@
 //! Parses the command line, runs one subcommand (each in its own module under
 //! `cmd/`) and renders errors. Exit status: 0 on success, 2 on any error (bad
 //! input, usage errors from clap) — the same code for every command, so scripts can
-//! rely on it — and 1 when `ncx check` ran and found the RTL and the model differ.
+//! rely on it — and 1 when `ncx check` ran and found the RTL and the model differ, or
+//! `ncx replay` found the recorded device and the model differ.
 
 #![warn(clippy::unwrap_used)]
 
@@ -97,6 +98,18 @@ enum Command {
     /// read path (READ and CRC of every region agree; nothing is written), times STATUS
     /// round trips and prints the device's receiver counters.
     Doctor(cmd::doctor::DoctorArgs),
+    /// Replay a recorded session against the device model and compare what comes back.
+    ///
+    /// FILE is a recording made with `--record FILE` on a device command (info, flash,
+    /// readback, doctor, run --target). Plays the host's side of it — every byte sent, in
+    /// the recorded order — against a fresh device configured as the recorded one said in
+    /// HELLO (--backend model, through the same fault injector if the session had one; or
+    /// the RTL device with --backend verilator) and compares its replies and output frames
+    /// with the recorded device's (docs/recording.md). Prints `the device matches the
+    /// model` and exits 0, or the first byte that differs — its offset in the device's
+    /// stream, both values, the frame, the command it answers and the timestep — and
+    /// exits 1. An unreadable, unknown-version or missing recording exits 2.
+    Replay(cmd::replay::ReplayArgs),
     /// Check the RTL core against the reference model, cycle by cycle.
     ///
     /// Loads NET (a .toml description, compiled first, or a .ncx image) into the model
@@ -129,9 +142,12 @@ fn main() -> ExitCode {
         Command::Flash(args) => cmd::flash::run(&args),
         Command::Readback(args) => cmd::readback::run(&args),
         Command::Doctor(args) => cmd::doctor::run(&args),
+        Command::Replay(args) => cmd::replay::run(&args),
         Command::Check(args) => cmd::check::run(&args),
         Command::Hw(args) => cmd::hw::run(&args),
     };
+    // Every session recorded with `--record` ends with the command's outcome.
+    cmd::device::finish_recordings(&result);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`ncx demo | head`) is the reader's choice, not an error.
@@ -140,6 +156,11 @@ fn main() -> ExitCode {
         }
         // `ncx check` found a difference: its report, and status 1.
         Err(e) if e.downcast_ref::<cmd::check::Diverged>().is_some() => {
+            println!("{e}");
+            ExitCode::from(1)
+        }
+        // `ncx replay` found the device differs from the model: its report, and status 1.
+        Err(e) if e.downcast_ref::<cmd::replay::Differs>().is_some() => {
             println!("{e}");
             ExitCode::from(1)
         }

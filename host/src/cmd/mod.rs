@@ -15,4 +15,5 @@ pub(crate) mod inspect;
 pub(crate) mod ports;
 pub(crate) mod progress;
 pub(crate) mod readback;
+pub(crate) mod replay;
 pub(crate) mod run;

@@ -10,6 +10,7 @@ pub mod faulty;
 pub mod model;
 pub mod pty;
 pub mod pty_model;
+pub mod record;
 pub mod serial;
 pub mod target;
 pub mod verilator;
@@ -18,6 +19,7 @@ pub use faulty::{FaultCounts, FaultSpec, FaultSpecError, FaultStats, FaultyLink}
 pub use model::ModelLink;
 pub use pty::{PtyLink, PtyPair};
 pub use pty_model::PtyModelLink;
+pub use record::{Recorder, RecordingLink};
 pub use serial::{PortInfo, PortKind, SerialLink, available_ports};
 pub use target::{LinkTarget, TargetError};
 pub use verilator::VerilatorLink;
