@@ -2,7 +2,8 @@
 # setup.sh — install everything the ncx workspace needs to build and test.
 #
 # Installs the system packages listed in NCX_APT_PACKAGES through apt, then
-# checks the Rust toolchain (cargo, rustfmt, clippy). Idempotent and
+# checks the Rust toolchain (cargo, rustfmt, clippy) and installs cargo-fuzz (with
+# cargo install, when missing). Idempotent and
 # non-interactive: apt runs only when a package is missing (checked with
 # `dpkg -s`), with sudo only when not already root. Rust itself is not installed
 # here; see the message printed when it is missing.
@@ -77,4 +78,14 @@ for tool in fmt clippy; do
     fi
 done
 say "rust toolchain: $(cargo --version), $(cargo fmt --version), $(cargo clippy --version)"
+
+# cargo-fuzz drives the fuzz targets of fuzz/ (scripts/fuzz.sh, docs/reliability.md §6),
+# built from crates.io at a pinned version with its own lock file. A debug build: it only
+# starts cargo and the fuzzers, and compiles in about half the time of a release build.
+NCX_CARGO_FUZZ_VERSION=0.13.2
+if [[ $(cargo fuzz --version 2>/dev/null || true) != "cargo-fuzz $NCX_CARGO_FUZZ_VERSION" ]]; then
+    say "installing cargo-fuzz $NCX_CARGO_FUZZ_VERSION (cargo install --locked)"
+    cargo install cargo-fuzz --version "$NCX_CARGO_FUZZ_VERSION" --locked --debug --quiet
+fi
+say "fuzzer: $(cargo fuzz --version)"
 say "ok"

@@ -5,7 +5,8 @@
 # (broken links are errors), the RTL lint (Verilator -Wall, Icarus and yosys over
 # hdl/rtl/), a build of the benchmarks (compiled, not run, so that they
 # keep compiling), and the boards: the iCEBreaker bitstream flow and the Cmod A7
-# resource estimate, each checked against the board table (a few minutes). Runs
+# resource estimate, each checked against the board table (a few minutes), and a short
+# run of every fuzz target (scripts/fuzz.sh). Runs
 # from the repository root wherever it is called from, and stops at the first
 # failure with a non-zero exit status.
 #
@@ -27,6 +28,12 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "test: cargo test --workspace"
 cargo test --workspace
+
+step "fuzz: every target of fuzz/ for 20000 inputs (bash scripts/fuzz.sh; docs/reliability.md §6)"
+# A short budget on each parser of outside bytes (cargo fuzz, libFuzzer), from the
+# committed seeds; the long run is documented in docs/reliability.md §6.
+cargo fmt --manifest-path fuzz/Cargo.toml -p ncx-fuzz --check
+NCX_FUZZ_RUNS=20000 bash scripts/fuzz.sh
 
 step "docs: cargo doc --workspace --no-deps (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
