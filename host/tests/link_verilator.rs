@@ -122,9 +122,11 @@ fn a_wait_lasts_its_timeout_in_simulated_time_across_calls() {
     assert!(link.simulated_time() >= Duration::from_millis(2), "{:?}", link.simulated_time());
 }
 
-/// A machine far slower than the simulation expects: every receive comes back only
-/// after `lag` of wall time, more than the driver's 50 ms of slack, so the driver's
-/// wall-clock deadline has always passed when it reads again.
+/// A machine far slower than the simulation expects, at the two worst places: `lag` of
+/// wall time (more than the driver's 50 ms of slack) passes between the driver's reading
+/// of the clock and each receive — the timeout the link gets is that much smaller,
+/// usually zero — and again after each receive, so the driver's wall-clock deadline has
+/// always passed when it reads again.
 #[derive(Debug)]
 struct Slow<L> {
     inner: L,
@@ -141,7 +143,8 @@ impl<L: Link> Link for Slow<L> {
     }
 
     fn receive(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, LinkError> {
-        let n = self.inner.receive(buf, timeout)?;
+        std::thread::sleep(self.lag);
+        let n = self.inner.receive(buf, timeout.saturating_sub(self.lag))?;
         std::thread::sleep(self.lag);
         Ok(n)
     }
