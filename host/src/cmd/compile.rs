@@ -38,12 +38,12 @@ pub(crate) struct CompileArgs {
 
 pub(crate) fn run(args: &CompileArgs) -> anyhow::Result<()> {
     let output = args.output.clone().unwrap_or_else(|| args.net.with_extension("ncx"));
-    // The description alone first, so that an output over it fails before compiling.
+    let compiled = compile::compile_file(&args.net, &CompileOptions { strict: args.strict })?;
+    // Compiling writes nothing; the outputs are checked against every file it read.
     let mut outputs = vec![("-o", output.as_path())];
     outputs.extend(args.report_json.as_deref().map(|path| ("--report-json", path)));
-    output::check_outputs(&[&args.net], &outputs)?;
-    let compiled = compile::compile_file(&args.net, &CompileOptions { strict: args.strict })?;
-    let inputs: Vec<&Path> = compiled.network.files.iter().map(PathBuf::as_path).collect();
+    let mut inputs: Vec<&Path> = compiled.network.files.iter().map(PathBuf::as_path).collect();
+    inputs.push(&args.net);
     output::check_outputs(&inputs, &outputs)?;
     {
         let mut err = io::stderr().lock();

@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use ncx::atomic_file::write_atomically;
 use ncx::driver::readback::{Readback, State, Weights};
 use ncx::driver::{What, readback};
+use ncx::output;
 use npyz::WriterBuilder;
 
 use super::device::{DeviceArgs, connect};
@@ -67,14 +68,8 @@ pub(crate) fn run(args: &ReadbackArgs) -> anyhow::Result<()> {
             args.output.display()
         ),
     };
-    let dir = args.output.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        bail!(
-            "cannot write {}: the directory {} does not exist\nhelp: create it first, or write elsewhere",
-            args.output.display(),
-            dir.display()
-        );
-    }
+    // A bad output path fails before the device is touched.
+    output::check_outputs(&[], &[("-o", &args.output)])?;
     let what = match args.what {
         WhatArg::Weights => What::Weights,
         WhatArg::State => What::State,
@@ -189,34 +184,42 @@ fn write_csv(out: &mut dyn Write, back: &Readback) -> io::Result<()> {
 /// Writes one array of the given shape.
 type WriteArray<'a> = dyn Fn(&mut dyn Write, &[u64]) -> io::Result<()> + 'a;
 
-/// One `.npy` per array, `STEM.<array>.npy` next to `output`; returns the paths.
+/// One `.npy` per array, `STEM.<array>.npy` next to `output`; returns the paths. Every
+/// file is created before any is written, and committed only when all are written.
 fn write_npy(output: &Path, back: &Readback) -> anyhow::Result<Vec<PathBuf>> {
     let stem = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let path = |array: &str| output.with_file_name(format!("{stem}.{array}.npy"));
-    let mut written = Vec::new();
     let (n, m) = (back.geometry.neurons() as u64, back.geometry.inputs() as u64);
-    let mut put = |array: &str, shape: &[u64], write: &WriteArray<'_>| {
-        let target = path(array);
-        write_atomically(&target, |out| write(out, shape))
-            .with_context(|| format!("cannot write {}", target.display()))?;
-        written.push(target);
-        anyhow::Ok(())
-    };
+    let mut arrays: Vec<(&str, Vec<u64>, Box<WriteArray<'_>>)> = Vec::new();
     if let Some(w) = &back.weights {
-        put("w_in", &[n, m], &|out, shape| npy(out, shape, w.w_in.iter().copied()))?;
-        put("w_rec", &[n, n], &|out, shape| npy(out, shape, w.w_rec.iter().copied()))?;
-        put("e_in", &[n, m], &|out, shape| npy(out, shape, w.plastic_in.iter().map(|&b| u8::from(b))))?;
-        put("e_rec", &[n, n], &|out, shape| npy(out, shape, w.plastic_rec.iter().map(|&b| u8::from(b))))?;
+        arrays.push(("w_in", vec![n, m], Box::new(|out, shape| npy(out, shape, w.w_in.iter().copied()))));
+        arrays.push(("w_rec", vec![n, n], Box::new(|out, shape| npy(out, shape, w.w_rec.iter().copied()))));
+        let e_in = |out: &mut dyn Write, shape: &[u64]| npy(out, shape, w.plastic_in.iter().map(|&b| u8::from(b)));
+        arrays.push(("e_in", vec![n, m], Box::new(e_in)));
+        let e_rec = |out: &mut dyn Write, shape: &[u64]| npy(out, shape, w.plastic_rec.iter().map(|&b| u8::from(b)));
+        arrays.push(("e_rec", vec![n, n], Box::new(e_rec)));
     }
     if let Some(st) = &back.state {
-        put("v", &[n], &|out, shape| npy(out, shape, st.neurons.iter().map(|s| s.v)))?;
-        put("i", &[n], &|out, shape| npy(out, shape, st.neurons.iter().map(|s| s.i)))?;
-        put("refractory", &[n], &|out, shape| npy(out, shape, st.neurons.iter().map(|s| s.refractory)))?;
-        put("x_in", &[m], &|out, shape| npy(out, shape, st.traces.input.iter().copied()))?;
-        put("x_pre", &[n], &|out, shape| npy(out, shape, st.traces.pre.iter().copied()))?;
-        put("x_post", &[n], &|out, shape| npy(out, shape, st.traces.post.iter().copied()))?;
+        arrays.push(("v", vec![n], Box::new(|out, shape| npy(out, shape, st.neurons.iter().map(|s| s.v)))));
+        arrays.push(("i", vec![n], Box::new(|out, shape| npy(out, shape, st.neurons.iter().map(|s| s.i)))));
+        let refractory = |out: &mut dyn Write, shape: &[u64]| npy(out, shape, st.neurons.iter().map(|s| s.refractory));
+        arrays.push(("refractory", vec![n], Box::new(refractory)));
+        arrays.push(("x_in", vec![m], Box::new(|out, shape| npy(out, shape, st.traces.input.iter().copied()))));
+        arrays.push(("x_pre", vec![n], Box::new(|out, shape| npy(out, shape, st.traces.pre.iter().copied()))));
+        arrays.push(("x_post", vec![n], Box::new(|out, shape| npy(out, shape, st.traces.post.iter().copied()))));
     }
-    Ok(written)
+    let paths: Vec<PathBuf> =
+        arrays.iter().map(|(array, ..)| output.with_file_name(format!("{stem}.{array}.npy"))).collect();
+    let mut files = Vec::new();
+    for path in &paths {
+        files.push(output::create(path)?);
+    }
+    for ((_, shape, write), (path, file)) in arrays.iter().zip(paths.iter().zip(&mut files)) {
+        write(file, shape).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    for (path, file) in paths.iter().zip(files) {
+        output::commit(path, file)?;
+    }
+    Ok(paths)
 }
 
 /// A C-order array of `shape` with `values`.
