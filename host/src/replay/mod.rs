@@ -2,7 +2,7 @@
 //! every `send` and `receive` call, in order — is played against a fresh device (the
 //! device model of `ncx_model::device`, or the RTL device simulated by Verilator), and
 //! what that device sends back is compared with what the recorded device sent, frame by
-//! frame ([`compare`](mod@compare)). The result names the first byte where they differ,
+//! frame (docs/recording.md §4). The result names the first byte where they differ,
 //! with the frame, the command it answers and the timestep, or says that they match.
 //!
 //! The recording is read twice, a record at a time (first to find what the device said
@@ -584,6 +584,9 @@ fn time_of(path: &Path, offset: u64) -> Result<Option<u64>, ReplayError> {
     Ok(last)
 }
 
+/// The INPUT commands a replay remembers, to name the one an output frame follows.
+const INPUTS_KEPT: usize = 4096;
+
 /// The commands in the host's stream and the run the replayed device's frames show:
 /// the [`Context`] of each segment.
 #[derive(Debug, Default)]
@@ -594,6 +597,8 @@ struct Tracker {
     /// The latest command of each (opcode, seq), and of each seq.
     by_key: std::collections::HashMap<(u8, u8), CommandRef>,
     by_seq: std::collections::HashMap<u8, CommandRef>,
+    /// The INPUT of each recent timestep (at most [`INPUTS_KEPT`]).
+    inputs: std::collections::BTreeMap<u32, CommandRef>,
     last: Option<(CommandRef, u32)>,
     run: Option<RunState>,
 }
@@ -663,6 +668,14 @@ impl Tracker {
         };
         let command =
             CommandRef { index, opcode, seq, attempt, sent_at_us: t_us, host_offset: start, detail, timestep, steps };
+        if opcode == Opcode::Input as u8
+            && let Some(t) = timestep
+        {
+            self.inputs.insert(t, command.clone());
+            while self.inputs.len() > INPUTS_KEPT {
+                self.inputs.pop_first();
+            }
+        }
         self.by_key.insert((opcode, seq), command.clone());
         self.by_seq.insert(seq, command.clone());
         self.last = Some((command, fingerprint));
@@ -673,6 +686,12 @@ impl Tracker {
         let command = match segment.kind {
             SegmentKind::Reply { opcode: REPLY_BIT, seq } => self.by_seq.get(&seq).cloned(),
             SegmentKind::Reply { opcode, seq } => self.by_key.get(&(opcode & !REPLY_BIT, seq)).cloned(),
+            // An output frame follows its timestep's INPUT, or the RESEND that sent it again.
+            SegmentKind::Output { timestep: Some(t) }
+                if self.last.as_ref().is_none_or(|(c, _)| c.opcode != Opcode::Resend as u8) =>
+            {
+                self.inputs.get(&t).or(self.last.as_ref().map(|(c, _)| c)).cloned()
+            }
             _ => self.last.as_ref().map(|(c, _)| c.clone()),
         };
         let context = Context { command, run: self.run };
