@@ -29,6 +29,6 @@ for steps in "${@:-1000000 100000000}"; do
         done
         wait "$pid"
         end=$(date +%s.%N)
-        printf '%12s %10.1f %12s %14s\n' "$n" "$(echo "$end - $start" | bc)" "$peak" "$(stat -c %s "$work/r.csv")"
+        printf '%12s %10.1f %12s %14s\n' "$n" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$peak" "$(stat -c %s "$work/r.csv")"
     done
 done

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use ncx::image::codec;
-use run_common::{fixture, tiny_network};
+use run_common::{TINY_STEPS, fixture, tiny_network};
 use tempfile::TempDir;
 
 /// A temporary directory holding `net.ncx` (the tiny network), `net.toml` (the stdp
@@ -56,7 +56,10 @@ fn dev_null_and_dev_full_are_written_into_not_replaced() {
     let output = ncx(dir.path(), &["compile", "net.toml", "-o", "/dev/null", "-q"]);
     assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
     assert!(fs::metadata("/dev/null").expect("exists").file_type().is_char_device());
-    let output = ncx(dir.path(), &["run", "net.ncx", "--steps", "3", "--plot", "/dev/null", "--raster", "/dev/null"]);
+    let steps = TINY_STEPS.to_string();
+    let args =
+        ["run", "net.ncx", "--stimulus", "s.toml", "--steps", &steps, "--plot", "/dev/null", "--raster", "/dev/null"];
+    let output = ncx(dir.path(), &args);
     assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
     assert!(fs::metadata("/dev/null").expect("exists").file_type().is_char_device());
     // /dev/full refuses every write: an error naming it, and it stays a device.
