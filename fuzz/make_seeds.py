@@ -104,21 +104,24 @@ def main():
     tiny = (ROOT / "host/tests/data/images/tiny-v1.ncx").read_bytes()
     stdp = golden["stdp"]  # 16 x 32
 
-    # device_commands: byte 0 = setup (geometry 2 = 16x32, bit 2 timed, bits 3-6 slots-1,
-    # bit 7 kept frames); then per command tag k (Opcode::ALL[k]), seq, u16 len, payload.
+    # device_commands: byte 0 = setup (bits 0-1 geometry, 2 = 16x32; bits 2-3 mode: 0 plain,
+    # 2 timed, 3 both compared; bits 4-7 slots - 1), byte 1 = kept frames; then per command
+    # tag k (Opcode::ALL[k]), seq, u16 len, payload.
     reqs = session(stdp, 12, lambda t: [t % 32, (3 * t + 1) % 32])
 
-    def script(setup, reqs):
-        out = bytes([setup])
+    def script(setup, reqs, kept=16):
+        out = bytes([setup, kept])
         for seq, (op, payload) in enumerate(reqs):
             out += bytes([op - 1, seq & 0xFF]) + struct.pack("<H", len(payload)) + payload
         return out
 
-    put("device_commands", "session_16x32", script(0x80 | (15 << 3) | 2, reqs))
-    put("device_commands", "session_16x32_timed", script(0x80 | (3 << 3) | 4 | 2, reqs))
+    put("device_commands", "session_16x32", script((15 << 4) | 2, reqs))
+    put("device_commands", "session_16x32_timed", script((3 << 4) | (2 << 2) | 2, reqs))
+    put("device_commands", "session_16x32_both", script((15 << 4) | (3 << 2) | 2, reqs, kept=4))
     short = [(HELLO, b""), (RUN, struct.pack("<I", 3))] + [(INPUT, inputs(t, [t])) for t in range(3)]
-    put("device_commands", "run_16x16", script(0x80 | (1 << 3), short + [(STATUS, b""), (RESEND, b"\0\0\0\0")]))
-    smart = bytes([0x80 | 0]) + bytes([RUN - 1, 1]) + struct.pack("<HI", 4, 5)
+    put("device_commands", "run_16x16", script(1 << 4, short + [(STATUS, b""), (RESEND, b"\0\0\0\0")]))
+    put("device_commands", "run_16x16_both", script((1 << 4) | (3 << 2), short + [(STATUS, b"")], kept=0))
+    smart = bytes([0, 16]) + bytes([RUN - 1, 1]) + struct.pack("<HI", 4, 5)
     smart += bytes([0xC2, 1, 0, 2, 0, 7, 0xC1, 3, 0, 8, 0xC0, 9, 0xE1, 0xC0, 10, 0xE0, STATUS - 1, 11, 0, 0])
     put("device_commands", "smart_inputs", smart)
 

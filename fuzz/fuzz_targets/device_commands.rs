@@ -1,9 +1,10 @@
 //! The device model's command layer (`ncx_model::device::Device`, and its cycle-timed
 //! wrapper `TimedDevice`) fed a sequence of commands and raw bytes. The input is a
-//! script (byte 0: the device; then items, each a tag and its operands):
+//! script (bytes 0 and 1: the device; then items, each a tag and its operands):
 //!
-//! - byte 0: bits 0-1 the geometry (16x16, 32x16, 16x32, 16x64), bit 2 the timed
-//!   device, bits 3-6 input slots - 1, bit 7 sixteen kept output frames (else none);
+//! - byte 0: bits 0-1 the geometry (16x16, 32x16, 16x32, 16x64), bits 2-3 the device
+//!   (0, 1: plain; 2: timed; 3: both, compared), bits 4-7 input slots - 1;
+//! - byte 1: output frames kept for RESEND (mod 17);
 //! - tag `0x00..=0x7F`: a command frame — opcode `Opcode::ALL[tag & 15]` (12..15: the
 //!   next byte, any opcode), seq, a u16 payload length (mod 1100) and the payload; tag
 //!   bit 6 corrupts one byte of the frame (u16 position, xor byte), bit 5 sends it twice;
@@ -11,13 +12,15 @@
 //! - tag `0xC0..=0xDF`: an INPUT for the timestep the device is at, with `tag & 31` input
 //!   indices (u16 each, reduced modulo M);
 //! - tag `0xE0..=0xFF`: plain device: hold (bit 0) or release the core; timed device:
-//!   let a u16 number of byte times pass.
+//!   let a u16 number of byte times pass; both: nothing.
 //!
 //! Nothing may panic, and what the device sends must be a clean ncx/1 stream: frames
 //! only (no CRC or header errors), every reply an ACK or NAK that the host's parsers
 //! (`Ack::parse`, `reply::split`) accept, every output frame one that
 //! `OutputFrame::parse` accepts. The plain device answers every command frame it
-//! decodes with exactly one reply.
+//! decodes with exactly one reply. In mode 3 the timed device is given all the time it
+//! needs after every piece the host sends (`settle`), and must then send exactly the
+//! plain device's bytes (docs/protocol.md §10.1: the timing decides only when).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -33,6 +36,7 @@ use ncx_model::wire::{Decoded, Decoder, encode};
 enum Dut {
     Plain(Device),
     Timed(TimedDevice, u64),
+    Both(Device, TimedDevice, u64),
 }
 
 impl Dut {
@@ -40,6 +44,7 @@ impl Dut {
         match self {
             Dut::Plain(d) => d,
             Dut::Timed(t, _) => t.device(),
+            Dut::Both(d, _, _) => d,
         }
     }
 
@@ -51,6 +56,11 @@ impl Dut {
                 *now += t.byte_time() * bytes.len() as u64;
                 t.advance_to(Cycle(*now));
             }
+            Dut::Both(d, t, now) => {
+                d.receive(bytes);
+                t.receive_at(Cycle(*now), bytes);
+                *now = t.settle().0;
+            }
         }
     }
 }
@@ -59,13 +69,14 @@ fuzz_target!(|data: &[u8]| {
     let mut input = Bytes::new(data);
     let setup = input.u8();
     let geometry = small_geometry(setup);
-    let config = DeviceConfig {
-        input_slots: 1 + (setup >> 3 & 15),
-        output_history: if setup & 0x80 != 0 { 16 } else { 0 },
-        ..DeviceConfig::default()
-    };
+    let config =
+        DeviceConfig { input_slots: 1 + (setup >> 4), output_history: input.u8() % 17, ..DeviceConfig::default() };
     let device = Device::new(geometry, config);
-    let mut dut = if setup & 4 != 0 { Dut::Timed(TimedDevice::new(device), 0) } else { Dut::Plain(device) };
+    let mut dut = match setup >> 2 & 3 {
+        0 | 1 => Dut::Plain(device),
+        2 => Dut::Timed(TimedDevice::new(device), 0),
+        _ => Dut::Both(device.clone(), TimedDevice::new(device), 0),
+    };
 
     while !input.is_empty() {
         let tag = input.u8();
@@ -106,6 +117,7 @@ fuzz_target!(|data: &[u8]| {
                     *now += t.byte_time() * u64::from(input.u16());
                     t.advance_to(Cycle(*now));
                 }
+                Dut::Both(..) => {}
             },
         }
     }
@@ -124,6 +136,24 @@ fuzz_target!(|data: &[u8]| {
             t.drain_tx(&mut timed);
             assert!(timed.windows(2).all(|w| w[0].0 < w[1].0), "bytes leave one at a time, in order");
             (timed.into_iter().map(|(_, b)| b).collect(), None)
+        }
+        Dut::Both(mut d, mut t, _) => {
+            let mut tx = Vec::new();
+            d.drain_tx(&mut tx);
+            t.settle();
+            let mut timed = Vec::new();
+            t.drain_tx(&mut timed);
+            let timed: Vec<u8> = timed.into_iter().map(|(_, b)| b).collect();
+            if timed != tx {
+                let at = tx.iter().zip(&timed).take_while(|(a, b)| a == b).count();
+                panic!(
+                    "the settled timed device sent other bytes than the plain one from byte {at}: {:02x?} vs {:02x?}",
+                    &tx[at..tx.len().min(at + 16)],
+                    &timed[at..timed.len().min(at + 16)]
+                );
+            }
+            assert_eq!(t.device().status(), d.status());
+            (tx, Some(d.decoder_stats().frames))
         }
     };
 
