@@ -553,3 +553,32 @@ fn a_recorded_session_replays_on_the_rtl_device() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("help: replay it with --backend model"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn hand_made_and_mutated_recordings_never_panic() {
+    let dir = workdir();
+    let out = record_run(dir.path(), "faulty:3:drop=0.01:model", "rec.jsonl", &["--retries", "60"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let good = std::fs::read(dir.path().join("rec.jsonl")).unwrap();
+    // Absurd waits and buffers.
+    let absurd = String::from_utf8(good.clone())
+        .unwrap()
+        .replace("\"wait_us\":", "\"wait_us\":18446744073709551615,\"x\":")
+        .replace("\"cap\":4140", "\"cap\":1000000000000");
+    let path = dir.path().join("m.jsonl");
+    std::fs::write(&path, absurd).unwrap();
+    let replay = ncx::replay::replay(&path, ncx::replay::Backend::Model);
+    assert!(replay.is_ok(), "{:?}", replay.err().map(|e| e.to_string()));
+    // Random bytes changed anywhere: an error or a verdict, never a panic.
+    let mut rng = ncx::SplitMix64::new(5);
+    for _ in 0..200 {
+        let mut bytes = good.clone();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(bytes.len() as u64) as usize;
+            bytes[at] = rng.below(256) as u8;
+        }
+        bytes.truncate(bytes.len() - rng.below(bytes.len() as u64 / 2) as usize);
+        std::fs::write(&path, &bytes).unwrap();
+        let _ = ncx::replay::replay(&path, ncx::replay::Backend::Model);
+    }
+}
