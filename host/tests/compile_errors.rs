@@ -416,3 +416,230 @@ fn every_bad_fixture_fails_without_panicking() {
     }
     assert!(count >= 30, "only {count} bad fixtures");
 }
+
+/// Issue 15, item 7: input the compiler used to accept, or refused with the wrong words.
+#[test]
+fn a_network_without_populations_is_refused() {
+    check(
+        "no_populations.toml",
+        "the network declares no populations: there is nothing to compile",
+        ("no_populations.toml", 1, 1),
+        None,
+        "declare at least one `[[population]]` with `name`, `size` and `threshold` (docs/network-format.md §5)",
+    );
+    let empty = compile::compile_str(&bad_dir().join("empty.toml"), "", &CompileOptions::default()).unwrap_err();
+    assert!(empty.to_string().starts_with("the network declares no populations"), "{empty}");
+}
+
+const MAGNITUDE_HELP: &str = "values in membrane and weight units are 0 or between 1e-9 and 1e9 in magnitude: write \
+                              the network in a unit in which they are near 1 (the core resolves about 7 significant \
+                              digits; docs/network-format.md §2)";
+
+#[test]
+fn absurd_magnitudes_are_refused_at_their_key() {
+    check(
+        "weight_huge.toml",
+        "`weight` = 1e300 is out of range: its magnitude is above 1e9",
+        ("weight_huge.toml", 14, 10),
+        Some("projection[0].weight"),
+        MAGNITUDE_HELP,
+    );
+    check(
+        "bias_tiny.toml",
+        "`bias` = 1e-12 is out of range: its magnitude is below 1e-9 (and it is not 0)",
+        ("bias_tiny.toml", 5, 8),
+        Some("population[0].bias"),
+        MAGNITUDE_HELP,
+    );
+    check(
+        "matrix_huge.toml",
+        "the weight `2e12` is out of range: its magnitude is above 1e9",
+        ("matrix_huge.csv", 2, 4),
+        None,
+        MAGNITUDE_HELP,
+    );
+    check(
+        "scale_huge.toml",
+        "`scale` = 1e300 is out of range: it must be from 1e-9 to 1e16",
+        ("scale_huge.toml", 2, 9),
+        Some("core.scale"),
+        "the scale is core units per membrane unit; \"auto\" chooses one that fits the values",
+    );
+    check(
+        "threshold_nan.toml",
+        "`threshold` must be a finite number, found NaN",
+        ("threshold_nan.toml", 4, 13),
+        Some("population[0].threshold"),
+        "NaN and infinities are not values (an infinite time constant is written \"inf\")",
+    );
+}
+
+/// Every float key of a description, set to NaN, ±infinity, 1e300 and an integer
+/// beyond 64 bits: an error at that key, never a panic or an image.
+#[test]
+fn non_finite_and_huge_numbers_in_every_float_key_are_errors_at_the_key() {
+    let base = |key: &str, value: &str| {
+        let mut core = String::from("[core]\n");
+        let mut pop = String::from("[[population]]\nname = \"p\"\nsize = 4\n");
+        let mut proj = String::from("[[projection]]\nfrom = \"in\"\nto = \"p\"\n");
+        let mut stdp = String::from("[stdp]\ntau_pre = 20.0\ntau_post = 20.0\n");
+        let line = format!("{key} = {value}\n");
+        match key {
+            "timestep_ms" | "clock_mhz" | "scale" => core.push_str(&line),
+            "threshold" | "reset" | "bias" | "tau_mem" | "tau_syn" | "refractory" => pop.push_str(&line),
+            "weight" => proj.push_str(&line),
+            "fixed_probability" => proj.push_str(&format!("connect = {{ fixed_probability = {value}, seed = 1 }}\n")),
+            _ => stdp.push_str(&line),
+        }
+        if key != "threshold" {
+            pop.push_str("threshold = 1.0\n");
+        }
+        if key != "weight" {
+            proj.push_str("weight = 0.5\n");
+        }
+        if key != "fixed_probability" {
+            proj.push_str("connect = \"all_to_all\"\n");
+        }
+        for amplitude in ["a_plus", "a_minus"] {
+            if key != amplitude {
+                stdp.push_str(&format!("{amplitude} = 0.01\n"));
+            }
+        }
+        format!("{core}[[input]]\nname = \"in\"\nsize = 4\n{pop}{proj}{stdp}")
+    };
+    // The description compiles with ordinary values.
+    let ok = base("w_max", "0.5");
+    compile::compile_str(&bad_dir().join("sweep.toml"), &ok, &CompileOptions::default()).unwrap();
+    let keys = [
+        "timestep_ms",
+        "clock_mhz",
+        "scale",
+        "threshold",
+        "reset",
+        "bias",
+        "refractory",
+        "weight",
+        "fixed_probability",
+        "a_plus",
+        "a_minus",
+        "w_min",
+        "w_max",
+    ];
+    for key in keys {
+        for value in ["nan", "inf", "-inf", "1e300", "-1e300", "99999999999999999999999"] {
+            let text = base(key, value);
+            let e = match compile::compile_str(&bad_dir().join("sweep.toml"), &text, &CompileOptions::default()) {
+                Ok(_) => panic!("{key} = {value} compiled"),
+                Err(e) => e.to_string(),
+            };
+            let line = text.lines().position(|l| l.contains(value)).unwrap() + 1;
+            assert!(e.contains(&format!("sweep.toml:{line}:")), "{key} = {value}:\n{e}");
+            assert!(e.contains(&format!("`{key}`")), "{key} = {value}:\n{e}");
+        }
+    }
+    // Time constants may be infinite (no decay), but not NaN.
+    for key in ["tau_mem", "tau_syn"] {
+        compile::compile_str(&bad_dir().join("sweep.toml"), &base(key, "inf"), &CompileOptions::default()).unwrap();
+        let e = compile::compile_str(&bad_dir().join("sweep.toml"), &base(key, "nan"), &CompileOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with(&format!("`{key}` = nan is not a number")), "{e}");
+    }
+}
+
+#[test]
+fn names_longer_than_an_image_holds_are_refused_at_their_key() {
+    check(
+        "name_too_long.toml",
+        "`name` is 300 bytes long: a name has at most 255 bytes",
+        ("name_too_long.toml", 2, 8),
+        Some("population[0].name"),
+        "shorten the name (the image stores names of at most 255 bytes)",
+    );
+    let long = "n".repeat(256);
+    for (text, key) in [
+        (format!("name = \"{long}\"\n[[population]]\nname = \"p\"\nsize = 1\nthreshold = 1.0\n"), "name"),
+        (
+            format!(
+                "[[input]]\nname = \"{long}\"\nsize = 1\n[[population]]\nname = \"p\"\nsize = 1\nthreshold = 1.0\n"
+            ),
+            "input[0].name",
+        ),
+        (
+            format!(
+                "[[input]]\nname = \"i\"\nsize = 1\n[[population]]\nname = \"p\"\nsize = 1\nthreshold = 1.0\n\
+                 [[projection]]\nname = \"{long}\"\nfrom = \"i\"\nto = \"p\"\nconnect = \"all_to_all\"\nweight = 1.0\n"
+            ),
+            "projection[0].name",
+        ),
+    ] {
+        let e = compile::compile_str(&bad_dir().join("long.toml"), &text, &CompileOptions::default()).unwrap_err();
+        let e = e.to_string();
+        assert!(e.starts_with("`name` is 256 bytes long: a name has at most 255 bytes"), "{e}");
+        assert!(e.contains(&format!("^ {key}")), "{key}: {e}");
+    }
+    // 255 bytes fit, and the image holds them exactly.
+    let fits = format!(
+        "name = \"{}\"\n[[population]]\nname = \"{}\"\nsize = 1\nthreshold = 1.0\n",
+        "a".repeat(255),
+        "b".repeat(255)
+    );
+    let compiled = compile::compile_str(&bad_dir().join("long.toml"), &fits, &CompileOptions::default()).unwrap();
+    ncx::image::codec::check(&compiled.image).unwrap();
+    // A network named after a file whose name is too long.
+    let path = bad_dir().join(format!("{}.toml", "f".repeat(300)));
+    let e = compile::compile_str(
+        &path,
+        "[[population]]\nname = \"p\"\nsize = 1\nthreshold = 1.0\n",
+        &CompileOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with(
+            "the network is named after its file, whose name is 300 bytes long: a name has at most 255 bytes"
+        ),
+        "{e}"
+    );
+    assert!(e.ends_with("= help: set `name` at the top level of the file"), "{e}");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_names_its_first_bad_byte() {
+    check(
+        "not_utf8.toml",
+        &format!(
+            "`{}` is not UTF-8 text: byte 0xe9 at line 4, column 12 (byte offset 40)",
+            bad_dir().join("not_utf8.toml").display()
+        ),
+        ("not_utf8.toml", 4, 12),
+        None,
+        "save the file as UTF-8 (network descriptions and their CSV files are UTF-8 text)",
+    );
+}
+
+#[test]
+fn an_image_or_a_directory_is_not_a_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("x.ncx");
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/golden/stdp.ncx");
+    std::fs::copy(golden, &image).unwrap();
+    let e = compile::compile_file(&image, &CompileOptions::default()).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "`{0}` is a device image (.ncx), not a network description\n  = help: `ncx inspect {0}` shows what the \
+             image holds and `ncx run {0} --steps N` runs it; `ncx compile` reads network descriptions (.toml, \
+             docs/network-format.md)",
+            image.display()
+        )
+    );
+    // Included, it is refused at the include.
+    let net = dir.path().join("net.toml");
+    std::fs::write(&net, "include = [\"x.ncx\"]\n[[population]]\nname = \"p\"\nsize = 1\nthreshold = 1.0\n").unwrap();
+    let e = compile::compile_file(&net, &CompileOptions::default()).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("included file `{}` is a device image (.ncx)", image.display())), "{e}");
+    assert!(e.contains("net.toml:1:12"), "{e}");
+    let e = compile::compile_file(dir.path(), &CompileOptions::default()).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("`{}` is a directory, not a network description", dir.path().display())), "{e}");
+}

@@ -5,8 +5,9 @@
 //! populations and input groups on the core, chooses the membrane scale q and the
 //! weight shift, quantises every value (rounding half away from zero), fills the
 //! image and its metadata, and analyses the result statically (neurons that can never
-//! or always fire, possible saturation of `I`). Warnings are collected in the report;
-//! with [`CompileOptions::strict`] they are errors.
+//! or always fire, possible saturation of `I`). A network without populations is an
+//! error (its image would do nothing). Warnings are collected in the report; with
+//! [`CompileOptions::strict`] they are errors.
 
 mod analysis;
 mod build;
@@ -18,7 +19,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::image::{Block, Image, Metadata};
-use crate::network::{self, Diagnostic, Network, NeuronModel, Pacing, Severity};
+use crate::network::{self, Diagnostic, Loc, Network, NeuronModel, Pacing, Severity};
 
 pub use self::report::{ParamKind, ParamStats, PopulationReport, QuantReport};
 
@@ -96,6 +97,9 @@ pub fn compile_network(net: Network, options: &CompileOptions) -> Result<Compile
     let placement = place::place(&net)?;
     let mut log = Log::default();
     let period = period(&net, &mut log)?;
+    if net.populations.is_empty() {
+        return Err(no_populations(&net).into());
+    }
     let mut image = Image::empty(placement.geometry);
 
     // Choose q and s. The drive (worst-case |acc|) is measured on weights quantised
@@ -142,6 +146,19 @@ pub fn compile_network(net: Network, options: &CompileOptions) -> Result<Compile
         return Err(CompileError::Strict(report.warnings));
     }
     Ok(Compiled { image, report, network: net })
+}
+
+/// The error of a network without neurons: its image would do nothing.
+fn no_populations(net: &Network) -> Diagnostic {
+    let what =
+        if net.files.len() > 1 { "the network and the files it includes declare" } else { "the network declares" };
+    let mut d = Diagnostic::new(format!("{what} no populations: there is nothing to compile"))
+        .help("declare at least one `[[population]]` with `name`, `size` and `threshold` (docs/network-format.md §5)");
+    // `core`'s locations are in the top-level file (the table, or the file's start).
+    if let Some(loc) = net.core.locs.keys.get("") {
+        d = d.at(Loc::new(&loc.file, 0..0));
+    }
+    d
 }
 
 /// Each core neuron of a population, with its population index and its drive.

@@ -1,6 +1,11 @@
 //! Serial ports: [`SerialLink`] talks to a board over a UART (8N1, no flow control,
 //! docs/protocol.md §1) with the `serialport` crate, and [`available_ports`] lists the
 //! ports of this machine for `ncx ports`.
+//!
+//! A path that is not a serial device — a regular file, a directory, a FIFO, a socket, a
+//! block device, or a character device that is not a terminal (`/dev/null`) — is refused
+//! before any byte is sent, saying what the path is instead (never the operating
+//! system's "Not a typewriter").
 
 use std::fmt;
 use std::io::{self, Write};
@@ -37,6 +42,9 @@ impl SerialLink {
     /// Errors ([`LinkError::Open`]) say which of these it is, with a `help:` line: no such
     /// port (listing the ports there are), permission denied, the port is busy.
     pub fn open(path: &str, baud: u32) -> Result<SerialLink, LinkError> {
+        if let Some(what) = not_a_serial_device(path) {
+            return Err(not_serial(path, what));
+        }
         let port = serialport::new(path, baud)
             .data_bits(DataBits::Eight)
             .parity(Parity::None)
@@ -125,10 +133,60 @@ fn open_error(path: &str, e: &serialport::Error) -> LinkError {
                  try again",
                 e.description
             ),
+            // ENOTTY: the terminal settings cannot be read, so it is no terminal.
+            serialport::ErrorKind::Unknown if is_not_a_terminal(&e.description) => {
+                return not_serial(path, "a character device that is not a terminal");
+            }
             _ => format!("{}\nhelp: check that {path} is a serial port and that the board is connected", e.description),
         }
     };
     LinkError::Open { link, reason }
+}
+
+/// The description of what the operating system says when a port's terminal settings
+/// cannot be read (ENOTTY: glibc's "Inappropriate ioctl for device", the older "Not a
+/// typewriter").
+fn is_not_a_terminal(description: &str) -> bool {
+    description.contains("typewriter") || description.contains("Inappropriate ioctl")
+}
+
+/// What the file at `path` is when it exists and cannot be a serial port: `a regular
+/// file`, `a directory`, … (`None` for a character device, or a path that cannot be
+/// looked at: opening it says more).
+fn not_a_serial_device(path: &str) -> Option<&'static str> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    if kind.is_file() {
+        return Some("a regular file");
+    }
+    if kind.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_block_device() {
+            return Some("a block device (a disk)");
+        }
+    }
+    None
+}
+
+/// The [`LinkError::Open`] of a path that is `what` instead of a serial device.
+fn not_serial(path: &str, what: &str) -> LinkError {
+    LinkError::Open {
+        link: format!("serial:{path}"),
+        reason: format!(
+            "{path} is not a serial device: it is {what}\nhelp: give the port of the board, a terminal device such as \
+             /dev/ttyUSB1 or /dev/ttyACM0 (`ncx ports` lists the serial ports), or run `ncx emulate --pty` for a \
+             virtual board"
+        ),
+    }
 }
 
 /// A serial port of this machine.

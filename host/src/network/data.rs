@@ -5,15 +5,22 @@
 //! The CSV dialect is deliberately small: one record per line, fields separated by
 //! commas, spaces around fields ignored, blank lines and lines starting with `#`
 //! skipped, no header, no quoting.
+//!
+//! Every file the compiler reads — the description, its includes, these data files —
+//! goes through [`read_source`] (or [`read_bytes`] for `.npy`), which says what is wrong
+//! with a file that cannot be one: a directory, a device image, text that is not UTF-8
+//! (with the line, column and byte offset of the first bad byte).
 
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
-use npyz::{DType, NpyFile, Order, TypeChar};
+use npyz::{DType, NpyFile, NpyHeader, Order, TypeChar};
 
 use super::diagnostic::Diagnostic;
-use super::source::{Loc, SourceFile};
+use super::reader::{MAGNITUDE_HELP, magnitude_problem};
+use super::source::{Loc, NotUtf8, SourceFile};
+use crate::image::codec::MAGIC;
 
 /// A number read from a data file, with where it is written (CSV only).
 pub(crate) struct Entry {
@@ -21,17 +28,82 @@ pub(crate) struct Entry {
     pub(crate) loc: Option<Loc>,
 }
 
-/// Read a text file referenced at `from` (an `include`, `pairs` or `matrix` value).
-pub(crate) fn read_text(path: &Path, from: &Loc, key: &str, what: &str) -> Result<Arc<SourceFile>, Diagnostic> {
-    let text = fs::read_to_string(path).map_err(|e| missing(path, from, key, what, &e))?;
-    Ok(SourceFile::new(path, text))
+/// A file the compiler reads: what it is called in messages and where it is named.
+pub(crate) struct Wanted<'a> {
+    /// `included file`, `matrix file`, …; empty for the top-level description.
+    pub(crate) what: &'a str,
+    /// What its contents must be: `a network description`, `a CSV file`, `a .npy file`.
+    pub(crate) expected: &'a str,
+    /// The value that names it and its key path (none for the top-level description).
+    pub(crate) from: Option<(&'a Loc, &'a str)>,
 }
 
-fn missing(path: &Path, from: &Loc, key: &str, what: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(format!("cannot read {what} `{}`: {e}", path.display()))
-        .at(from.clone())
-        .key(key.to_owned())
-        .help("paths are relative to the folder of the file that names them")
+impl Wanted<'_> {
+    /// `included file `a.toml``, or `` `net.toml` `` for the top-level description.
+    fn name(&self, path: &Path) -> String {
+        if self.what.is_empty() {
+            format!("`{}`", path.display())
+        } else {
+            format!("{} `{}`", self.what, path.display())
+        }
+    }
+
+    /// An error about the file, at the value that names it.
+    fn error(&self, message: String, help: &str) -> Diagnostic {
+        let mut d = Diagnostic::new(message).help(help.to_owned());
+        if let Some((loc, key)) = self.from {
+            d = d.at(loc.clone()).key(key.to_owned());
+        }
+        d
+    }
+}
+
+/// The bytes of the file at `path`: an error if it cannot be read, is a directory or is
+/// a device image.
+pub(crate) fn read_bytes(path: &Path, wanted: &Wanted<'_>) -> Result<Vec<u8>, Diagnostic> {
+    let bytes = fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::IsADirectory {
+            return wanted.error(
+                format!("{} is a directory, not {}", wanted.name(path), wanted.expected),
+                "give the path of a file",
+            );
+        }
+        let help = if wanted.from.is_some() {
+            "paths are relative to the folder of the file that names them"
+        } else {
+            "give the path of a network description (.toml)"
+        };
+        wanted.error(format!("cannot read {}: {e}", wanted.name(path)), help)
+    })?;
+    if bytes.starts_with(&MAGIC) {
+        return Err(wanted.error(
+            format!("{} is a device image (.ncx), not {}", wanted.name(path), wanted.expected),
+            &format!(
+                "`ncx inspect {0}` shows what the image holds and `ncx run {0} --steps N` runs it; `ncx compile` \
+                 reads network descriptions (.toml, docs/network-format.md)",
+                path.display()
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Read a text file ([`read_bytes`], then UTF-8): text that is not UTF-8 is an error
+/// pointing at the first bad byte.
+pub(crate) fn read_source(path: &Path, wanted: &Wanted<'_>) -> Result<Arc<SourceFile>, Diagnostic> {
+    let bytes = read_bytes(path, wanted)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(path, text)),
+        Err(e) => {
+            let bad = NotUtf8::at(e.as_bytes(), e.utf8_error().valid_up_to());
+            let file = SourceFile::new(path, bad.lossy.clone());
+            // The bad byte shows as U+FFFD, 3 bytes in the lossy text.
+            let loc = Loc::new(&file, bad.offset..bad.offset + '\u{FFFD}'.len_utf8());
+            Err(Diagnostic::new(format!("{} is not UTF-8 text: {bad}", wanted.name(path)))
+                .at(loc)
+                .help("save the file as UTF-8 (network descriptions and their CSV files are UTF-8 text)"))
+        }
+    }
 }
 
 /// The fields of the CSV records of `file`: per record, its fields with their spans.
@@ -101,7 +173,8 @@ pub(crate) fn matrix(
     if npy {
         npy_matrix(path, from, key, rows, cols, what)
     } else if csv {
-        csv_matrix(&read_text(path, from, key, "matrix file")?, rows, cols, what)
+        let wanted = Wanted { what: "matrix file", expected: "a CSV file", from: Some((from, key)) };
+        csv_matrix(&read_source(path, &wanted)?, rows, cols, what)
     } else {
         Err(Diagnostic::new(format!("matrix file `{}` is neither .csv nor .npy", path.display()))
             .at(from.clone())
@@ -141,10 +214,40 @@ fn csv_matrix(file: &Arc<SourceFile>, rows: usize, cols: usize, what: &str) -> R
                     .at(Loc::new(file, span.clone()))
                     .help("matrix entries are weights in membrane units; 0 = no synapse")
             })?;
+            if let Some(why) = magnitude_problem(value) {
+                return Err(Diagnostic::new(format!("the weight `{text}` is out of range: {why}"))
+                    .at(Loc::new(file, span.clone()))
+                    .help(MAGNITUDE_HELP));
+            }
             entries.push(Entry { value, loc: Some(Loc::new(file, span.clone())) });
         }
     }
     Ok(entries)
+}
+
+/// Check the magic, version and header length of a `.npy` file against its size, before
+/// the header is parsed (a parser allocates the header length announced, up to 4 GiB).
+fn npy_prefix(bytes: &[u8]) -> Result<(), String> {
+    const MAGIC: &[u8] = b"\x93NUMPY";
+    if !bytes.starts_with(MAGIC) {
+        return Err("it does not start with \\x93NUMPY".to_owned());
+    }
+    let (major, minor) = match bytes.get(6..8) {
+        Some(&[major, minor]) => (major, minor),
+        _ => return Err("it ends within its version".to_owned()),
+    };
+    let (width, length) = match major {
+        1 => (2, bytes.get(8..10).map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))),
+        2 | 3 => (4, bytes.get(8..12).and_then(|b| usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok())),
+        _ => return Err(format!("its format version {major}.{minor} is not 1.0, 2.0 or 3.0")),
+    };
+    let Some(length) = length else { return Err("it ends within its header length".to_owned()) };
+    // The length field was there: the file is at least 8 + width bytes long.
+    let room = bytes.len() - (8 + width);
+    if length > room {
+        return Err(format!("its header announces {length} bytes, but only {room} follow"));
+    }
+    Ok(())
 }
 
 fn npy_matrix(
@@ -155,45 +258,91 @@ fn npy_matrix(
     cols: usize,
     what: &str,
 ) -> Result<Vec<Entry>, Diagnostic> {
-    let bytes = fs::read(path).map_err(|e| missing(path, from, key, "matrix file", &e))?;
+    let bytes = read_bytes(path, &Wanted { what: "matrix file", expected: "a .npy file", from: Some((from, key)) })?;
     let bad = |message: String, help: &str| {
         Diagnostic::new(message).at(from.clone()).key(key.to_owned()).help(help.to_owned())
     };
-    let invalid = |e: std::io::Error| {
-        bad(format!("`{}` is not a valid .npy file: {e}", path.display()), "save the matrix with numpy.save")
+    let shown = path.display();
+    let invalid_file = |why: String| {
+        bad(
+            format!("matrix `{shown}` is not a valid .npy file ({} bytes): {why}", bytes.len()),
+            "a .npy file starts with \\x93NUMPY, a version and a header that gives the dtype and the shape; save \
+             the matrix with numpy.save",
+        )
     };
-    let file = NpyFile::new(&bytes[..]).map_err(invalid)?;
-    let shape: Vec<u64> = file.shape().to_vec();
+    npy_prefix(&bytes).map_err(invalid_file)?;
+    let mut data = &bytes[..];
+    let header = NpyHeader::from_reader(&mut data).map_err(|e| invalid_file(e.to_string()))?;
+    let shape: Vec<u64> = header.shape().to_vec();
+    let shape_text = format!("[{}]", shape.iter().map(u64::to_string).collect::<Vec<_>>().join(", "));
     if shape != [rows as u64, cols as u64] {
-        let shown = shape.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
         return Err(bad(
-            format!("matrix `{}` has shape [{shown}]; {what} needs [{rows}, {cols}]", path.display()),
+            format!("matrix `{shown}` has shape {shape_text}; {what} needs [{rows}, {cols}]"),
             "the shape is [target size, source size]: row = post-synaptic neuron, column = pre-synaptic",
         ));
     }
-    let order = file.order();
-    let unsupported =
-        || bad(format!("matrix `{}` has an unsupported dtype", path.display()), "use a float or integer array");
-    let DType::Plain(ts) = file.dtype() else { return Err(unsupported()) };
-    let values: Vec<f64> = match (ts.type_char(), ts.size_field()) {
+    const DTYPES: &str = "float32 or float64 (`<f4`, `<f8`), or a signed or unsigned integer of 8, 16 or 32 bits \
+                          (`|i1`, `<i2`, `<i4`, `|u1`, `<u2`, `<u4`)";
+    let dtype = header.dtype();
+    let unsupported = |found: String| {
+        bad(
+            format!("matrix `{shown}` has dtype {found}; a weight matrix is {DTYPES}"),
+            "convert it before saving, e.g. numpy.save(path, m.astype(numpy.float64))",
+        )
+    };
+    let ts = match &dtype {
+        DType::Plain(ts) => ts.clone(),
+        DType::Record(_) => return Err(unsupported("a structured (record) dtype".to_owned())),
+        DType::Array(..) => return Err(unsupported("a sub-array dtype".to_owned())),
+    };
+    let kind = match (ts.type_char(), ts.size_field()) {
+        (TypeChar::Float, 4 | 8) | (TypeChar::Int | TypeChar::Uint, 1 | 2 | 4) => ts.type_char(),
+        (TypeChar::Complex, _) => return Err(unsupported(format!("`{ts}` (complex)"))),
+        _ => return Err(unsupported(format!("`{ts}`"))),
+    };
+    let item = ts.size_field() as usize;
+    let needed = rows * cols * item;
+    if data.len() < needed {
+        return Err(bad(
+            format!(
+                "matrix `{shown}` is cut short: its header announces shape {shape_text} of `{ts}`, {needed} bytes of \
+                 data, but only {} follow the header",
+                data.len()
+            ),
+            "the file was truncated; save the matrix again with numpy.save",
+        ));
+    }
+    let order = header.order();
+    let file = NpyFile::with_header(header, data);
+    let invalid = |e: std::io::Error| {
+        bad(format!("matrix `{shown}`: cannot read its data: {e}"), "save the matrix again with numpy.save")
+    };
+    let values: Vec<f64> = match (kind, item) {
         (TypeChar::Float, 8) => file.into_vec::<f64>().map_err(invalid)?,
-        (TypeChar::Float, 4) => file.into_vec::<f32>().map_err(invalid)?.into_iter().map(f64::from).collect(),
+        (TypeChar::Float, _) => file.into_vec::<f32>().map_err(invalid)?.into_iter().map(f64::from).collect(),
         (TypeChar::Int, 1) => file.into_vec::<i8>().map_err(invalid)?.into_iter().map(f64::from).collect(),
         (TypeChar::Int, 2) => file.into_vec::<i16>().map_err(invalid)?.into_iter().map(f64::from).collect(),
-        (TypeChar::Int, 4) => file.into_vec::<i32>().map_err(invalid)?.into_iter().map(f64::from).collect(),
-        (TypeChar::Uint, 1) => file.into_vec::<u8>().map_err(invalid)?.into_iter().map(f64::from).collect(),
-        (TypeChar::Uint, 2) => file.into_vec::<u16>().map_err(invalid)?.into_iter().map(f64::from).collect(),
-        (TypeChar::Uint, 4) => file.into_vec::<u32>().map_err(invalid)?.into_iter().map(f64::from).collect(),
-        _ => return Err(unsupported()),
+        (TypeChar::Int, _) => file.into_vec::<i32>().map_err(invalid)?.into_iter().map(f64::from).collect(),
+        (_, 1) => file.into_vec::<u8>().map_err(invalid)?.into_iter().map(f64::from).collect(),
+        (_, 2) => file.into_vec::<u16>().map_err(invalid)?.into_iter().map(f64::from).collect(),
+        _ => file.into_vec::<u32>().map_err(invalid)?.into_iter().map(f64::from).collect(),
+    };
+    let position = |i: usize| match order {
+        Order::C => (i / cols, i % cols),
+        Order::Fortran => (i % rows, i / rows),
     };
     if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-        let (r, c) = match order {
-            Order::C => (i / cols, i % cols),
-            Order::Fortran => (i % rows, i / rows),
-        };
+        let (r, c) = position(i);
         return Err(bad(
-            format!("matrix `{}` has a non-finite entry at [{r}, {c}]", path.display()),
+            format!("matrix `{shown}` has a non-finite entry at [{r}, {c}]"),
             "entries are finite weights; 0 = no synapse",
+        ));
+    }
+    if let Some((i, why)) = values.iter().enumerate().find_map(|(i, &v)| magnitude_problem(v).map(|why| (i, why))) {
+        let (r, c) = position(i);
+        return Err(bad(
+            format!("matrix `{shown}` has the entry {:e} at [{r}, {c}]: {why}", values[i]),
+            MAGNITUDE_HELP,
         ));
     }
     Ok((0..rows * cols)

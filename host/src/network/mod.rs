@@ -26,18 +26,15 @@ pub use self::model::{
     Connectivity, CoreSpec, Count, FloatParams, InputGroup, Locs, Network, NeuronModel, Pacing, Population, Projection,
     Refractory, Sign, Source, Stdp, StdpSpec, Synapse, Tau,
 };
-pub use self::source::{LineCol, Loc, SourceFile};
+pub use self::source::{LineCol, Loc, NotUtf8, SourceFile, TextError, read_text};
 
 use self::parse::FileDecl;
 use self::reader::Tbl;
 
 /// Read the network description at `path` and every file it includes.
 pub fn load(path: &Path) -> Result<Network, Diagnostic> {
-    let text = fs::read_to_string(path).map_err(|e| {
-        Diagnostic::new(format!("cannot read `{}`: {e}", path.display()))
-            .help("give the path of a network description (.toml)")
-    })?;
-    load_str(path, &text)
+    let top = data::read_source(path, &data::Wanted { what: "", expected: "a network description", from: None })?;
+    load_str(path, &top.text)
 }
 
 /// Read a network description whose top-level text is `text`; `path` is where it
@@ -75,7 +72,9 @@ impl Loader {
         for (i, (rel, loc)) in decl.includes.iter().enumerate() {
             let path = base.join(rel);
             let key = format!("include[{i}]");
-            let included = data::read_text(&path, loc, &key, "included file")?;
+            let wanted =
+                data::Wanted { what: "included file", expected: "a network description", from: Some((loc, &key)) };
+            let included = data::read_source(&path, &wanted)?;
             let inc_id = identity(&path);
             if let Some(pos) = self.stack.iter().position(|(id, _)| *id == inc_id) {
                 let chain: Vec<String> =

@@ -17,6 +17,15 @@ use super::source::{Loc, SourceFile};
 
 /// Largest population or input group.
 const MAX_SIZE: i64 = 1 << spec::GEOMETRY_MAX_LOG2;
+/// The smallest fixed `scale` (core units per membrane unit): what the values of
+/// docs/network-format.md §2 can need.
+const MIN_SCALE: f64 = 1e-9;
+/// The largest fixed `scale`.
+const MAX_SCALE: f64 = 1e16;
+/// The longest refractory period in ms (far beyond the core's 255 timesteps).
+const MAX_REFRACTORY_MS: f64 = 1e9;
+/// The longest name in bytes: the image stores a name's length in one byte.
+pub(crate) const NAME_MAX: usize = 255;
 
 /// Everything one file declares.
 pub(crate) struct FileDecl {
@@ -127,6 +136,11 @@ fn locs(t: &Tbl<'_, '_>) -> Locs {
 
 fn name(v: &Val<'_, '_>) -> Result<String, Diagnostic> {
     let s = v.str()?;
+    if s.len() > NAME_MAX {
+        return Err(v
+            .err(format!("`{}` is {} bytes long: a name has at most {NAME_MAX} bytes", v.key, s.len()))
+            .help("shorten the name (the image stores names of at most 255 bytes)"));
+    }
     let mut chars = s.chars();
     let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
@@ -229,6 +243,11 @@ fn core(t: &Tbl<'_, '_>) -> Result<CoreSpec, Diagnostic> {
                     .err(format!("`scale` = {q} must be above 0"))
                     .help("the scale is core units per membrane unit, or \"auto\""));
             }
+            if !(MIN_SCALE..=MAX_SCALE).contains(&q) {
+                return Err(v
+                    .err(format!("`scale` = {} is out of range: it must be from 1e-9 to 1e16", v.text()))
+                    .help("the scale is core units per membrane unit; \"auto\" chooses one that fits the values"));
+            }
             Some(q)
         };
     }
@@ -268,6 +287,7 @@ fn tau(v: &Val<'_, '_>) -> Result<Tau, Diagnostic> {
     match v.number_raw() {
         Some(x) if x == f64::INFINITY => Ok(Tau::Infinite),
         Some(x) if x >= 0.0 && x.is_finite() => Ok(Tau::Ms(x)),
+        Some(x) if x.is_nan() => Err(v.err(format!("`{}` = {} is not a number", v.key, v.text())).help(HELP)),
         Some(x) => Err(v.err(format!("`{}` = {x} must be at least 0", v.key)).help(HELP)),
         None => Err(v.wrong("a number of ms or \"inf\"").help(HELP)),
     }
@@ -326,8 +346,8 @@ fn population(t: &Tbl<'_, '_>) -> Result<Population, Diagnostic> {
 fn float_params(t: &Tbl<'_, '_>) -> Result<FloatParams, Diagnostic> {
     let threshold = t
         .req("threshold", "give `threshold` in membrane units, or the raw core parameters in `[population.raw]`")?
-        .number()?;
-    let opt = |key: &str| t.get(key).map(|v| v.number()).transpose().map(|x| x.unwrap_or(0.0));
+        .physical()?;
+    let opt = |key: &str| t.get(key).map(|v| v.physical()).transpose().map(|x| x.unwrap_or(0.0));
     let (reset, bias) = (opt("reset")?, opt("bias")?);
     let tau_of = |key: &str| t.get(key).map(|v| tau(&v)).transpose().map(|x| x.unwrap_or(Tau::Infinite));
     let (tau_mem, tau_syn) = (tau_of("tau_mem")?, tau_of("tau_syn")?);
@@ -341,6 +361,11 @@ fn float_params(t: &Tbl<'_, '_>) -> Result<FloatParams, Diagnostic> {
             let ms = v.number()?;
             if ms < 0.0 {
                 return Err(v.err(format!("`refractory` = {ms} must be at least 0")).help("a period in ms"));
+            }
+            if ms > MAX_REFRACTORY_MS {
+                return Err(v
+                    .err(format!("`refractory` = {} ms is out of range: it must be at most 1e9 ms", v.text()))
+                    .help("the core counts at most 255 refractory timesteps; use `refractory_steps = 255` for the longest"));
             }
             Refractory::Ms(ms)
         }
@@ -495,7 +520,8 @@ fn connectivity(v: &Val<'_, '_>) -> Result<ConnectDecl, Diagnostic> {
 fn weight(v: &Val<'_, '_>) -> Result<WeightDecl, Diagnostic> {
     const HELP: &str = "a weight is a number, { uniform = [lo, hi], seed = s } or { normal = [mean, std], seed = s }";
     if !v.is_table() {
-        return v.number().map(WeightDecl::Constant).map_err(|e| e.help(HELP));
+        v.number().map_err(|e| e.help(HELP))?;
+        return v.physical().map(WeightDecl::Constant);
     }
     let t = v.table("a table")?;
     t.allow(&["uniform", "normal", "seed"])?;
@@ -505,7 +531,7 @@ fn weight(v: &Val<'_, '_>) -> Result<WeightDecl, Diagnostic> {
         let [a, b] = items.as_slice() else {
             return Err(p.err(format!("`{key}` must be a pair of numbers, found {} values", items.len())).help(HELP));
         };
-        Ok(Some((a.number()?, b.number()?, p)))
+        Ok(Some((a.physical()?, b.physical()?, p)))
     };
     let (uniform, normal) = (pair("uniform")?, pair("normal")?);
     let seed_of = || -> Result<u64, Diagnostic> {
@@ -553,7 +579,7 @@ fn stdp(t: &Tbl<'_, '_>) -> Result<StdpSpec, Diagnostic> {
     let enabled = t.get("enabled").map(|v| v.bool()).transpose()?.unwrap_or(true);
     let amplitude = |key: &str| -> Result<f64, Diagnostic> {
         let v = t.req(key, &format!("give `{key}`: the weight change of a pair at distance 0, in weight units"))?;
-        let a = v.number()?;
+        let a = v.physical()?;
         if a < 0.0 {
             return Err(v
                 .err(format!("`{key}` = {a} must be at least 0"))
@@ -583,7 +609,7 @@ fn stdp(t: &Tbl<'_, '_>) -> Result<StdpSpec, Diagnostic> {
             }
         },
     };
-    let bound = |key: &str| t.get(key).map(|v| v.number()).transpose();
+    let bound = |key: &str| t.get(key).map(|v| v.physical()).transpose();
     let (w_min, w_max) = (bound("w_min")?, bound("w_max")?);
     if let (Some(lo), Some(hi)) = (w_min, w_max)
         && lo > hi

@@ -1,6 +1,12 @@
 //! A typed walk over the spanned TOML tree: every read names its key path and, on a
 //! wrong type, a missing key or an unknown key (with a typo suggestion), returns a
 //! [`Diagnostic`] pointing at the exact place in the file.
+//!
+//! Values in membrane and weight units ([`Val::physical`], and the entries of matrix
+//! files) are 0 or of a magnitude within [`MIN_MAGNITUDE`]..=[`MAX_MAGNITUDE`]
+//! (docs/network-format.md §2): the core resolves about seven significant digits, so
+//! anything outside that band is a typo or a unit mistake, and would otherwise come out
+//! as an absurd scale and every neuron firing.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -10,6 +16,26 @@ use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::Diagnostic;
 use super::source::{Loc, SourceFile};
+
+/// The largest magnitude of a value in membrane or weight units.
+pub(crate) const MAX_MAGNITUDE: f64 = 1e9;
+/// The smallest magnitude of a non-zero value in membrane or weight units.
+pub(crate) const MIN_MAGNITUDE: f64 = 1e-9;
+/// What to do about a value outside the band.
+pub(crate) const MAGNITUDE_HELP: &str = "values in membrane and weight units are 0 or between 1e-9 and 1e9 in \
+                                         magnitude: write the network in a unit in which they are near 1 (the core \
+                                         resolves about 7 significant digits; docs/network-format.md §2)";
+
+/// Why `x` cannot be a value in membrane or weight units, if it cannot.
+pub(crate) fn magnitude_problem(x: f64) -> Option<&'static str> {
+    if x.abs() > MAX_MAGNITUDE {
+        Some("its magnitude is above 1e9")
+    } else if x != 0.0 && x.abs() < MIN_MAGNITUDE {
+        Some("its magnitude is below 1e-9 (and it is not 0)")
+    } else {
+        None
+    }
+}
 
 /// A table being read.
 pub(crate) struct Tbl<'a, 'i> {
@@ -142,10 +168,14 @@ impl<'a, 'i> Val<'a, 'i> {
         }
     }
 
-    /// A number (integer or float), as written; may be infinite or NaN.
+    /// A number (integer or float), as written; may be infinite or NaN. An integer too
+    /// large for 64 bits is taken as the float nearest to it.
     pub(crate) fn number_raw(&self) -> Option<f64> {
         match self.value.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|v| v as f64),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|v| v as f64)
+                .or_else(|| if i.radix() == 10 { i.as_str().replace('_', "").parse().ok() } else { None }),
             DeValue::Float(f) => f.as_str().replace('_', "").parse().ok(),
             _ => None,
         }
@@ -155,8 +185,31 @@ impl<'a, 'i> Val<'a, 'i> {
     pub(crate) fn number(&self) -> Result<f64, Diagnostic> {
         match self.number_raw() {
             Some(x) if x.is_finite() => Ok(x),
-            Some(x) => Err(self.err(format!("`{}` must be a finite number, found {x}", self.key))),
+            Some(x) => Err(self
+                .err(format!("`{}` must be a finite number, found {x}", self.key))
+                .help("NaN and infinities are not values (an infinite time constant is written \"inf\")")),
             None => Err(self.wrong("a number")),
+        }
+    }
+
+    /// A number in membrane or weight units: finite, and 0 or of a magnitude from
+    /// [`MIN_MAGNITUDE`] to [`MAX_MAGNITUDE`].
+    pub(crate) fn physical(&self) -> Result<f64, Diagnostic> {
+        let x = self.number()?;
+        match magnitude_problem(x) {
+            None => Ok(x),
+            Some(why) => {
+                Err(self.err(format!("`{}` = {} is out of range: {why}", self.key, self.text())).help(MAGNITUDE_HELP))
+            }
+        }
+    }
+
+    /// The value as written in the file, shortened to 30 characters.
+    pub(crate) fn text(&self) -> String {
+        let text = &self.file.text[self.value.span()];
+        match text.char_indices().nth(30) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text.to_owned(),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::rng::SplitMix64;
 use super::data;
 use super::diagnostic::Diagnostic;
 use super::model::{Connectivity, CoreSpec, Locs, Network, Projection, Sign, Source, Synapse};
-use super::parse::{ConnectDecl, FileDecl, NameRef, ProjectionDecl, WeightDecl};
+use super::parse::{ConnectDecl, FileDecl, NAME_MAX, NameRef, ProjectionDecl, WeightDecl};
 use super::random;
 use super::reader::suggest;
 use super::source::{Loc, SourceFile};
@@ -86,8 +86,22 @@ pub(crate) fn network(top: &Arc<SourceFile>, files: Vec<(Arc<SourceFile>, FileDe
         keys.insert(String::new(), Loc::new(top, 0..0));
         CoreSpec::default_with(Locs { keys, path: "core".to_owned() })
     });
-    let name =
-        name.unwrap_or_else(|| top.path.file_stem().map_or("network".to_owned(), |s| s.to_string_lossy().into_owned()));
+    let name = match name {
+        Some(name) => name,
+        None => {
+            let stem = top.path.file_stem().map_or("network".to_owned(), |s| s.to_string_lossy().into_owned());
+            if stem.len() > NAME_MAX {
+                return Err(Diagnostic::new(format!(
+                    "the network is named after its file, whose name is {} bytes long: a name has at most {NAME_MAX} bytes",
+                    stem.len()
+                ))
+                .at(Loc::new(top, 0..0))
+                .key("name")
+                .help("set `name` at the top level of the file"));
+            }
+            stem
+        }
+    };
     let mut net = Network { name, core, populations, inputs, projections: Vec::new(), stdp, files: paths };
     let mut owners: HashMap<(Source, usize), Vec<u32>> = HashMap::new();
     for (file, decl) in decls {
@@ -209,7 +223,9 @@ fn projection(
         }
         ConnectDecl::PairsFile(rel, loc) => {
             let path = base.join(&rel);
-            let csv = data::read_text(&path, &loc, &locs.path_of("pairs"), "pairs file")?;
+            let key = locs.path_of("pairs");
+            let wanted = data::Wanted { what: "pairs file", expected: "a CSV file", from: Some((&loc, &key)) };
+            let csv = data::read_source(&path, &wanted)?;
             for (pre, post, at) in data::pairs_csv(&csv)? {
                 let (pre, post) = check_pair(pre, post, &at, &locs.path_of("pairs"))?;
                 sites.push((pre, post, None, Some(at)));

@@ -1,7 +1,14 @@
 //! Source files and locations: every text the compiler reads (network descriptions,
 //! CSV files) is kept as a [`SourceFile`], and a [`Loc`] points at a byte range in one,
 //! so that any diagnostic can show the file, line, column and the line itself.
+//!
+//! [`read_text`] reads a text file for any of ncx's readers (networks, their data files,
+//! stimuli): a file that is not UTF-8 is a [`TextError::NotUtf8`] that says where the
+//! first invalid byte is ([`NotUtf8`]: line, column, byte offset), not only that there
+//! is one.
 
+use std::fmt;
+use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -65,6 +72,80 @@ impl Loc {
     }
 }
 
+/// Why a text file could not be read.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TextError {
+    /// The operating system could not read it.
+    Io(io::Error),
+    /// Its bytes are not UTF-8.
+    NotUtf8(NotUtf8),
+}
+
+impl fmt::Display for TextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TextError::Io(e) => write!(f, "{e}"),
+            TextError::NotUtf8(bad) => write!(f, "not UTF-8 text: {bad}"),
+        }
+    }
+}
+
+impl std::error::Error for TextError {}
+
+/// Where the first byte that is not UTF-8 is, and the text up to there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotUtf8 {
+    /// 1-based line of the byte.
+    pub line: usize,
+    /// 1-based column of the byte, in characters.
+    pub column: usize,
+    /// Byte offset of the byte from the start of the file.
+    pub offset: usize,
+    /// The byte.
+    pub byte: u8,
+    /// The file's bytes, every invalid sequence replaced by U+FFFD (for showing the line).
+    pub lossy: String,
+}
+
+/// `byte 0xff at line 3, column 7 (byte offset 27)`.
+impl fmt::Display for NotUtf8 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "byte {:#04x} at line {}, column {} (byte offset {})", self.byte, self.line, self.column, self.offset)
+    }
+}
+
+impl NotUtf8 {
+    /// Where the first invalid byte of `bytes` is, if any.
+    pub fn find(bytes: &[u8]) -> Option<NotUtf8> {
+        let offset = std::str::from_utf8(bytes).err()?.valid_up_to();
+        Some(NotUtf8::at(bytes, offset))
+    }
+
+    /// The invalid byte at `offset` of `bytes`, the first one.
+    pub(crate) fn at(bytes: &[u8], offset: usize) -> NotUtf8 {
+        // The bytes before the first invalid one are valid UTF-8.
+        let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        NotUtf8 {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+            offset,
+            byte: bytes.get(offset).copied().unwrap_or_default(),
+            lossy: String::from_utf8_lossy(bytes).into_owned(),
+        }
+    }
+}
+
+/// Read the file at `path` as UTF-8 text (module docs).
+pub fn read_text(path: &Path) -> Result<String, TextError> {
+    let bytes = std::fs::read(path).map_err(TextError::Io)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        TextError::NotUtf8(NotUtf8::at(e.as_bytes(), offset))
+    })
+}
+
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while index > 0 && !text.is_char_boundary(index) {
         index -= 1;
@@ -75,6 +156,22 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_invalid_byte_is_located() {
+        let bad = NotUtf8::find(
+            "a = 1\nnäme = \"".as_bytes().iter().copied().chain([0xFF, b'"']).collect::<Vec<_>>().as_slice(),
+        )
+        .unwrap();
+        // Line 2: `näme = "` is 8 characters, 9 bytes; the file's first line is 6 bytes.
+        assert_eq!((bad.line, bad.column, bad.offset, bad.byte), (2, 9, 15, 0xFF));
+        assert_eq!(bad.to_string(), "byte 0xff at line 2, column 9 (byte offset 15)");
+        assert_eq!(bad.lossy, "a = 1\nnäme = \"\u{FFFD}\"");
+        assert_eq!(NotUtf8::find("ok ✓".as_bytes()), None);
+        // A sequence cut short is invalid at its first byte.
+        let cut = NotUtf8::find(&[b'x', 0xE2, 0x9C]).unwrap();
+        assert_eq!((cut.line, cut.column, cut.offset, cut.byte), (1, 2, 1, 0xE2));
+    }
 
     #[test]
     fn lines_and_columns_are_one_based_and_count_characters() {

@@ -1,8 +1,13 @@
 //! Why a stimulus could not be loaded, and where: every error names the file, the
 //! line and (for TOML) the column, the key, the value and the limit, and ends with a
 //! `help:` line. Warnings (spikes past the end of the run) have the same shape.
+//!
+//! A file that cannot be read becomes an error with [`StimulusError::reading`]: a file
+//! that is not UTF-8 is located at its first bad byte (line, column and byte offset).
 
 use std::fmt;
+
+use crate::network::TextError;
 
 /// A place in a stimulus file: `file:line:column`, `file:line` or just `file`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +71,27 @@ pub enum StimulusErrorKind {
     Read {
         /// The operating system's reason.
         reason: String,
+    },
+    /// The file is not UTF-8 text (the location is the first bad byte's line and column).
+    NotUtf8 {
+        /// The bad byte.
+        byte: u8,
+        /// Its byte offset from the start of the file.
+        offset: usize,
+    },
+    /// NaN or an infinity where a number is needed.
+    NotFinite {
+        /// The key.
+        key: &'static str,
+        /// The value.
+        value: f64,
+    },
+    /// A number too large for 64 bits.
+    TooLarge {
+        /// The key.
+        key: &'static str,
+        /// The number as written.
+        value: String,
     },
     /// The file name ends in neither `.toml` nor `.csv`.
     Format {
@@ -236,6 +262,18 @@ impl StimulusError {
     pub fn new(at: Location, kind: StimulusErrorKind) -> StimulusError {
         StimulusError { at, kind }
     }
+
+    /// The error of a stimulus file `file` that [`crate::network::read_text`] could not
+    /// read: the operating system's reason, or where the first byte that is not UTF-8 is.
+    pub fn reading(file: &str, error: TextError) -> StimulusError {
+        match error {
+            TextError::NotUtf8(bad) => StimulusError::new(
+                Location { file: file.to_owned(), line: Some(bad.line), column: Some(bad.column) },
+                StimulusErrorKind::NotUtf8 { byte: bad.byte, offset: bad.offset },
+            ),
+            error => StimulusError::new(Location::file(file), StimulusErrorKind::Read { reason: error.to_string() }),
+        }
+    }
 }
 
 impl fmt::Display for StimulusError {
@@ -246,6 +284,20 @@ impl fmt::Display for StimulusError {
             K::Read { reason } => {
                 write!(f, "cannot read the stimulus file: {reason}\nhelp: check that the file exists and is readable")
             }
+            K::NotUtf8 { byte, offset } => write!(
+                f,
+                "the file is not UTF-8 text: byte {byte:#04x} (byte offset {offset}) is not UTF-8\nhelp: save the \
+                 stimulus as UTF-8 text (TOML and CSV stimuli are UTF-8)"
+            ),
+            K::NotFinite { key, value } => write!(
+                f,
+                "`{key}` = {value} is not a finite number\nhelp: rates, probabilities and values are finite numbers"
+            ),
+            K::TooLarge { key, value } => write!(
+                f,
+                "`{key}` = {value} does not fit 64 bits\nhelp: timesteps, indices and counts are at most {}",
+                u64::MAX
+            ),
             K::Format { extension } => write!(
                 f,
                 "unknown stimulus format {extension:?}\nhelp: a stimulus file ends in .toml (spike lists and \
@@ -391,9 +443,11 @@ impl fmt::Display for StimulusWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (ignored, first, steps) = (self.ignored, self.first, self.steps);
         let s = if ignored == 1 { "" } else { "s" };
+        // The count saturates: at u64::MAX the spikes were more than 64 bits count.
+        let count = if ignored == u64::MAX { format!("{ignored} or more") } else { ignored.to_string() };
         write!(
             f,
-            "{}: {ignored} input spike{s} at timestep {steps} or later ignored (the first at timestep \
+            "{}: {count} input spike{s} at timestep {steps} or later ignored (the first at timestep \
              {first}): the run has timesteps 0 to {}\nhelp: run more timesteps to include them",
             self.at,
             steps.saturating_sub(1)

@@ -43,6 +43,8 @@ fn whole(key: &'static str, text: &str) -> Result<u64, K> {
         Ok(value)
     } else if let Ok(value) = text.parse::<i64>() {
         Err(K::Negative { key, value })
+    } else if !text.is_empty() && text.bytes().all(|c| c.is_ascii_digit()) {
+        Err(K::TooLarge { key, value: text.to_owned() })
     } else {
         Err(K::NotWhole { key, value: text.to_owned() })
     }

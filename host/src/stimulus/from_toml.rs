@@ -218,11 +218,13 @@ impl Context<'_> {
         }
     }
 
-    fn real(n: &Spanned<Num>) -> f64 {
-        match *n.get_ref() {
+    /// A finite number (NaN and infinities are errors at the value).
+    fn real(&self, key: &'static str, n: &Spanned<Num>) -> Result<f64, StimulusError> {
+        let value = match *n.get_ref() {
             Num::Int(v) => v as f64,
             Num::Float(v) => v,
-        }
+        };
+        if value.is_finite() { Ok(value) } else { Err(self.error(n.span(), K::NotFinite { key, value })) }
     }
 
     fn group(&self, name: &Spanned<String>) -> Result<&Block, StimulusError> {
@@ -241,11 +243,26 @@ impl Context<'_> {
                 .map(|n| self.whole(key, n).map(|v| Piece { start: v, end: v.saturating_add(1), span: n.span() }))
                 .collect(),
             IntList::Range(text) => {
-                let bounds =
-                    text.split_once("..").and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)));
-                match bounds {
-                    Some((start, end)) if start <= end => Ok(vec![Piece { start, end, span: list.span() }]),
-                    _ => Err(self.error(list.span(), K::RangeSyntax { key, text: text.clone() })),
+                let syntax = || self.error(list.span(), K::RangeSyntax { key, text: text.clone() });
+                let (a, b) = text.split_once("..").ok_or_else(syntax)?;
+                let bound = |bound: &str| -> Result<u64, StimulusError> {
+                    let bound = bound.trim();
+                    if let Ok(v) = bound.parse::<u64>() {
+                        return Ok(v);
+                    }
+                    let digits = bound.strip_prefix('-').unwrap_or(bound);
+                    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+                        return Err(syntax());
+                    }
+                    Err(match bound.parse::<i64>() {
+                        Ok(value) => self.error(list.span(), K::Negative { key, value }),
+                        Err(_) if bound.starts_with('-') => syntax(),
+                        Err(_) => self.error(list.span(), K::TooLarge { key, value: bound.to_owned() }),
+                    })
+                };
+                match (bound(a)?, bound(b)?) {
+                    (start, end) if start <= end => Ok(vec![Piece { start, end, span: list.span() }]),
+                    _ => Err(syntax()),
                 }
             }
         }
@@ -305,18 +322,18 @@ impl Context<'_> {
     /// `max_value` (default 1), positive and finite.
     fn max_value(&self, max_value: &Number) -> Result<f64, StimulusError> {
         let Some(n) = max_value else { return Ok(1.0) };
-        let value = Self::real(n);
+        let value = self.real("max_value", n)?;
         if value > 0.0 && value.is_finite() { Ok(value) } else { Err(self.error(n.span(), K::MaxValue { value })) }
     }
 
     /// A value divided by `max_value`, checked to be within 0..=1.
     fn scaled(&self, n: &Spanned<Num>, max: f64) -> Result<f64, StimulusError> {
-        let value = Self::real(n);
+        let value = self.real("values", n)?;
         if (0.0..=max).contains(&value) { Ok(value / max) } else { Err(self.error(n.span(), K::Value { value, max })) }
     }
 
     fn probability(&self, key: &'static str, n: &Spanned<Num>) -> Result<f64, StimulusError> {
-        let value = Self::real(n);
+        let value = self.real(key, n)?;
         if (0.0..=1.0).contains(&value) { Ok(value) } else { Err(self.error(n.span(), K::Probability { key, value })) }
     }
 
@@ -326,7 +343,7 @@ impl Context<'_> {
         if timestep_us == 0 {
             return Err(self.error(n.span(), K::NoTimestep { key }));
         }
-        let hz = Self::real(n);
+        let hz = self.real(key, n)?;
         let p = hz * f64::from(timestep_us) / 1e6;
         if hz >= 0.0 && p <= 1.0 { Ok(p) } else { Err(self.error(n.span(), K::Rate { key, hz, timestep_us })) }
     }
