@@ -168,6 +168,11 @@ fn one_bad_output_path_leaves_no_output_at_all() {
         &ncx(dir.path(), &["run", "net.ncx", "--steps", "3", "--raster", "r.csv", "--save-image", "nodir/l.ncx"]),
         "the directory nodir does not exist",
     );
+    // A session recording needs a device: the model target has no link.
+    assert_refused(
+        &ncx(dir.path(), &["run", "net.ncx", "--steps", "3", "--record", "session.jsonl"]),
+        "--record needs a device target",
+    );
     // A directory as an output.
     fs::create_dir(dir.path().join("d")).expect("made");
     assert_refused(&ncx(dir.path(), &["compile", "net.toml", "-o", "d"]), "cannot write d (-o)");

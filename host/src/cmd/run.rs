@@ -94,6 +94,12 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     };
     let mut inputs = vec![args.net.as_path()];
     inputs.extend(args.stimulus.as_deref());
+    if args.record.is_some() && args.target == "model" {
+        bail!(
+            "--record needs a device target: the model target has no link to record\nhelp: run on \
+             --target model-device (the device model through the driver) or a board to record the session"
+        );
+    }
     let mut outputs = paths.named();
     outputs.extend(args.record.as_deref().map(|path| ("--record", path)));
     // An output over an input or over another output fails before any work.
