@@ -247,3 +247,24 @@ fn npy_errors_say_what_was_expected_and_what_was_found() {
     let out = ncx(dir.path(), &["compile", "net.toml", "-o", "out.ncx", "-q"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_threshold_lost_to_the_scale_is_a_warning_at_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    // Weights 10^9 times the threshold: within the magnitudes allowed, beyond the core's
+    // resolution, so the threshold becomes 0 and the neurons fire without input.
+    let net = format!(
+        "[[input]]\nname = \"in\"\nsize = 2\n{POPULATION}[[projection]]\nfrom = \"in\"\nto = \"p\"\n\
+         connect = \"all_to_all\"\nweight = 1e9\n"
+    );
+    std::fs::write(dir.path().join("ratio.toml"), net).unwrap();
+    let out = ncx(dir.path(), &["compile", "ratio.toml", "-o", "out.ncx", "-q"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.starts_with("warning: population `p`: `threshold` = 1 is below half a core unit"), "{stderr}");
+    assert!(stderr.contains("becomes 0") && stderr.contains("^^^ population[0].threshold"), "{stderr}");
+    std::fs::remove_file(dir.path().join("out.ncx")).unwrap();
+    let out = ncx(dir.path(), &["compile", "ratio.toml", "-o", "out.ncx", "--strict"]);
+    assert_refused(&out, &["`threshold` = 1 is below half a core unit", "strict mode"]);
+    assert!(!dir.path().join("out.ncx").exists());
+}

@@ -115,6 +115,18 @@ pub(crate) fn neurons(image: &mut Image, net: &Network, place: &Placement, q: f6
                             ),
                             "v-domain values are 24-bit: lower `scale` in [core] or set it to \"auto\"",
                         );
+                    } else if key == "threshold" && x > 0.0 && r.value == 0 {
+                        log.warn(
+                            &pop.locs,
+                            key,
+                            format!(
+                                "population `{}`: `threshold` = {x} is below half a core unit at scale q = {q:e} and \
+                                 becomes 0: its neurons reach it without any input",
+                                pop.name
+                            ),
+                            "the scale follows the largest weight: weights far larger than the thresholds leave no \
+                             resolution for them; lower the weights or raise the threshold, or fix `scale` in [core]",
+                        );
                     }
                     r.value
                 };
