@@ -444,3 +444,21 @@ fn images_that_cannot_be_stored_exactly_are_reported_by_check() {
     assert_eq!(image.meta.name.len(), 255);
     assert_eq!(codec::check(&image), Ok(()));
 }
+
+/// Files that cannot be read say so with what to give instead (docs/reliability.md §5).
+#[test]
+fn a_missing_image_or_a_directory_says_what_to_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = ncx::image::file::read_file(dir.path()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} is a directory, not an image\nhelp: give the path of an image written by `ncx compile` (a .ncx file)",
+            dir.path().display()
+        )
+    );
+    let missing = dir.path().join("nope.ncx");
+    let err = ncx::image::file::read_file(&missing).unwrap_err().to_string();
+    assert!(err.starts_with(&format!("cannot read {}: ", missing.display())), "{err}");
+    assert!(err.ends_with("\nhelp: check the path; an image is written by `ncx compile` (a .ncx file)"), "{err}");
+}

@@ -47,7 +47,17 @@ pub enum FileError {
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FileError::Read { path, source } => write!(f, "cannot read {}: {source}", path.display()),
+            FileError::Read { path, source } if source.kind() == io::ErrorKind::IsADirectory => write!(
+                f,
+                "{} is a directory, not an image\nhelp: give the path of an image written by `ncx compile` (a .ncx \
+                 file)",
+                path.display()
+            ),
+            FileError::Read { path, source } => write!(
+                f,
+                "cannot read {}: {source}\nhelp: check the path; an image is written by `ncx compile` (a .ncx file)",
+                path.display()
+            ),
             FileError::Decode { path, source } => write!(f, "{}: {source}", path.display()),
             FileError::Invalid { path, source } => write!(f, "not writing {}: {source}", path.display()),
             FileError::Write { path, source } => write!(
