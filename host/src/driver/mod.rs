@@ -278,7 +278,7 @@ impl<L: Link> Channel<L> {
         Err(DriverError::Timeout {
             command,
             link: self.link.name(),
-            attempts: retries + 1,
+            attempts: retries.saturating_add(1),
             timeout,
             last_acked: self.last_acked,
             seen,
