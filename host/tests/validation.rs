@@ -145,10 +145,7 @@ fn a_stimulus_that_is_not_utf8_is_located_by_its_reader() {
     );
 }
 
-/// Needs `stimulus::load` (host/src/stimulus/mod.rs) to read with `network::read_text`
-/// and `StimulusError::reading`.
 #[test]
-#[ignore = "stimulus::load still reads with read_to_string, fix pending"]
 fn a_stimulus_that_is_not_utf8_names_line_column_and_byte() {
     let dir = tempfile::tempdir().unwrap();
     stimulus(dir.path(), "u.csv", b"timestep,input\n1,\xfe\n");
@@ -267,4 +264,15 @@ fn a_threshold_lost_to_the_scale_is_a_warning_at_its_key() {
     let out = ncx(dir.path(), &["compile", "ratio.toml", "-o", "out.ncx", "--strict"]);
     assert_refused(&out, &["`threshold` = 1 is below half a core unit", "strict mode"]);
     assert!(!dir.path().join("out.ncx").exists());
+}
+
+#[test]
+fn a_directory_is_not_a_network_or_an_image() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("d")).unwrap();
+    assert_refused(&ncx(dir.path(), &["run", "d", "--steps", "3"]), &["d is a directory, not a network", "help: "]);
+    assert_refused(&ncx(dir.path(), &["inspect", "d"]), &["d is a directory, not an image", "help: "]);
+    // A file without an extension: what ncx could not tell, not an empty type name.
+    std::fs::write(dir.path().join("net"), "name = \"x\"\n").unwrap();
+    assert_refused(&ncx(dir.path(), &["run", "net", "--steps", "3"]), &["net: the file has no extension"]);
 }

@@ -50,7 +50,13 @@ fn load(path: &Path) -> anyhow::Result<(Image, Vec<u8>)> {
         let bytes = codec::encode(&compiled.image);
         return Ok((compiled.image, bytes));
     }
-    let bytes = fs::read(path)?;
+    if path.is_dir() {
+        anyhow::bail!(
+            "{} is a directory, not an image\nhelp: give a compiled image (.ncx) or a network description (.toml)",
+            path.display()
+        );
+    }
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let image = codec::decode(&bytes)?;
     Ok((image, bytes))
 }

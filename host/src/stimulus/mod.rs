@@ -166,8 +166,7 @@ pub fn load(path: &Path, image: &Image, options: &StimulusOptions) -> Result<Loa
             return Err(StimulusError::new(Location::file(&file), StimulusErrorKind::Format { extension }));
         }
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| StimulusError::new(Location::file(&file), StimulusErrorKind::Read { reason: e.to_string() }))?;
+    let text = crate::network::read_text(path).map_err(|e| StimulusError::reading(&file, e))?;
     parse(&text, &file, image, options)
 }
 
