@@ -8,10 +8,12 @@
 #   TARGET    run only these targets (default: every target in fuzz/fuzz_targets/)
 # Environment:
 #   NCX_FUZZ_RUNS=N      run each target for exactly N inputs instead of SECONDS
-#                        (CI: scripts/test.sh sets 20000)
+#                        (CI: scripts/test.sh sets 10000)
 #   NCX_FUZZ_TIMEOUT=S   per-input time limit in seconds (default 25): a slower input is a hang
 #   NCX_FUZZ_RSS_MB=MB   memory limit of the fuzzing process (default 2048)
 #   NCX_FUZZ_NICE=K      run the fuzzers under `nice -n K` (default 0)
+#   NCX_FUZZ_SEED=N      libFuzzer's random seed (default: a new one each run; CI sets 1,
+#                        so that its inputs are the same on every run of the same code)
 #
 # Each target starts from its committed seeds (fuzz/seeds/<target>/, made by
 # fuzz/make_seeds.py from the repository's golden files) and the corpus it grew before
@@ -49,6 +51,10 @@ runs=${NCX_FUZZ_RUNS:-}
 timeout=${NCX_FUZZ_TIMEOUT:-25}
 rss_mb=${NCX_FUZZ_RSS_MB:-2048}
 nice_level=${NCX_FUZZ_NICE:-0}
+seed=()
+if [[ -n ${NCX_FUZZ_SEED:-} ]]; then
+    seed=(-seed="$NCX_FUZZ_SEED")
+fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     say "cargo fuzz not found: run bash scripts/setup.sh (it installs cargo-fuzz with cargo install)" >&2
@@ -105,7 +111,7 @@ for t in "${targets[@]}"; do
     t0=$(date +%s.%N)
     status=0
     TMPDIR=$scratch nice -n "$nice_level" "$bin_dir/$t" "$corpus" "fuzz/seeds/$t" \
-        "${limit[@]}" "${dict[@]}" -timeout="$timeout" -rss_limit_mb="$rss_mb" -malloc_limit_mb=256 \
+        "${limit[@]}" "${seed[@]}" "${dict[@]}" -timeout="$timeout" -rss_limit_mb="$rss_mb" -malloc_limit_mb=256 \
         -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1 || status=$?
     t1=$(date +%s.%N)
     inputs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
