@@ -35,8 +35,8 @@ use ncx_model::wire::{Decoded, Decoder, encode};
 
 enum Dut {
     Plain(Device),
-    Timed(TimedDevice, u64),
-    Both(Device, TimedDevice, u64),
+    Timed(Box<TimedDevice>, u64),
+    Both(Device, Box<TimedDevice>, u64),
 }
 
 impl Dut {
@@ -74,8 +74,8 @@ fuzz_target!(|data: &[u8]| {
     let device = Device::new(geometry, config);
     let mut dut = match setup >> 2 & 3 {
         0 | 1 => Dut::Plain(device),
-        2 => Dut::Timed(TimedDevice::new(device), 0),
-        _ => Dut::Both(device.clone(), TimedDevice::new(device), 0),
+        2 => Dut::Timed(Box::new(TimedDevice::new(device)), 0),
+        _ => Dut::Both(device.clone(), Box::new(TimedDevice::new(device)), 0),
     };
 
     while !input.is_empty() {
