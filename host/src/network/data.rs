@@ -247,8 +247,30 @@ fn npy_prefix(bytes: &[u8]) -> Result<(), String> {
     if length > room {
         return Err(format!("its header announces {length} bytes, but only {room} follow"));
     }
+    // The header's parser (py_literal) backtracks exponentially on deeply nested
+    // brackets (fuzz finding NPY-2); a plain dtype and a shape nest two deep.
+    let header = &bytes[8 + width..8 + width + length];
+    let mut depth = 0usize;
+    for &b in header {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_HEADER_NESTING {
+                    return Err(format!(
+                        "its header nests brackets more than {MAX_HEADER_NESTING} deep; a dtype and a shape need 2"
+                    ));
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
     Ok(())
 }
+
+/// Brackets a `.npy` header may nest: a dict holding a shape tuple is 2 deep, and a
+/// structured dtype (refused later, with its own message) a few more.
+const MAX_HEADER_NESTING: usize = 6;
 
 fn npy_matrix(
     path: &Path,
