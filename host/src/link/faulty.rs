@@ -30,7 +30,7 @@
 //! carries a wait on across calls (see [`super::verilator`]) — how fast the machine is
 //! never decides whether a reply whose first bytes were dropped still arrives: only the
 //! simulated device does (docs/reliability.md §8). Once the wall-clock deadline has
-//! passed, at most [`LATE_READS`] more reads are made, so a real link that keeps
+//! passed, at most 64 more reads are made, so a real link that keeps
 //! delivering bytes that are all dropped still returns.
 
 use std::collections::VecDeque;
