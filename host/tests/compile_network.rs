@@ -3,6 +3,8 @@
 //! pacing; and the same input always gives the same image and bytes. Expected values
 //! are worked out by hand from docs/network-format.md (arithmetic in the comments).
 
+mod npy_support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -362,20 +364,10 @@ fn a_wrong_npy_shape_is_an_error() {
     assert!(e.contains("net.toml:11:10"), "{e}");
 }
 
-/// A version 1.0 .npy file.
+/// Write a version 1.0 .npy file of `shape` (C order unless `fortran`).
 fn write_npy(path: &Path, descr: &str, fortran: bool, shape: &[usize], data: &[u8]) {
     let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
-    let fortran = if fortran { "True" } else { "False" };
-    let mut header = format!("{{'descr': '{descr}', 'fortran_order': {fortran}, 'shape': ({}), }}", dims.join(", "));
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
-    bytes.extend((header.len() as u16).to_le_bytes());
-    bytes.extend(header.as_bytes());
-    bytes.extend(data);
-    fs::write(path, bytes).unwrap();
+    fs::write(path, npy_support::npy(descr, fortran, &format!("({})", dims.join(", ")), data)).unwrap();
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! that names the place and the limit — never an image, a panic or the operating
 //! system's words alone.
 
+mod npy_support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -191,18 +193,9 @@ fn a_port_that_is_not_a_serial_device_says_so() {
     }
 }
 
-/// A version 1.0 `.npy` file: `descr`, C order, `shape` as a Python tuple, `data`.
+/// A version 1.0 `.npy` file in C order.
 fn npy(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {
-    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
-    bytes.extend((header.len() as u16).to_le_bytes());
-    bytes.extend(header.as_bytes());
-    bytes.extend(data);
-    bytes
+    npy_support::npy(descr, false, shape, data)
 }
 
 #[test]
