@@ -12,6 +12,9 @@
 #   NCX_FUZZ_TIMEOUT=S   per-input time limit in seconds (default 25): a slower input is a hang
 #   NCX_FUZZ_RSS_MB=MB   memory limit of the fuzzing process (default 2048)
 #   NCX_FUZZ_NICE=K      run the fuzzers under `nice -n K` (default 0)
+#   NCX_FUZZ_TARGET_DIR=D  cargo's target directory for the fuzz build (default
+#                        fuzz/target; CI keeps it in ~/.cache/ncx so that a fresh clone
+#                        rebuilds only the workspace's crates, not every dependency)
 #   NCX_FUZZ_SEED=N      libFuzzer's random seed (default: a new one each run; CI sets 1,
 #                        so that its inputs are the same on every run of the same code)
 #
@@ -65,6 +68,10 @@ fi
 unset NCX_REQUIRE_VERILATOR
 export VERILATOR=/nonexistent/ncx-fuzz-builds-without-verilator
 build_flags=(--sanitizer none --debug-assertions --codegen-units 16)
+target_dir=${NCX_FUZZ_TARGET_DIR:-$root/fuzz/target}
+mkdir -p "$target_dir"
+export CARGO_TARGET_DIR
+CARGO_TARGET_DIR=$(cd "$target_dir" && pwd)
 say "building ${#targets[@]} targets with $(cargo fuzz --version) (${build_flags[*]})"
 start=$SECONDS
 for t in "${targets[@]}"; do
@@ -83,7 +90,7 @@ fi
 rm -f "$build_log"
 say "built in $((SECONDS - start)) s"
 triple=$(rustc -vV | sed -n 's/^host: //p')
-bin_dir=$root/fuzz/target/$triple/release
+bin_dir=$CARGO_TARGET_DIR/$triple/release
 
 # Scratch files of the targets (network includes, .npy) go to a directory removed at exit.
 scratch=$(mktemp -d)
