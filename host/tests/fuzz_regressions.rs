@@ -152,3 +152,29 @@ fn npy_2_nested_brackets_in_the_header_are_refused_quickly() {
     let message = outcome.expect("compiling a 66-byte .npy took more than 5 s").expect_err("an invalid header");
     assert!(message.contains("m.npy"), "{message}");
 }
+
+/// NPY-3, found by fuzz target `network_npy` in the long run
+/// (crash-d1f11346494c41483f699de2e0956c9d7918c79c, 197 bytes): a version 2 `.npy` file
+/// with `'shape': (0016795220085298255188, 3)` panics with "attempt to multiply with
+/// overflow" in npyz 0.9.1 (src/read.rs:369, `NpyHeader::from_parts`:
+/// `shape.iter().product()`), reached from `npy_matrix` in host/src/network/data.rs
+/// (`NpyHeader::from_reader`). A panic wherever overflow is checked (debug and test
+/// builds, the fuzz build); a release build wraps the product and then refuses the
+/// shape. Expected: an error naming the shape, in every build.
+#[test]
+#[ignore = "fuzz crash, fix pending"]
+fn npy_3_a_shape_whose_product_overflows_is_an_error() {
+    let mut npy = b"\x93NUMPY\x02\x00\x74\x00\x00\x00".to_vec();
+    npy.extend_from_slice(b"{'descr': '<i4', 'fortran_order': False, 'shape': (0016795220085298255188, 3), }");
+    npy.resize(148, b' ');
+    npy.push(b'\n');
+    npy.extend_from_slice(&[
+        0x01, 0x00, 0x00, 0x00, 0xFE, 0x03, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0xFF, 0x00, 0x00, 0xFF, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00,
+    ]);
+    assert_eq!(npy.len(), 197);
+    let (result, _) = compile_npy(&npy);
+    let message = result.expect_err("an impossible shape is an error");
+    assert!(message.contains("m.npy"), "{message}");
+}
