@@ -7,7 +7,7 @@
 mod driver_support;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use driver_support::{image, model_link, stimulus};
@@ -96,36 +96,39 @@ fn killing_the_virtual_board_leaves_a_partial_raster() {
     let compiled = compile::compile_file(format!("{example}/net.toml").as_ref(), &CompileOptions::default());
     std::fs::write(dir.path().join("net.ncx"), codec::encode(&compiled.expect("compiles").image)).expect("written");
     std::fs::copy(format!("{example}/stimulus.toml"), dir.path().join("s.toml")).expect("copied");
-    let mut board = Command::new(env!("CARGO_BIN_EXE_ncx"))
-        .args(["emulate", "--pty", "--neurons", "16", "--inputs", "32", "--quiet"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the virtual board starts");
+    let mut board = Killed::new(
+        Command::new(env!("CARGO_BIN_EXE_ncx"))
+            .args(["emulate", "--pty", "--neurons", "16", "--inputs", "32", "--quiet"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the virtual board starts"),
+    );
     let mut line = String::new();
-    BufReader::new(board.stdout.take().expect("piped")).read_line(&mut line).expect("says where it is");
+    BufReader::new(board.child().stdout.take().expect("piped")).read_line(&mut line).expect("says where it is");
     let pty = line.split_whitespace().nth(3).expect("virtual board on PATH (…)").to_owned();
     let target = format!("serial:{pty}");
-    let mut run = Command::new(env!("CARGO_BIN_EXE_ncx"))
-        .current_dir(dir.path())
-        .args(["run", "net.ncx", "--stimulus", "s.toml", "--target", &target, "--steps", "100000000"])
-        .args(["--raster", "long.csv", "-q"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the run starts");
+    let mut run = Killed::new(
+        Command::new(env!("CARGO_BIN_EXE_ncx"))
+            .current_dir(dir.path())
+            .args(["run", "net.ncx", "--stimulus", "s.toml", "--target", &target, "--steps", "100000000"])
+            .args(["--raster", "long.csv", "-q"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the run starts"),
+    );
     // Wait (generously) until the run has written a good part of a raster (past the
     // writers' buffers), then kill the board.
     let started = Instant::now();
     while raster_bytes(dir.path()) < 65536 {
         assert!(started.elapsed() < Duration::from_secs(120), "the run recorded nothing in 2 minutes");
-        assert!(run.try_wait().expect("waits").is_none(), "the run ended early");
+        assert!(run.child().try_wait().expect("waits").is_none(), "the run ended early");
         std::thread::sleep(Duration::from_millis(50));
     }
-    board.kill().expect("killed");
-    board.wait().expect("reaped");
-    let output = run.wait_with_output().expect("the run ends");
+    drop(board);
+    let output = run.wait_with_output();
     let message = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{message}");
     assert!(message.contains(&format!("the run on {target} stopped at timestep ")), "{message}");
@@ -133,6 +136,34 @@ fn killing_the_virtual_board_leaves_a_partial_raster() {
     let raster = std::fs::read_to_string(dir.path().join("long.csv")).expect("kept");
     assert!(raster.starts_with("timestep,neuron,population,index\n") && raster.ends_with('\n'));
     assert!(raster.lines().count() > 100, "{} rows", raster.lines().count());
+}
+
+/// A child process killed when dropped, so that a failing test leaves no virtual board
+/// or run behind.
+struct Killed(Option<Child>);
+
+impl Killed {
+    fn new(child: Child) -> Killed {
+        Killed(Some(child))
+    }
+
+    fn child(&mut self) -> &mut Child {
+        self.0.as_mut().expect("not yet waited for")
+    }
+
+    /// Wait for the process to end by itself and collect its output.
+    fn wait_with_output(mut self) -> Output {
+        self.0.take().expect("not yet waited for").wait_with_output().expect("the process ends")
+    }
+}
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 /// Bytes written so far to the run's temporary raster file in `dir`.
