@@ -162,7 +162,6 @@ fn npy_2_nested_brackets_in_the_header_are_refused_quickly() {
 /// builds, the fuzz build); a release build wraps the product and then refuses the
 /// shape. Expected: an error naming the shape, in every build.
 #[test]
-#[ignore = "fuzz crash, fix pending"]
 fn npy_3_a_shape_whose_product_overflows_is_an_error() {
     let mut npy = b"\x93NUMPY\x02\x00\x74\x00\x00\x00".to_vec();
     npy.extend_from_slice(b"{'descr': '<i4', 'fortran_order': False, 'shape': (0016795220085298255188, 3), }");

@@ -265,7 +265,24 @@ fn npy_prefix(bytes: &[u8]) -> Result<(), String> {
             _ => {}
         }
     }
+    if let Some(dims) = header_shape(header) {
+        if dims.iter().try_fold(1u64, |product, &d| product.checked_mul(d)).is_none() {
+            let dims: Vec<String> = dims.iter().map(u64::to_string).collect();
+            return Err(format!("its shape [{}] has more elements than a 64-bit count", dims.join(", ")));
+        }
+    }
     Ok(())
+}
+
+/// The dimensions of the `'shape'` tuple of a `.npy` header, when they are plain
+/// numbers. npyz multiplies them unchecked (fuzz finding NPY-3), so their product is
+/// checked first.
+fn header_shape(header: &[u8]) -> Option<Vec<u64>> {
+    let text = std::str::from_utf8(header).ok()?;
+    let after = &text[text.find("shape")? + "shape".len()..];
+    let tuple = &after[after.find('(')? + 1..];
+    let tuple = &tuple[..tuple.find(')')?];
+    tuple.split(',').map(str::trim).filter(|d| !d.is_empty()).map(|d| d.trim_end_matches('L').parse().ok()).collect()
 }
 
 /// Brackets a `.npy` header may nest: a dict holding a shape tuple is 2 deep, and a
