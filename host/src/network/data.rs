@@ -265,11 +265,11 @@ fn npy_prefix(bytes: &[u8]) -> Result<(), String> {
             _ => {}
         }
     }
-    if let Some(dims) = header_shape(header) {
-        if dims.iter().try_fold(1u64, |product, &d| product.checked_mul(d)).is_none() {
-            let dims: Vec<String> = dims.iter().map(u64::to_string).collect();
-            return Err(format!("its shape [{}] has more elements than a 64-bit count", dims.join(", ")));
-        }
+    if let Some(dims) = header_shape(header)
+        && dims.iter().try_fold(1u64, |product, &d| product.checked_mul(d)).is_none()
+    {
+        let dims: Vec<String> = dims.iter().map(u64::to_string).collect();
+        return Err(format!("its shape [{}] has more elements than a 64-bit count", dims.join(", ")));
     }
     Ok(())
 }
