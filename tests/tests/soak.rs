@@ -76,7 +76,7 @@ fn seconds(d: Duration) -> f64 {
 
 /// The geometries of the lock-step cases, in the order consecutive seeds take them: every
 /// built one, four times as often as 256 × 256 unless it is that large (a 256 × 256
-/// timestep costs some 30 times a 64 × 64 one).
+/// case costs as much as 15 at 64 × 64).
 fn schedule(geometries: &[Geometry]) -> Vec<Geometry> {
     let weight = |g: &Geometry| if g.neurons() * (g.neurons() + g.inputs()) > 65_536 { 1 } else { 4 };
     geometries.iter().flat_map(|g| std::iter::repeat_n(*g, weight(g))).collect()
