@@ -106,14 +106,14 @@ impl fmt::Display for DeviceRunError {
                         0 => "no INPUT acknowledged".to_owned(),
                         n => format!("last INPUT acknowledged: timestep {}", n - 1),
                     };
+                    let received = match s.completed {
+                        0 => "no output received".to_owned(),
+                        n => format!("outputs of timesteps 0 to {} received", n - 1),
+                    };
                     write!(
                         f,
-                        "the run on {} stopped at timestep {} of {}{during} ({acked}; outputs of timesteps 0 to {} \
-                         received): {cause}",
-                        s.link,
-                        s.completed,
-                        s.steps,
-                        s.completed as i64 - 1
+                        "the run on {} stopped at timestep {} of {}{during} ({acked}; {received}): {cause}",
+                        s.link, s.completed, s.steps
                     )
                 }
             }
