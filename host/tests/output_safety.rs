@@ -168,6 +168,14 @@ fn one_bad_output_path_leaves_no_output_at_all() {
         &ncx(dir.path(), &["run", "net.ncx", "--steps", "3", "--raster", "r.csv", "--save-image", "nodir/l.ncx"]),
         "the directory nodir does not exist",
     );
+    // A run that fails before its first timestep (no device there) leaves an existing
+    // output as it was, not replaced by an empty one.
+    fs::write(dir.path().join("old.csv"), "kept\n").expect("written");
+    let output =
+        ncx(dir.path(), &["run", "net.ncx", "--steps", "3", "--target", "serial:nodev", "--raster", "old.csv"]);
+    assert_eq!(output.status.code(), Some(2), "stderr: {}", stderr(&output));
+    assert_eq!(fs::read_to_string(dir.path().join("old.csv")).expect("exists"), "kept\n");
+    fs::remove_file(dir.path().join("old.csv")).expect("removed");
     // A session recording needs a device: the model target has no link.
     assert_refused(
         &ncx(dir.path(), &["run", "net.ncx", "--steps", "3", "--record", "session.jsonl"]),

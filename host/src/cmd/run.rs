@@ -149,17 +149,20 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let summary = match outcome {
         Ok(summary) => summary,
         Err(error) => {
-            // Keep what was recorded: the files hold every timestep before the stop.
+            // Keep what was recorded: the files hold every timestep before the stop. With
+            // nothing recorded they are dropped, and what was on disk stays as it was.
             let completed = files.timesteps();
+            if completed == 0 {
+                return Err(error);
+            }
             match files.finish(None) {
-                Ok(written) if completed > 0 => {
+                Ok(written) => {
                     for file in written {
                         let what = if file.what.is_empty() { String::new() } else { format!("{}; ", file.what) };
                         let (path, last) = (file.path.display(), completed - 1);
                         eprintln!("kept {path} ({what}partial: timesteps 0 to {last} of {})", args.steps);
                     }
                 }
-                Ok(_) => {}
                 Err(e) => eprintln!("error: {e}"),
             }
             return Err(error);
