@@ -4,12 +4,16 @@
 //! --pty` serves a virtual board on the master end, and tests run the serial code
 //! without hardware. A pty does not throttle to a baud rate: bytes move as fast as the
 //! two processes read and write them.
+//!
+//! Pseudo-terminals are a Unix facility: elsewhere [`PtyPair::open`] fails with "pty
+//! emulation needs a Unix system", and the rest of the crate (serial ports included)
+//! builds and works as on Unix.
 
 use std::fmt;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use serialport::{SerialPort, TTYPort};
+use serialport::SerialPort;
 
 use super::serial::receive_from;
 use super::{Link, LinkError};
@@ -19,7 +23,8 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// One end of a pseudo-terminal.
 pub struct PtyLink {
-    port: TTYPort,
+    /// A `TTYPort`, the one Unix-only type, seen through the portable trait.
+    port: Box<dyn SerialPort>,
     name: String,
 }
 
@@ -44,8 +49,9 @@ pub struct PtyPair {
 impl PtyPair {
     /// Create a pseudo-terminal pair (both ends raw: no echo, no line editing, no
     /// character translation).
+    #[cfg(unix)]
     pub fn open() -> Result<PtyPair, LinkError> {
-        let (master, slave) = TTYPort::pair().map_err(|e| LinkError::Open {
+        let (master, slave) = serialport::TTYPort::pair().map_err(|e| LinkError::Open {
             link: "pty".to_owned(),
             reason: format!(
                 "cannot create a pseudo-terminal: {}\nhelp: check that /dev/ptmx and /dev/pts are available",
@@ -54,9 +60,20 @@ impl PtyPair {
         })?;
         let path = slave.name().unwrap_or_default();
         Ok(PtyPair {
-            master: PtyLink { port: master, name: format!("pty-master:{path}") },
-            slave: PtyLink { port: slave, name: format!("pty:{path}") },
+            master: PtyLink { port: Box::new(master), name: format!("pty-master:{path}") },
+            slave: PtyLink { port: Box::new(slave), name: format!("pty:{path}") },
             path,
+        })
+    }
+
+    /// Pseudo-terminals exist only on Unix systems: always an error here.
+    #[cfg(not(unix))]
+    pub fn open() -> Result<PtyPair, LinkError> {
+        Err(LinkError::Open {
+            link: "pty".to_owned(),
+            reason: "pty emulation needs a Unix system\nhelp: use a serial port (`--target serial:<port>`, \
+                     `ncx ports` lists them) or an in-process target (`--target model` or `verilator`)"
+                .to_owned(),
         })
     }
 }
@@ -86,6 +103,6 @@ impl Link for PtyLink {
     }
 
     fn receive(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, LinkError> {
-        receive_from(&mut self.port, buf, timeout).map_err(|e| self.io_error(e))
+        receive_from(self.port.as_mut(), buf, timeout).map_err(|e| self.io_error(e))
     }
 }

@@ -281,28 +281,32 @@ pub fn check_path(path: &Path) -> Result<(), RecordError> {
 
 /// What a file that is not a regular file is, for messages.
 fn kind_of(meta: &fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
     let kind = meta.file_type();
     if kind.is_dir() {
-        "a directory"
-    } else if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else if kind.is_fifo() {
-        "a FIFO"
-    } else if kind.is_socket() {
-        "a socket"
-    } else {
-        "a special file"
+        return "a directory";
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_char_device() {
+            return "a character device";
+        } else if kind.is_block_device() {
+            return "a block device";
+        } else if kind.is_fifo() {
+            return "a FIFO";
+        } else if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
 }
 
-/// Whether `a` and `b` name the same file: the same inode when both exist, else the
+/// Whether `a` and `b` name the same file: the same inode when both exist (on Unix), else the
 /// same absolute path (directories resolved, the last component compared as given).
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
+    #[cfg(unix)]
     if let (Ok(x), Ok(y)) = (fs::metadata(a), fs::metadata(b)) {
+        use std::os::unix::fs::MetadataExt;
         return x.dev() == y.dev() && x.ino() == y.ino();
     }
     let resolve = |p: &Path| -> Option<PathBuf> {

@@ -114,7 +114,12 @@ impl std::error::Error for OutputError {}
 /// path (the directory canonicalised, the name kept).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Identity {
-    Inode { dev: u64, ino: u64, char_device: bool },
+    #[cfg(unix)]
+    Inode {
+        dev: u64,
+        ino: u64,
+        char_device: bool,
+    },
     Path(PathBuf),
 }
 
@@ -160,6 +165,7 @@ pub fn check_outputs(inputs: &[&Path], outputs: &[(&str, &Path)]) -> Result<(), 
             return Err(OutputError::NoDirectory { option, path, dir });
         }
         let Some(id) = identity(path) else { continue };
+        #[cfg(unix)]
         if matches!(id, Identity::Inode { char_device: true, .. }) {
             // /dev/null and its kind take any number of writers and are never replaced.
             continue;
