@@ -3,7 +3,7 @@
 //! pacing; and the same input always gives the same image and bytes. Expected values
 //! are worked out by hand from docs/network-format.md (arithmetic in the comments).
 
-mod npy_support;
+use crate::npy_support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! that names the place and the limit — never an image, a panic or the operating
 //! system's words alone.
 
-mod npy_support;
+use crate::npy_support;
 
 use std::path::Path;
 use std::process::{Command, Output};

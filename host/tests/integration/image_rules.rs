@@ -4,9 +4,7 @@
 //! document itself — its hex example, widths table and section table — agrees with
 //! the code.
 
-mod image_support;
-
-use image_support::{Parts, Section, WIDTHS, tiny, tiny_fixture};
+use crate::image_support::{Parts, Section, WIDTHS, tiny, tiny_fixture};
 use ncx::image::codec::{SectionKind, decode, encode};
 use ncx_model::spec::FIELDS;
 

@@ -8,14 +8,12 @@
 //! it waits for happens, so that the tests pass while other processes keep every core
 //! busy (docs/reliability.md §8).
 
-mod driver_support;
-
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use driver_support::Patient;
+use crate::driver_support::Patient;
 use ncx::compile::{self, CompileOptions};
 use ncx::driver::{Driver, run_on_device};
 use ncx::link::{Link, SerialLink};

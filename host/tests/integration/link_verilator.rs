@@ -4,7 +4,7 @@
 //! lasts its timeout in simulated time, carried across calls, so however slow the
 //! machine the driver never times it out early (docs/reliability.md §8).
 
-mod driver_support;
+use crate::driver_support;
 
 use std::path::Path;
 use std::process::{Command, Output};

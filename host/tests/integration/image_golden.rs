@@ -8,9 +8,7 @@
 //! checked-in fixture `tiny-v1.ncx`, so `ncx` is also checked against a file it did
 //! not write (and any change that stops version-1 files from reading fails here).
 
-mod image_support;
-
-use image_support::{crc32, sha256, tiny, tiny_fixture};
+use crate::image_support::{crc32, sha256, tiny, tiny_fixture};
 use ncx::image::codec::{self, MAGIC, VERSION};
 
 /// Bytes from hex text; whitespace is ignored.

@@ -3,8 +3,6 @@
 //! engine; which neurons are recorded; STDP weight changes (the §10.2 example);
 //! progress reports; errors.
 
-mod run_common;
-
 use ncx::SplitMix64;
 use ncx::image::{Block, Image};
 use ncx::output;
@@ -12,7 +10,7 @@ use ncx::progress::{NoProgress, Progress};
 use ncx::run::{self, ProbeSample, RunError, RunOptions, RunResult, Spike, Target};
 use ncx::stimulus::{self, Stimulus, StimulusOptions};
 use ncx_model::{CoreConfig, Geometry, Matrix, NeuronParams, NullSink, StdpConfig, TraceMode};
-use run_common::{TINY_STEPS, fixture, stdp_example, tiny_network};
+use crate::run_common::{TINY_STEPS, fixture, stdp_example, tiny_network};
 
 fn options(steps: usize) -> RunOptions {
     RunOptions { steps, target: Target::Model }

@@ -3,8 +3,6 @@
 //! symbolic links, refusing outputs over its inputs or over each other, creating no
 //! output when any output path is bad, and keeping what a run recorded when it stops.
 
-mod run_common;
-
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, symlink};
@@ -12,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use ncx::image::codec;
-use run_common::{TINY_STEPS, fixture, tiny_network};
+use crate::run_common::{TINY_STEPS, fixture, tiny_network};
 use tempfile::TempDir;
 
 /// A temporary directory holding `net.ncx` (the tiny network), `net.toml` (the stdp

@@ -4,13 +4,11 @@
 //! exactly the model's raster and samples up to that timestep; through the binary, the
 //! virtual board killed during a long run leaves a complete raster marked partial.
 
-mod driver_support;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use driver_support::{image, model_link, stimulus};
+use crate::driver_support::{image, model_link, stimulus};
 use ncx::compile::{self, CompileOptions};
 use ncx::driver::stream::{DeviceRunError, StopCause, run_on_device_into};
 use ncx::driver::{Driver, DriverError};

@@ -2,11 +2,9 @@
 //! upload with CRC and full verification, readback equal to the image, geometry
 //! mismatch, NAKs, timeouts on a dead link, and device runs equal to the model's.
 
-mod driver_support;
-
 use std::time::{Duration, Instant};
 
-use driver_support::{device, image, model_link, stimulus};
+use crate::driver_support::{device, image, model_link, stimulus};
 use ncx::driver::{Driver, DriverError, DriverOptions, Verify, What, readback, run_on_device, upload};
 use ncx::link::{Link, LinkError, ModelLink};
 use ncx::progress::NoProgress;

@@ -2,12 +2,10 @@
 //! not at all, invalid images are refused before anything is written, and errors name
 //! the file.
 
-mod image_support;
-
 use std::fs;
 use std::path::Path;
 
-use image_support::{tiny, tiny_fixture};
+use crate::image_support::{tiny, tiny_fixture};
 use ncx::image::codec::ImageError;
 use ncx::image::file::{FileError, read_file, write_file};
 

@@ -1,9 +1,7 @@
 //! `decode(encode(x)) == x` over random valid images, the sizes of docs/image-format.md
 //! §7 (per-section formula, smallest and largest image), and `check` on valid images.
 
-mod image_support;
-
-use image_support::valid_image;
+use crate::image_support::valid_image;
 use ncx::image::codec::{check, decode, encode};
 use ncx::image::{Block, Image, Metadata};
 use ncx_model::Geometry;

@@ -14,13 +14,11 @@
 //! what came back and suggests a `--retries` that then works; with nothing received it
 //! is the advice about power, bitstream and cable.
 
-mod driver_support;
-
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use driver_support::{image, model_link, stimulus};
+use crate::driver_support::{image, model_link, stimulus};
 use ncx::driver::{Driver, DriverError, DriverOptions, Verify, What, readback, run_on_device, upload};
 use ncx::link::{FaultSpec, FaultyLink, Link, LinkError, ModelLink};
 use ncx::progress::NoProgress;

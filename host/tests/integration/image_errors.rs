@@ -12,9 +12,7 @@
 //! end 1032. Changed images are re-framed by the test builder (`Parts::build`, with
 //! the reference CRC), so they pass the integrity checks and reach the rule under test.
 
-mod image_support;
-
-use image_support::{Parts, Section, crc32, tiny};
+use crate::image_support::{Parts, Section, crc32, tiny};
 use ncx::image::codec::{self, ImageError};
 use ncx::image::{Block, Image};
 

@@ -2,7 +2,7 @@
 //! fault injector: `info`, `flash`, `readback` (TOML, CSV, .npy), `doctor`, and
 //! `run --target model-device|faulty:…` giving the raster of `--target model`.
 
-mod driver_support;
+use crate::driver_support;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,7 +1,5 @@
 //! Output files (docs/outputs.md): CSV quoting, atomic writes, and the SVG plot.
 
-mod run_common;
-
 use std::io;
 
 use ncx::image::Image;
@@ -9,7 +7,7 @@ use ncx::output::{self, plot};
 use ncx::progress::NoProgress;
 use ncx::run::{self, RunOptions, RunResult, Spike, Target};
 use ncx::stimulus::{self, StimulusOptions};
-use run_common::{TINY_STEPS, fixture, tiny_network};
+use crate::run_common::{TINY_STEPS, fixture, tiny_network};
 
 fn run_tiny(image: &Image) -> RunResult {
     let opts = StimulusOptions { steps: TINY_STEPS, seed: None };

@@ -3,13 +3,11 @@
 //! summary, `--quiet`, `--seed`, warnings, and every error with its exact message and
 //! exit status 2.
 
-mod run_common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
 use ncx::image::codec;
-use run_common::{TINY_STEPS, fixture, stdp_example, tiny_network};
+use crate::run_common::{TINY_STEPS, fixture, stdp_example, tiny_network};
 use tempfile::TempDir;
 
 /// A temporary directory holding `net.ncx`, the tiny network.

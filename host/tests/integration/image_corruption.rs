@@ -4,9 +4,7 @@
 //! and hash so that they reach the semantic checks — makes `decode` panic. Whatever
 //! `decode` accepts loads into a core and survives another round trip.
 
-mod image_support;
-
-use image_support::{HEADER_LEN, Parts, reseal, tiny, valid_image};
+use crate::image_support::{HEADER_LEN, Parts, reseal, tiny, valid_image};
 use ncx::image::codec::{ImageError, MAGIC, decode, encode};
 use proptest::prelude::*;
 
