@@ -6,8 +6,9 @@
 //! The two are kept on the same clock: every cycle the RTL spends (loading, staging
 //! inputs, the start request, reads) the model spends too, as an idle
 //! [`Core::step_cycle`], so event cycles are compared as they are, absolute. The first
-//! difference stops the check with a [`Divergence`] that names the timestep, the cycle
-//! (absolute and within the timestep), the event, the field and both values.
+//! event (or timestep end) that differs stops the check with a [`Divergence`] that names
+//! the timestep, the cycle (absolute and within the timestep), the event, and every field
+//! that differs with both values.
 
 use std::fmt;
 
@@ -21,7 +22,9 @@ use crate::core::{CoreSim, SimError};
 /// own count, which it must equal anyway).
 const HANG_MARGIN: u64 = 1 << 20;
 
-/// The first point where the RTL and the model differ.
+/// The first point where the RTL and the model differ: the first differing field, in
+/// the order compared (cycle, timestep, then the event's own fields), and in
+/// [`also`](Divergence::also) every other field of the same thing that differs too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Divergence {
     /// The timestep (the model's number), if inside one.
@@ -37,6 +40,39 @@ pub struct Divergence {
     pub model: String,
     /// The RTL's value.
     pub rtl: String,
+    /// The other fields of the same event (or timestep end) that differ, in order.
+    pub also: Vec<FieldDifference>,
+}
+
+/// One more field in which the model and the RTL differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDifference {
+    /// The field.
+    pub field: &'static str,
+    /// The model's value.
+    pub model: String,
+    /// The RTL's value.
+    pub rtl: String,
+}
+
+impl FieldDifference {
+    fn new(field: &'static str, model: impl ToString, rtl: impl ToString) -> FieldDifference {
+        FieldDifference { field, model: model.to_string(), rtl: rtl.to_string() }
+    }
+}
+
+impl Divergence {
+    /// `what` differs in `differences` (the first is the main one); `None` if empty.
+    fn of(
+        timestep: Option<u64>,
+        cycle: Option<(u64, u64)>,
+        what: String,
+        differences: Vec<FieldDifference>,
+    ) -> Option<Divergence> {
+        let mut differences = differences.into_iter();
+        let FieldDifference { field, model, rtl } = differences.next()?;
+        Some(Divergence { timestep, cycle, what, field, model, rtl, also: differences.collect() })
+    }
 }
 
 impl fmt::Display for Divergence {
@@ -48,7 +84,11 @@ impl fmt::Display for Divergence {
         if let Some((abs, rel)) = self.cycle {
             write!(f, " at cycle {abs} (cycle {rel} of the timestep)")?;
         }
-        write!(f, ": {}: {}: model {}, RTL {}", self.what, self.field, self.model, self.rtl)
+        write!(f, ": {}: {}: model {}, RTL {}", self.what, self.field, self.model, self.rtl)?;
+        for d in &self.also {
+            write!(f, "\n    and {}: model {}, RTL {}", d.field, d.model, d.rtl)?;
+        }
+        Ok(())
     }
 }
 
@@ -213,30 +253,19 @@ impl LockStep {
         compare_events(&self.model_events, &self.rtl_events, timestep, start)?;
         self.matched += self.model_events.len() as u64;
 
-        let at = |field, model: String, rtl: String| Divergence {
-            timestep: Some(timestep),
-            cycle: None,
-            what: "the timestep".to_owned(),
-            field,
-            model,
-            rtl,
-        };
-        if ticks != report.cycles {
-            return Err(at("length in cycles", report.cycles.to_string(), ticks.to_string()).into());
-        }
         let status = self.rtl.status();
-        let expect = [
-            ("done_o", "true".to_owned(), status.done.to_string()),
-            ("timestep_o", (self.model.timestep().0 as u32).to_string(), status.timestep.to_string()),
-            ("overruns_o", (self.model.overruns() as u32).to_string(), status.overruns.to_string()),
-            ("spikes_o", format!("{:?}", self.model.last_spikes()), format!("{:?}", status.spikes)),
+        let compared = [
+            FieldDifference::new("length in cycles", report.cycles, ticks),
+            FieldDifference::new("done_o", true, status.done),
+            FieldDifference::new("timestep_o", self.model.timestep().0 as u32, status.timestep),
+            FieldDifference::new("overruns_o", self.model.overruns() as u32, status.overruns),
+            FieldDifference::new("spikes_o", format!("{:?}", self.model.last_spikes()), format!("{:?}", status.spikes)),
         ];
-        for (field, model, rtl) in expect {
-            if model != rtl {
-                return Err(at(field, model, rtl).into());
-            }
+        let differences = compared.into_iter().filter(|d| d.model != d.rtl).collect();
+        match Divergence::of(Some(timestep), None, "the timestep".to_owned(), differences) {
+            Some(d) => Err(d.into()),
+            None => Ok(report),
         }
-        Ok(report)
     }
 
     /// Resets the state on both sides (the RTL's takes N + M cycles, the model's none);
@@ -254,6 +283,7 @@ impl LockStep {
                 field: "length in cycles",
                 model: expected.to_string(),
                 rtl: ticks.to_string(),
+                also: Vec::new(),
             }
             .into());
         }
@@ -275,6 +305,7 @@ impl LockStep {
                     field: "byte",
                     model: format!("0x{:02X}", expected[at]),
                     rtl: format!("0x{:02X}", got[at]),
+                    also: Vec::new(),
                 }
                 .into());
             }
@@ -301,37 +332,42 @@ fn region_byte(core: &Core, region: Region, at: usize) -> String {
     }
 }
 
-/// Compares two event lists of one timestep; the first difference as a [`Divergence`].
+/// Compares two event lists of one timestep; the first event that differs, with every
+/// field that differs, as a [`Divergence`].
 fn compare_events(model: &[Event], rtl: &[Event], timestep: u64, start: u64) -> Result<(), Box<Divergence>> {
     for k in 0..model.len().max(rtl.len()) {
         let (a, b) = (model.get(k), rtl.get(k));
         let cycle = a.or(b).map(|e| (e.cycle.0, e.cycle.0.saturating_sub(start)));
-        let diverge = |what: String, field, model: String, rtl: String| {
-            Box::new(Divergence { timestep: Some(timestep), cycle, what, field, model, rtl })
-        };
-        let (a, b) = match (a, b) {
-            (Some(a), Some(b)) => (a, b),
+        let (what, differences) = match (a, b) {
+            (Some(a), Some(b)) => (describe(a, false), event_differences(a, b)),
             (a, b) => {
                 let name = |e: Option<&Event>| e.map_or_else(|| "no event".to_owned(), |e| describe(e, true));
-                return Err(diverge(format!("event {k} of the timestep"), "event", name(a), name(b)));
+                (format!("event {k} of the timestep"), vec![FieldDifference::new("event", name(a), name(b))])
             }
         };
-        let what = describe(a, false);
-        if a.cycle != b.cycle {
-            return Err(diverge(what, "cycle", a.cycle.0.to_string(), b.cycle.0.to_string()));
-        }
-        if a.timestep.0 as u32 != b.timestep.0 as u32 {
-            return Err(diverge(what, "timestep", a.timestep.0.to_string(), b.timestep.0.to_string()));
-        }
-        if let Some((field, x, y)) = field_difference(&a.kind, &b.kind) {
-            return Err(diverge(what, field, x, y));
+        if let Some(d) = Divergence::of(Some(timestep), cycle, what, differences) {
+            return Err(Box::new(d));
         }
     }
     Ok(())
 }
 
-/// The first field in which two event kinds differ: (field, model value, RTL value).
-fn field_difference(a: &EventKind, b: &EventKind) -> Option<(&'static str, String, String)> {
+/// Every field in which two events differ: the cycle, the timestep, then the kind's own
+/// fields (or the kind itself).
+fn event_differences(a: &Event, b: &Event) -> Vec<FieldDifference> {
+    let mut differences = Vec::new();
+    if a.cycle != b.cycle {
+        differences.push(FieldDifference::new("cycle", a.cycle.0, b.cycle.0));
+    }
+    if a.timestep.0 as u32 != b.timestep.0 as u32 {
+        differences.push(FieldDifference::new("timestep", a.timestep.0, b.timestep.0));
+    }
+    differences.extend(kind_differences(&a.kind, &b.kind));
+    differences
+}
+
+/// Every field in which two event kinds differ, or the kind if they are not the same.
+fn kind_differences(a: &EventKind, b: &EventKind) -> Vec<FieldDifference> {
     use EventKind::{NeuronUpdate, Spike, TimestepDone, WeightWrite};
     let fields: Vec<(&'static str, i64, i64)> = match (a, b) {
         (
@@ -355,9 +391,9 @@ fn field_difference(a: &EventKind, b: &EventKind) -> Option<(&'static str, Strin
             ("new weight", (*w1).into(), (*w2).into()),
         ],
         (TimestepDone { spikes: s1 }, TimestepDone { spikes: s2 }) => vec![("spikes", (*s1).into(), (*s2).into())],
-        _ => return Some(("kind", kind_name(a).to_owned(), kind_name(b).to_owned())),
+        _ => return vec![FieldDifference::new("kind", kind_name(a), kind_name(b))],
     };
-    fields.into_iter().find(|(_, x, y)| x != y).map(|(f, x, y)| (f, x.to_string(), y.to_string()))
+    fields.into_iter().filter(|(_, x, y)| x != y).map(|(f, x, y)| FieldDifference::new(f, x, y)).collect()
 }
 
 fn matrix_code(m: Matrix) -> i64 {
@@ -432,6 +468,23 @@ mod tests {
     fn a_cycle_difference_comes_before_the_fields() {
         let d = compare_events(&[update(10, 0, 5)], &[update(11, 0, 7)], 2, 4).unwrap_err();
         assert_eq!((d.field, d.model.as_str(), d.rtl.as_str()), ("cycle", "10", "11"));
+    }
+
+    #[test]
+    fn every_differing_field_of_the_event_is_named() {
+        let mut rtl = update(11, 0, 7);
+        rtl.kind = EventKind::NeuronUpdate { neuron: 0, v: 7, i: 0, refractory: 3 };
+        let d = compare_events(&[update(10, 0, 5)], &[rtl], 2, 4).unwrap_err();
+        assert_eq!(
+            d.also,
+            [FieldDifference::new("v", 5, 7), FieldDifference::new("refractory", 0, 3)],
+            "after the cycle, in order, and the equal fields (neuron, I) left out"
+        );
+        assert_eq!(
+            d.to_string(),
+            "RTL and model diverge in timestep 2 at cycle 10 (cycle 6 of the timestep): NeuronUpdate of neuron 0: \
+             cycle: model 10, RTL 11\n    and v: model 5, RTL 7\n    and refractory: model 0, RTL 3"
+        );
     }
 
     #[test]
