@@ -13,6 +13,9 @@
 //!    lists them in an X-macro), then the Verilator runtime (`verilated.cpp`,
 //!    `verilated_threads.cpp`); links `libatomic`, and sets the cfg `have_verilator`, which
 //!    compiles in the co-simulation API and its tests.
+//! 4. Tells the build scripts of dependent packages through the `links` metadata:
+//!    `DEP_NCX_HDL_VERILATOR=1` when the co-simulation was built. They set a cfg of their
+//!    own from it, so that their RTL tests are ignored, not passed, without Verilator.
 //!
 //! Without Verilator the crate still builds, with a cargo warning and without the cfg, so
 //! the co-simulation is skipped. With `NCX_REQUIRE_VERILATOR=1` (set by `.ci/run`) a
@@ -135,6 +138,7 @@ fn main() {
         fail(&message);
     }
     println!("cargo::rustc-cfg=have_verilator");
+    println!("cargo::metadata=verilator=1");
 }
 
 /// Stops the build with `message`, without a panic's backtrace.
