@@ -1,6 +1,7 @@
 //! Writing an output file without losing anything. A regular file (or a path where
-//! nothing is yet) is written into a temporary file `.NAME.PID.N.tmp` in the same
-//! directory and renamed over the destination only when complete ([`OutputFile::commit`]),
+//! nothing is yet) is written into a temporary file `.NAME.XXXXXX.tmp` (six random
+//! letters and digits) in the same directory, made and persisted by the `tempfile`
+//! crate: renamed over the destination only when complete ([`OutputFile::commit`]),
 //! so a reader never sees a partial file and a failed or abandoned write leaves the
 //! destination as it was. A symbolic link is followed and its final target replaced,
 //! never the link itself. Anything that is not a regular file — a character device such
@@ -13,7 +14,8 @@ use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+
+use tempfile::NamedTempFile;
 
 /// Symbolic links followed at most, as the kernel does (`ELOOP` beyond).
 const MAX_LINKS: usize = 40;
@@ -88,81 +90,88 @@ fn follow_links(path: &Path) -> io::Result<PathBuf> {
 /// commit, a temporary file is removed and the destination stays as it was.
 #[derive(Debug)]
 pub struct OutputFile {
-    out: BufWriter<File>,
-    /// The temporary file and the file it replaces on commit; `None` for a stream.
-    rename: Option<(PathBuf, PathBuf)>,
+    sink: Sink,
+}
+
+/// Where an [`OutputFile`]'s bytes go until it is committed.
+#[derive(Debug)]
+enum Sink {
+    /// A device, FIFO or descriptor link, written into directly.
+    Stream(BufWriter<File>),
+    /// A temporary file (removed when dropped), persisted over `target` on commit.
+    Temp {
+        /// The temporary file.
+        out: BufWriter<NamedTempFile>,
+        /// The file it replaces.
+        target: PathBuf,
+    },
 }
 
 impl OutputFile {
     /// Start writing `path` (module docs): creates the temporary file, or opens the
     /// device or FIFO (which may wait for a reader).
     pub fn create(path: &Path) -> io::Result<OutputFile> {
-        match destination(path)? {
-            Destination::Stream => {
-                let file = OpenOptions::new().append(true).open(path)?;
-                Ok(OutputFile { out: BufWriter::new(file), rename: None })
-            }
-            Destination::File { target } => {
-                let temp = temp_path(&target)?;
-                let file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
-                Ok(OutputFile { out: BufWriter::new(file), rename: Some((temp, target)) })
+        let sink = match destination(path)? {
+            Destination::Stream => Sink::Stream(BufWriter::new(OpenOptions::new().append(true).open(path)?)),
+            Destination::File { target } => Sink::Temp { out: BufWriter::new(temp_file(&target)?), target },
+        };
+        Ok(OutputFile { sink })
+    }
+
+    /// Finish: flush, and for a regular file sync it and rename it over its target
+    /// (keeping the permissions of the file it replaces). On an error the temporary
+    /// file is removed.
+    pub fn commit(self) -> io::Result<()> {
+        match self.sink {
+            Sink::Stream(mut out) => out.flush(),
+            Sink::Temp { out, target } => {
+                let temp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+                temp.as_file().sync_all()?;
+                if let Ok(old) = fs::metadata(&target) {
+                    fs::set_permissions(temp.path(), old.permissions())?;
+                }
+                temp.persist(&target).map(drop).map_err(|e| e.error)
             }
         }
     }
 
-    /// Finish: flush, and for a regular file sync it and rename it over its target
-    /// (keeping the permissions of the file it replaces).
-    pub fn commit(mut self) -> io::Result<()> {
-        self.out.flush()?;
-        let Some((temp, target)) = self.rename.take() else { return Ok(()) };
-        let result = (|| {
-            self.out.get_ref().sync_all()?;
-            if let Ok(old) = fs::metadata(&target) {
-                fs::set_permissions(&temp, old.permissions())?;
-            }
-            fs::rename(&temp, &target)
-        })();
-        if result.is_err() {
-            // The temporary file may be gone already; nothing else to do then.
-            let _ = fs::remove_file(&temp);
+    fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.sink {
+            Sink::Stream(out) => out,
+            Sink::Temp { out, .. } => out,
         }
-        result
     }
 }
 
 impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.write(buf)
+        self.writer().write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.out.write_all(buf)
+        self.writer().write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        self.writer().flush()
     }
 }
 
-impl Drop for OutputFile {
-    fn drop(&mut self) {
-        if let Some((temp, _)) = &self.rename {
-            // Not committed: the destination keeps what it had.
-            let _ = fs::remove_file(temp);
-        }
-    }
-}
-
-/// `.NAME.PID.N.tmp` next to `target` (N keeps concurrent writers of one process apart).
-fn temp_path(target: &Path) -> io::Result<PathBuf> {
+/// A new temporary file `.NAME.XXXXXX.tmp` next to `target`. It is created as a plain
+/// `create_new` open would (the permissions the umask gives, and the operating
+/// system's own error, without tempfile's added path), not with tempfile's 0600.
+fn temp_file(target: &Path) -> io::Result<NamedTempFile> {
     let Some(name) = target.file_name() else {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"));
     };
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut temp_name = OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".{}.{}.tmp", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-    Ok(target.with_file_name(temp_name))
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .make_in(dir, |path| OpenOptions::new().write(true).create_new(true).open(path))
 }
 
 /// Write `path` with what `write` produces, all at once or not at all (module docs).
