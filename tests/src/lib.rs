@@ -71,17 +71,21 @@ impl Scenario {
         let mut scenarios = Vec::new();
         for entry in entries {
             let dir = entry.map_err(|e| format!("{}: {e}", root.display()))?.path();
-            if !dir.is_dir() {
-                continue;
+            if dir.is_dir() {
+                scenarios.push(Scenario::load(&dir)?);
             }
-            let path = dir.join("scenario.toml");
-            let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let file: ScenarioFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            scenarios.push(Scenario { name, dir, file });
         }
         scenarios.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(scenarios)
+    }
+
+    /// The scenario in folder `dir`.
+    pub fn load(dir: &Path) -> Result<Scenario, String> {
+        let path = dir.join("scenario.toml");
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file: ScenarioFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(Scenario { name, dir: dir.to_owned(), file })
     }
 
     /// The compiled image and the stimulus.

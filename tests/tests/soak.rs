@@ -143,11 +143,8 @@ impl LockCase {
 /// `NCX_SOAK_LOCKSTEP` random networks (default 200) on the RTL core and the model in
 /// lock step, over every built geometry (module docs).
 #[test]
+#[cfg_attr(not(have_verilator), ignore = "Verilator not found: install it with scripts/setup.sh")]
 fn lockstep_soak() {
-    if !ncx_hdl::COSIM_AVAILABLE {
-        eprintln!("SKIPPED: the lock-step soak needs Verilator (bash scripts/setup.sh)");
-        return;
-    }
     let geometries = CoreSim::geometries();
     let schedule = schedule(&geometries);
     assert!(!schedule.is_empty());
