@@ -17,12 +17,14 @@
 //! - [`run`]: run an image with a stimulus on a target, reporting through [`progress`];
 //! - [`output`]: the raster and probe CSVs and the SVG plot of a run;
 //! - [`demo`]: the built-in demo network, with its seeded generator [`rng`];
-//! - [`atomic_file`]: every file ncx writes is written whole or not at all.
+//! - [`atomic_file`]: every file ncx writes is written whole or not at all;
+//! - [`cosim`]: whether this build has co-simulation of the RTL (cargo feature `cosim`).
 
 #![warn(clippy::unwrap_used)]
 
 pub mod atomic_file;
 pub mod compile;
+pub mod cosim;
 pub mod demo;
 pub mod driver;
 pub mod hw;

@@ -2,18 +2,26 @@
 //! in lock step and compare every architectural event — kind, cycle and every field —
 //! every timestep's length, and at the end every byte of every memory
 //! (`ncx_hdl::lockstep`). Exit 0 with `matched N events`, exit 1 with the first
-//! divergence, exit 2 on any other error.
+//! divergence, exit 2 on any other error. A build without co-simulation (cargo feature
+//! `cosim`) has the command, which says how to get it ([`ncx::cosim`]).
 
 use std::fmt;
 use std::path::PathBuf;
+#[cfg(feature = "cosim")]
 use std::time::Instant;
 
-use anyhow::{Context, bail};
+#[cfg(feature = "cosim")]
+use anyhow::Context;
+use anyhow::bail;
 use clap::{Args, ValueEnum};
+#[cfg(feature = "cosim")]
 use ncx::progress::Progress;
+#[cfg(feature = "cosim")]
 use ncx::stimulus::{self, Stimulus, StimulusOptions};
+#[cfg(feature = "cosim")]
 use ncx_hdl::lockstep::{CheckError, LockStep};
 
+#[cfg(feature = "cosim")]
 use super::progress::Bar;
 
 /// What the model is checked against.
@@ -54,6 +62,7 @@ pub(crate) struct CheckArgs {
 
 /// The check ran and found a difference: `main` exits with status 1.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "cosim"), expect(dead_code, reason = "only a build with co-simulation checks"))]
 pub(crate) struct Diverged(pub(crate) String);
 
 impl fmt::Display for Diverged {
@@ -64,6 +73,14 @@ impl fmt::Display for Diverged {
 
 impl std::error::Error for Diverged {}
 
+#[cfg(not(feature = "cosim"))]
+pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<()> {
+    let Against::Verilator = args.against;
+    let (missing, help) = (ncx::cosim::MISSING, ncx::cosim::HELP);
+    bail!("ncx check needs the RTL to check {} against, but {missing}\nhelp: {help}", args.net.display())
+}
+
+#[cfg(feature = "cosim")]
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let Against::Verilator = args.against;
     if !ncx_hdl::COSIM_AVAILABLE {
@@ -88,6 +105,7 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<()> {
     lockstep(args, core, &stimulus)
 }
 
+#[cfg(feature = "cosim")]
 fn lockstep(args: &CheckArgs, core: ncx_model::Core, stimulus: &Stimulus) -> anyhow::Result<()> {
     let (n, m) = (core.geometry().neurons(), core.geometry().inputs());
     let started = Instant::now();
@@ -128,5 +146,25 @@ fn lockstep(args: &CheckArgs, core: ncx_model::Core, stimulus: &Stimulus) -> any
             Err(Diverged(format!("{d}\n(matched {} events before it)", check.matched())).into())
         }
         Err(e) => Err(anyhow::Error::new(e).context(format!("cannot check {}", args.net.display()))),
+    }
+}
+
+#[cfg(all(test, not(feature = "cosim")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_cosim_check_says_how_to_get_it() {
+        let args = CheckArgs {
+            net: PathBuf::from("net.toml"),
+            stimulus: None,
+            steps: 1,
+            against: Against::Verilator,
+            seed: None,
+            quiet: true,
+        };
+        let message = run(&args).unwrap_err().to_string();
+        assert!(message.contains("cargo feature `cosim`"), "{message}");
+        assert!(message.contains("help: rebuild ncx with its default features"), "{message}");
     }
 }

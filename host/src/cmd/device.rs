@@ -1,21 +1,18 @@
 //! How the device commands (`info`, `flash`, `readback`, `doctor`, `run --target`)
-//! name a device — `--target T` or `--port P` — open it and connect to it.
+//! name a device — `--target T` or `--port P` — open it and connect to it, recording the
+//! session with `--record`.
 
 use std::fmt;
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use anyhow::Context;
 use clap::Args;
-use ncx::driver::stream::run_on_device_into;
 use ncx::driver::{Driver, DriverOptions};
 use ncx::image::Image;
 use ncx::link::record::{self, FileRecord, Header, Recorder};
 use ncx::link::{Link, LinkTarget};
-use ncx::progress::Progress;
-use ncx::run::{RunSummary, Sink};
-use ncx::stimulus::Stimulus;
+use ncx::run::{Connect, ConnectError, Session};
 use ncx_model::Geometry;
 use sha2::{Digest, Sha256};
 
@@ -45,7 +42,8 @@ pub(crate) struct DeviceArgs {
 }
 
 impl DeviceArgs {
-    /// The target text, `--port P` written as `serial:P`, with the recording asked for.
+    /// The target as written, `--port P` written as `serial:P`, with the recording asked
+    /// for; [`connect`] parses it.
     pub(crate) fn target(&self) -> DeviceTarget {
         let text = match (&self.target, &self.port) {
             (Some(target), _) => target.clone(),
@@ -57,7 +55,7 @@ impl DeviceArgs {
     }
 }
 
-/// A target as the command line gave it (it reads as its text) and the file to record
+/// A target as the command line gave it (it prints as its text) and the file to record
 /// the session to, if any: what [`connect`] needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DeviceTarget {
@@ -65,56 +63,9 @@ pub(crate) struct DeviceTarget {
     record: Option<PathBuf>,
 }
 
-impl DeviceTarget {
-    /// `text`, recorded to `record` if given.
-    pub(crate) fn new(text: &str, record: Option<&Path>) -> DeviceTarget {
-        DeviceTarget { text: text.to_owned(), record: record.map(Path::to_owned) }
-    }
-}
-
-impl Deref for DeviceTarget {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.text
-    }
-}
-
 impl fmt::Display for DeviceTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
-    }
-}
-
-/// What [`connect`] takes: a target's text and the file to record to.
-pub(crate) trait AsTarget {
-    /// The target string.
-    fn text(&self) -> &str;
-    /// Where to record the session.
-    fn record(&self) -> Option<&Path> {
-        None
-    }
-}
-
-impl AsTarget for str {
-    fn text(&self) -> &str {
-        self
-    }
-}
-
-impl AsTarget for String {
-    fn text(&self) -> &str {
-        self
-    }
-}
-
-impl AsTarget for DeviceTarget {
-    fn text(&self) -> &str {
-        &self.text
-    }
-
-    fn record(&self) -> Option<&Path> {
-        self.record.as_deref()
     }
 }
 
@@ -129,7 +80,7 @@ fn current_recording() -> Option<Recorder> {
 /// Write the command's outcome at the end of every recording (`main` calls this once the
 /// command has returned).
 pub(crate) fn finish_recordings(result: &anyhow::Result<()>) {
-    let outcome = result.as_ref().map(|_| ()).map_err(|e| format!("{e:#}"));
+    let outcome = result.as_ref().map(|_| ()).map_err(|e| ncx::error::Report(&**e).to_string());
     for recorder in RECORDINGS.lock().unwrap_or_else(PoisonError::into_inner).drain(..) {
         let _ = recorder.end(outcome.as_ref().map(|_| ()).map_err(String::as_str));
     }
@@ -202,86 +153,68 @@ fn record_link(
     Ok(Box::new(recorder.wrap(link)))
 }
 
-/// A connected device.
-pub(crate) type Session = Driver<Box<dyn Link + Send>>;
-
-/// Parse `target`, open it (a simulated target — `model`, `pty`, `verilator` — gets a fresh
-/// device of `geometry`, or of the target's default geometry) and connect, re-sending each
-/// command up to `retries` times.
+/// Parse `target` and connect to it ([`connect_link`]).
 ///
 /// With a file to record to (`--record`, [`DeviceTarget`]), the path is checked before
 /// the target is opened, and the session is recorded from the first byte (docs/recording.md).
-pub(crate) fn connect<T: AsTarget + ?Sized>(
-    target: &T,
+pub(crate) fn connect(target: &DeviceTarget, retries: u32, geometry: Option<Geometry>) -> anyhow::Result<Session> {
+    let link = LinkTarget::parse(&target.text)?;
+    connect_link(&link, &target.text, target.record.as_deref(), retries, geometry)
+}
+
+/// Open `link` (written `name`; a simulated target — `model`, `pty`, `verilator` — gets a
+/// fresh device of `geometry`, or of the target's default geometry) and connect,
+/// re-sending each command up to `retries` times; the session recorded to `record` if
+/// given.
+fn connect_link(
+    link: &LinkTarget,
+    name: &str,
+    record: Option<&Path>,
     retries: u32,
     geometry: Option<Geometry>,
 ) -> anyhow::Result<Session> {
-    let (target, record) = (target.text(), target.record());
-    let parsed = LinkTarget::parse(target)?;
-    let Some(geometry) = geometry.or_else(|| parsed.default_geometry()) else {
+    let Some(geometry) = geometry.or_else(|| link.default_geometry()) else {
         anyhow::bail!(
-            "the target {target} has no device: this ncx was built without Verilator\nhelp: install it (bash \
+            "the target {name} has no device: this ncx was built without Verilator\nhelp: install it (bash \
              scripts/setup.sh) and rebuild ncx"
         );
     };
     let files = record.map(prepare_recording).transpose()?;
-    let mut link = parsed.open(geometry).with_context(|| format!("cannot open the target {target}"))?;
+    let mut opened = link.open(geometry).with_context(|| format!("cannot open the target {name}"))?;
     if let (Some(path), Some(files)) = (record, files) {
-        link = record_link(path, files, &parsed, geometry, link)?;
+        opened = record_link(path, files, link, geometry, opened)?;
     }
     let options = DriverOptions { retries, ..DriverOptions::default() };
     let driver =
-        Driver::connect_with(link, options).with_context(|| format!("cannot connect to the device on {target}"))?;
+        Driver::connect_with(opened, options).with_context(|| format!("cannot connect to the device on {name}"))?;
     if let Some(recorder) = record.and(current_recording()) {
         recorder.device(driver.info()).with_context(|| format!("cannot record to {}", recorder.path().display()))?;
     }
     Ok(driver)
 }
 
-/// The `--target` of `ncx run`: `model` (the reference model), `model-device` (the
-/// device model through the driver) or a link target.
-pub(crate) fn parse_run_target(text: &str) -> Result<String, String> {
-    match text {
-        "model" | "model-device" => Ok(text.to_owned()),
-        _ => LinkTarget::parse(text).map(|_| text.to_owned()).map_err(|e| {
-            format!(
-                "{e}\nncx run targets: model (the reference model), model-device (the device model through the \
-                 driver), pty, verilator (the RTL), serial:<path>[@<baud>], faulty:<seed>:<faults>[:<target>]"
-            )
-        }),
-    }
+/// How `ncx run` reaches a device target: [`connect_link`] with `--retries`, recording
+/// to `--record` with the run's manifest ([`record_run`]).
+pub(crate) struct RunConnect<'a> {
+    /// Re-sends of a command after a timeout.
+    pub(crate) retries: u32,
+    /// Where to record the session.
+    pub(crate) record: Option<&'a Path>,
+    /// The image the run uploads, for the manifest.
+    pub(crate) image: &'a Image,
+    /// The run's timesteps, for the manifest.
+    pub(crate) steps: usize,
 }
 
-/// How the summary of `ncx run` names a target.
-pub(crate) fn target_name(target: &str) -> String {
-    match target {
-        "model" => "model".to_owned(),
-        _ => format!("device on {target}"),
+impl Connect for RunConnect<'_> {
+    fn connect(&mut self, link: &LinkTarget, name: &str, geometry: Geometry) -> Result<Session, ConnectError> {
+        let driver = connect_link(link, name, self.record, self.retries, Some(geometry))?;
+        if let Some(recorder) = self.record.and(current_recording()) {
+            record_run(&recorder, self.image, self.steps)
+                .with_context(|| format!("cannot record to {}", recorder.path().display()))?;
+        }
+        Ok(driver)
     }
-}
-
-/// Run `image` on the device of `target` (`model-device` is the `model` link target)
-/// through the driver: upload, stream the stimulus into `sink`, read back; the session
-/// recorded to `record` if given.
-#[allow(clippy::too_many_arguments)] // The run's parts, as `ncx run` has them.
-pub(crate) fn run_on_target(
-    target: &str,
-    retries: u32,
-    image: &Image,
-    stimulus: &Stimulus,
-    steps: usize,
-    progress: &mut dyn Progress,
-    sink: &mut dyn Sink,
-    record: Option<&Path>,
-) -> anyhow::Result<RunSummary> {
-    let link_target = if target == "model-device" { "model" } else { target };
-    let mut driver = connect(&DeviceTarget::new(link_target, record), retries, Some(image.geometry))?;
-    if let Some(recorder) = record.and(current_recording()) {
-        record_run(&recorder, image, steps)
-            .with_context(|| format!("cannot record to {}", recorder.path().display()))?;
-    }
-    let (summary, _) = run_on_device_into(&mut driver, image, stimulus, steps, progress, sink)?;
-    Ok(summary)
 }
 
 /// The manifest of a run in its recording: the image (`image`: name, geometry, size and

@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use ncx::link::PtyPair;
 use ncx::link::model::serve;
+#[cfg(feature = "cosim")]
 use ncx::link::verilator::{self, VerilatorLink};
 use ncx_model::Geometry;
 use ncx_model::device::{Device, DeviceConfig};
@@ -47,7 +48,7 @@ pub(crate) enum Backend {
     /// The device model of ncx-model (cycle-accurate core, ncx/1 front end).
     Model,
     /// The RTL device (hdl/rtl/ncx_top.sv) simulated by Verilator; only the geometries the
-    /// build verilated.
+    /// build verilated (and only in a build with the cargo feature `cosim`).
     Verilator,
 }
 
@@ -68,9 +69,15 @@ pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot emulate a core of {} neurons x {} inputs", args.neurons, args.inputs))?;
     let mut device = match args.backend {
         Backend::Model => Serving::Model(Box::new(Device::new(geometry, DeviceConfig::default()))),
+        #[cfg(feature = "cosim")]
         Backend::Verilator => Serving::Rtl(
             VerilatorLink::spawn(geometry).context("cannot start the RTL simulation for --backend verilator")?,
         ),
+        #[cfg(not(feature = "cosim"))]
+        Backend::Verilator => {
+            let (missing, help) = (ncx::cosim::MISSING, ncx::cosim::HELP);
+            bail!("--backend verilator needs the RTL, but {missing}\nhelp: {help}; or use --backend model")
+        }
     };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
@@ -90,6 +97,7 @@ pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let stats = match &mut device {
         Serving::Model(device) => serve(&mut master, device, &stop),
+        #[cfg(feature = "cosim")]
         Serving::Rtl(device) => verilator::serve(&mut master, device, &stop),
     }
     .with_context(|| format!("the virtual board on {path} failed"))?;
@@ -109,5 +117,6 @@ pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
 /// The device being served.
 enum Serving {
     Model(Box<Device>),
+    #[cfg(feature = "cosim")]
     Rtl(VerilatorLink),
 }

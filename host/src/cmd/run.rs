@@ -16,6 +16,7 @@ use ncx::output::{self, OutputError, RunFiles, RunPaths, Written};
 use ncx::run::{self, RunOptions, RunSummary, Sink, Step, Target};
 use ncx::stimulus::{self, Stimulus, StimulusOptions};
 
+use super::device::RunConnect;
 use super::progress::Bar;
 
 /// Options of `ncx run`.
@@ -38,8 +39,8 @@ pub(crate) struct RunArgs {
     /// through the ncx/1 driver — `model-device` (the device model in-process), `pty`,
     /// `verilator` (the RTL device simulated by Verilator),
     /// `serial:<path>[@<baud>]`, `faulty:<seed>:<faults>[:<target>]`.
-    #[arg(long, value_name = "TARGET", default_value = "model", value_parser = super::device::parse_run_target)]
-    pub(crate) target: String,
+    #[arg(long, value_name = "TARGET", default_value = "model")]
+    pub(crate) target: Target,
 
     /// On a device target: how often a command is re-sent after a timeout before giving
     /// up (a noisy link needs more).
@@ -94,7 +95,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     };
     let mut inputs = vec![args.net.as_path()];
     inputs.extend(args.stimulus.as_deref());
-    if args.record.is_some() && args.target == "model" {
+    if args.record.is_some() && args.target == Target::Model {
         bail!(
             "--record needs a device target: the model target has no link to record\nhelp: run on \
              --target model-device (the device model through the driver) or a board to record the session"
@@ -127,24 +128,15 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
         .context("cannot install the handler of Ctrl-C and SIGTERM")?;
     let mut sink = Interruptible { files, stop };
     let mut bar = Bar::new(args.quiet, "timesteps");
-    let outcome = match args.target.as_str() {
-        "model" => {
-            let run_options = RunOptions { steps: args.steps, target: Target::Model };
-            run::run_into(&image, &stimulus, &run_options, &mut bar, &mut sink)
-                .with_context(|| format!("cannot run {}", args.net.display()))
+    let options = RunOptions { steps: args.steps, target: args.target.clone() };
+    let mut connect =
+        RunConnect { retries: args.retries, record: args.record.as_deref(), image: &image, steps: args.steps };
+    let outcome = run::run_with(&image, &stimulus, &options, &mut connect, &mut bar, &mut sink).with_context(|| {
+        match &args.target {
+            Target::Model => format!("cannot run {}", args.net.display()),
+            Target::Device { name, .. } => format!("cannot run {} on {name}", args.net.display()),
         }
-        target => super::device::run_on_target(
-            target,
-            args.retries,
-            &image,
-            &stimulus,
-            args.steps,
-            &mut bar,
-            &mut sink,
-            args.record.as_deref(),
-        )
-        .with_context(|| format!("cannot run {} on {target}", args.net.display())),
-    };
+    });
     let files = sink.files;
     let summary = match outcome {
         Ok(summary) => summary,
@@ -236,7 +228,11 @@ fn render_summary(
     let meta = &image.meta;
     let name = if meta.name.is_empty() { args.net.display().to_string() } else { meta.name.clone() };
     let (n, m) = (image.geometry.neurons(), image.geometry.inputs());
-    writeln!(out, "ncx run: {name} on the {}, {n} neurons x {m} inputs", super::device::target_name(&args.target))?;
+    let target = match &args.target {
+        Target::Model => "model".to_owned(),
+        Target::Device { name, .. } => format!("device on {name}"),
+    };
+    writeln!(out, "ncx run: {name} on the {target}, {n} neurons x {m} inputs")?;
     let stimulus = match (&args.stimulus, seed) {
         (Some(path), Some(seed)) => format!("{} (seed {seed})", path.display()),
         _ => "none".to_owned(),
@@ -267,7 +263,7 @@ fn render_summary(
     } else {
         String::new()
     };
-    if args.target == "model" {
+    if args.target == Target::Model {
         writeln!(out, "simulated core cycles: {}{real}", result.cycles)?;
     } else {
         writeln!(out, "simulated core cycles: not reported by the device")?;

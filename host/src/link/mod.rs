@@ -1,6 +1,7 @@
 //! Links: how bytes travel between the host and a device — a serial port, a
-//! pseudo-terminal, the in-process model of the device, the RTL simulated by Verilator,
-//! or any of these through a fault injector. The driver (docs/protocol.md §11) sees only the [`Link`] trait, so
+//! pseudo-terminal, the in-process model of the device, the RTL simulated by Verilator
+//! (in a build with the cargo feature `cosim`, [`crate::cosim`]), or any of these through
+//! a fault injector. The driver (docs/protocol.md §11) sees only the [`Link`] trait, so
 //! every target speaks exactly the same bytes.
 
 use std::fmt;
@@ -13,6 +14,7 @@ pub mod pty_model;
 pub mod record;
 pub mod serial;
 pub mod target;
+#[cfg(feature = "cosim")]
 pub mod verilator;
 
 pub use faulty::{FaultCounts, FaultSpec, FaultSpecError, FaultStats, FaultyLink};
@@ -22,6 +24,7 @@ pub use pty_model::PtyModelLink;
 pub use record::{Recorder, RecordingLink};
 pub use serial::{PortInfo, PortKind, SerialLink, available_ports};
 pub use target::{LinkTarget, TargetError};
+#[cfg(feature = "cosim")]
 pub use verilator::VerilatorLink;
 
 /// A byte pipe to a device.

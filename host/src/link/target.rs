@@ -6,11 +6,31 @@
 //! | `model` | the in-process model of the device ([`super::model::ModelLink`]) |
 //! | `pty` | the model served on a pseudo-terminal by a background thread, reached through the pty |
 //! | `serial:<path>[@<baud>]` | a board on a serial port, at [`DEFAULT_BAUD`] unless given |
-//! | `verilator` | the RTL (`ncx_top`) simulated by Verilator, in a thread ([`super::verilator::VerilatorLink`]) |
+//! | `verilator` | the RTL (`ncx_top`) simulated by Verilator, in a thread (`super::verilator::VerilatorLink`; a build without the cargo feature `cosim` parses it and fails to open it, [`crate::cosim`]) |
 //! | `faulty:<seed>:<faults>[:<target>]` | any of these (default `model`) through the fault injector ([`super::faulty`]) |
 //!
 //! `<seed>` is a decimal u64, `<faults>` a [`FaultSpec`] (`drop=0.01,corrupt=0.01`; may be
 //! empty: no faults), `<baud>` a decimal rate ≥ 1. Fault injectors do not nest.
+//!
+//! The grammar, exactly ([`LinkTarget::parse`]; `rest` is any text, possibly empty):
+//!
+//! ```text
+//! target   = "faulty:" seed ":" faults [ ":" plain ]  ; the seed ends at the first `:`, the faults at the next
+//!          | plain
+//! plain    = "model" | "pty" | "verilator"
+//!          | "serial:" path [ "@" baud ]              ; the baud follows the *last* `@`
+//! seed     = spaces u64 spaces                        ; decimal, `+` allowed (Rust's `u64::from_str`)
+//! faults   = rest without `:`                         ; FaultSpec::parse
+//! path     = rest, not empty                          ; may hold `:` and `@`
+//! baud     = digits                                   ; 1..=u32::MAX, no sign
+//! ```
+//!
+//! Errors name the piece that is wrong rather than a column: the kind before the first
+//! `:` ([`TargetProblem::UnknownKind`]), the seed, the baud rate, the fault list's own
+//! error, or a `faulty:` where a plain target belongs ([`TargetProblem::Nested`]). A
+//! parser-combinator crate (nom) was weighed for this grammar and left out: it splits
+//! from both ends (the baud after the last `@`), and the pinned error texts quote pieces,
+//! not positions, so combinators would not make it shorter or its errors better.
 
 use std::fmt;
 use std::str::FromStr;
@@ -22,6 +42,7 @@ use super::faulty::{FaultSpec, FaultSpecError, FaultyLink};
 use super::model::ModelLink;
 use super::pty_model::PtyModelLink;
 use super::serial::{DEFAULT_BAUD, SerialLink};
+#[cfg(feature = "cosim")]
 use super::verilator::VerilatorLink;
 use super::{Link, LinkError};
 
@@ -134,16 +155,24 @@ impl LinkTarget {
         Ok(match self {
             LinkTarget::Model => Box::new(ModelLink::new(model())),
             LinkTarget::Pty => Box::new(PtyModelLink::spawn(model())?),
+            #[cfg(feature = "cosim")]
             LinkTarget::Verilator => Box::new(VerilatorLink::spawn(geometry)?),
+            #[cfg(not(feature = "cosim"))]
+            LinkTarget::Verilator => {
+                let reason = format!("{}\nhelp: {}", crate::cosim::MISSING, crate::cosim::HELP);
+                return Err(LinkError::Open { link: "verilator".to_owned(), reason });
+            }
             LinkTarget::Serial { path, baud } => Box::new(SerialLink::open(path, *baud)?),
             LinkTarget::Faulty { seed, spec, inner } => Box::new(FaultyLink::new(inner.open(geometry)?, *spec, *seed)),
         })
     }
 
     /// The geometry a simulated target gets when no image says: 256 × 256 for the model,
-    /// the first Verilated device for `verilator` (boards report their own).
+    /// the first Verilated device for `verilator` (none in a build with co-simulation but
+    /// no Verilator; boards report their own).
     pub fn default_geometry(&self) -> Option<Geometry> {
         match self {
+            #[cfg(feature = "cosim")]
             LinkTarget::Verilator => VerilatorLink::geometries().first().copied(),
             LinkTarget::Faulty { inner, .. } => inner.default_geometry(),
             _ => Geometry::new(256, 256).ok(),

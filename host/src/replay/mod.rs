@@ -11,11 +11,14 @@
 
 mod backend;
 mod compare;
+#[cfg(feature = "cosim")]
+mod sim;
 
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
 
+#[cfg(feature = "cosim")]
 use ncx_hdl::device::Buffers;
 use ncx_model::Geometry;
 use ncx_model::device::reply::widths;
@@ -23,9 +26,11 @@ use ncx_model::device::{Ack, DeviceConfig, DeviceInfo, Opcode, REPLY_BIT};
 use ncx_model::wire::layout::Region;
 use ncx_model::wire::{Decoded, Decoder, frame_crc};
 
-use self::backend::{ModelDevice, ReplayDevice, SimDevice};
+use self::backend::{ModelDevice, ReplayDevice};
 use self::compare::{Comparator, Comparison, Segment, Side};
 pub use self::compare::{SegmentInfo, SegmentKind};
+#[cfg(feature = "cosim")]
+use self::sim::SimDevice;
 use crate::link::LinkError;
 use crate::link::record::{Event, Header, ReadError, Reader};
 use crate::link::target::LinkTarget;
@@ -443,9 +448,17 @@ pub fn replay(path: &Path, backend: Backend) -> Result<Replay, ReplayError> {
                     help: "replay it with --backend model".to_owned(),
                 });
             }
-            let buffers = Buffers { input_slots: config.input_slots, output_history: config.output_history };
-            let identity = device.map(|i| (i.clock_hz, i.baud_divisor, i.build_id));
-            Box::new(SimDevice::new(geometry, buffers, identity)?)
+            #[cfg(feature = "cosim")]
+            {
+                let buffers = Buffers { input_slots: config.input_slots, output_history: config.output_history };
+                let identity = device.map(|i| (i.clock_hz, i.baud_divisor, i.build_id));
+                Box::new(SimDevice::new(geometry, buffers, identity)?)
+            }
+            #[cfg(not(feature = "cosim"))]
+            return Err(ReplayError::Backend {
+                problem: format!("{}, so it has no RTL device", crate::cosim::MISSING),
+                help: format!("{}; or replay with --backend model", crate::cosim::HELP),
+            });
         }
     };
 

@@ -1,9 +1,10 @@
 //! Running an image: load it on a target, drive it with a stimulus for a number of
 //! timesteps, and return what it did (docs/outputs.md).
 //!
-//! [`run_into`] runs on the in-process reference model ([`Target::Model`]); device
-//! targets run through the driver ([`crate::driver::run_on_device`]) and report the
-//! same way. A run gives, as it goes, to a [`Sink`]:
+//! The [`Target`] says where: the in-process reference model ([`Target::Model`]), or a
+//! device ([`Target::Device`]) reached through a [`Connect`] and run through the driver
+//! ([`crate::driver::stream::run_on_device_into`]), which reports the same way. A run
+//! gives, as it goes, to a [`Sink`]:
 //!
 //! - the **raster**: every spike of a *recorded* neuron — the neurons of the
 //!   populations whose `record` flag is set, or of every population if none is set,
@@ -15,41 +16,31 @@
 //! how STDP changed the weights. Its memory does not grow with the number of
 //! timesteps; [`run`] keeps the raster and samples in memory instead ([`Collect`]).
 
+mod device;
 mod model;
 mod record;
 mod result;
+mod target;
 
 use std::fmt;
 
 use ncx_model::ModelError;
 
+pub use self::device::{Connect, ConnectError, Session};
 pub(crate) use self::record::Recorder;
 pub use self::record::{Collect, Sink, Step, probed, recorded};
 pub use self::result::{ProbeSample, RunResult, RunSummary, Spike, WeightChange};
+pub use self::target::{RUN_TARGETS, RunTargetError, Target};
+use crate::driver::DriverOptions;
+use crate::driver::stream::{DeviceRunError, run_on_device_into};
 use crate::image::{Block, Image};
+use crate::link::LinkTarget;
 use crate::output::OutputError;
 use crate::progress::Progress;
 use crate::stimulus::Stimulus;
 
-/// Where a run executes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Target {
-    /// The in-process reference model (crate `ncx-model`), fast path.
-    #[default]
-    Model,
-}
-
-impl Target {
-    /// The target's name on the command line and in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Target::Model => "model",
-        }
-    }
-}
-
 /// What to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunOptions {
     /// Number of timesteps (at least 1). The stimulus gives no input past its end.
     pub steps: usize,
@@ -102,6 +93,11 @@ pub enum RunError {
         /// The output that failed.
         error: OutputError,
     },
+    /// The device of a device target could not be reached: the [`Connect`]'s error.
+    Connect(ConnectError),
+    /// The run on a device failed (the timesteps before
+    /// [`DeviceRunError::completed`] went to the sink).
+    Device(DeviceRunError),
 }
 
 impl fmt::Display for RunError {
@@ -130,12 +126,24 @@ impl fmt::Display for RunError {
                  the core does not have; check it against the network's input groups"
             ),
             RunError::Output { timestep, error } => write!(f, "at timestep {timestep}: {error}"),
+            // A device's errors speak for themselves, with their own causes.
+            RunError::Connect(e) => e.fmt(f),
+            RunError::Device(e) => e.fmt(f),
         }
     }
 }
 
-/// The cause is part of the message, so it is not also a `source`.
-impl std::error::Error for RunError {}
+/// The cause is part of the message, so it is not also a `source`; a device's errors are
+/// shown as they are, so their causes are this error's.
+impl std::error::Error for RunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RunError::Connect(e) => e.source(),
+            RunError::Device(e) => e.source(),
+            _ => None,
+        }
+    }
+}
 
 impl From<ModelError> for RunError {
     fn from(e: ModelError) -> Self {
@@ -175,7 +183,9 @@ pub fn run(
 
 /// Run `image` for `options.steps` timesteps with `stimulus` on `options.target`,
 /// giving each timestep's recorded spikes and probe samples to `sink` as it goes; on
-/// an error, the timesteps before the one that failed have reached the sink.
+/// an error, the timesteps before the one that failed have reached the sink. A device
+/// target is opened and connected with the driver's default options ([`run_with`] takes
+/// another [`Connect`]).
 pub fn run_into(
     image: &Image,
     stimulus: &Stimulus,
@@ -183,12 +193,34 @@ pub fn run_into(
     progress: &mut dyn Progress,
     sink: &mut dyn Sink,
 ) -> Result<RunSummary, RunError> {
-    if options.steps == 0 {
-        return Err(RunError::NoSteps);
-    }
-    check_metadata(image)?;
-    match options.target {
-        Target::Model => model::run(image, stimulus, options.steps, progress, sink),
+    run_with(image, stimulus, options, &mut DriverOptions::default(), progress, sink)
+}
+
+/// [`run_into`], reaching a device target through `connect`.
+pub fn run_with(
+    image: &Image,
+    stimulus: &Stimulus,
+    options: &RunOptions,
+    connect: &mut dyn Connect,
+    progress: &mut dyn Progress,
+    sink: &mut dyn Sink,
+) -> Result<RunSummary, RunError> {
+    match &options.target {
+        Target::Model => {
+            if options.steps == 0 {
+                return Err(RunError::NoSteps);
+            }
+            check_metadata(image)?;
+            model::run(image, stimulus, options.steps, progress, sink)
+        }
+        Target::Device { link, name } => {
+            // `model-device` is the link target `model`.
+            let name = if *link == LinkTarget::Model { "model" } else { name };
+            let mut session = connect.connect(link, name, image.geometry).map_err(RunError::Connect)?;
+            run_on_device_into(&mut session, image, stimulus, options.steps, progress, sink)
+                .map(|(summary, _)| summary)
+                .map_err(RunError::Device)
+        }
     }
 }
 
