@@ -227,11 +227,8 @@ fn a_run_through_the_emulated_board_equals_the_model() {
 /// library with a test-only larger timeout ([`Patient`]: 10 s more per wait), over the
 /// same pseudo-terminal to the same `ncx emulate` process.
 #[test]
+#[cfg_attr(not(have_verilator), ignore = "Verilator not found: install it with scripts/setup.sh")]
 fn a_run_through_the_rtl_board_equals_the_model() {
-    if !ncx_hdl::COSIM_AVAILABLE {
-        eprintln!("SKIPPED: the RTL board needs Verilator (bash scripts/setup.sh)");
-        return;
-    }
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rtl16");
     let steps = 60;
     let image = compile::compile_file(&data.join("net.toml"), &CompileOptions::default()).unwrap().image;

@@ -37,11 +37,8 @@ fn the_target_string_parses_and_prints() {
 }
 
 #[test]
+#[cfg_attr(not(have_verilator), ignore = "Verilator not found: install it with scripts/setup.sh")]
 fn a_run_on_the_rtl_equals_the_model_in_raster_probes_and_weights() {
-    if !ncx_hdl::COSIM_AVAILABLE {
-        eprintln!("SKIPPED: --target verilator needs Verilator (bash scripts/setup.sh)");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rtl16");
     let (net, stimulus) = (data.join("net.toml"), data.join("stimulus.toml"));
@@ -80,11 +77,8 @@ fn a_run_on_the_rtl_equals_the_model_in_raster_probes_and_weights() {
 }
 
 #[test]
+#[cfg_attr(not(have_verilator), ignore = "Verilator not found: install it with scripts/setup.sh")]
 fn a_geometry_without_a_verilated_device_is_an_error_naming_the_built_ones() {
-    if !ncx_hdl::COSIM_AVAILABLE {
-        eprintln!("SKIPPED: needs Verilator");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let out = ncx(dir.path(), &["info", "--target", "verilator"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -100,11 +94,8 @@ fn a_geometry_without_a_verilated_device_is_an_error_naming_the_built_ones() {
 /// one's simulated deadline, however little time the caller says is left: the driver
 /// counts its deadline on the wall clock and passes zero once the simulation has used it.
 #[test]
+#[cfg_attr(not(have_verilator), ignore = "Verilator not found: install it with scripts/setup.sh")]
 fn a_wait_lasts_its_timeout_in_simulated_time_across_calls() {
-    if !ncx_hdl::COSIM_AVAILABLE {
-        eprintln!("SKIPPED: needs Verilator");
-        return;
-    }
     let mut link = VerilatorLink::spawn(Geometry::new(16, 16).unwrap()).unwrap();
     let mut buf = vec![0u8; 4 * MAX_FRAME];
     // A poll (zero timeout) runs a byte time or so: no reply to a HELLO yet.
@@ -153,11 +144,8 @@ impl<L: Link> Link for Slow<L> {
 /// However slow the machine, a run on the simulated RTL device needs no retry and no
 /// RESEND, and gives the model's raster, probes, final state and weights.
 #[test]
+#[cfg_attr(not(have_verilator), ignore = "Verilator not found: install it with scripts/setup.sh")]
 fn a_run_on_the_rtl_link_needs_no_retry_however_slow_the_machine() {
-    if !ncx_hdl::COSIM_AVAILABLE {
-        eprintln!("SKIPPED: needs Verilator");
-        return;
-    }
     let (n, m, steps) = (16, 16, 12);
     let mut image = driver_support::image(n, m, 4, true);
     image.meta.populations =

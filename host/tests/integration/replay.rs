@@ -521,11 +521,8 @@ fn read_all(path: &Path) -> Vec<Event> {
 }
 
 #[test]
+#[cfg_attr(not(have_verilator), ignore = "Verilator not found: install it with scripts/setup.sh")]
 fn a_recorded_session_replays_on_the_rtl_device() {
-    if !ncx_hdl::COSIM_AVAILABLE {
-        eprintln!("skipped: this build has no Verilator");
-        return;
-    }
     let dir = workdir();
     let out = record_run(dir.path(), "model-device", "rec.jsonl", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
