@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use ncx_model::spec::{GEOMETRY_MAX_LOG2, GEOMETRY_MIN_LOG2};
 use sha2::{Digest, Sha256};
 
 use super::HwError;
@@ -118,9 +119,9 @@ impl Design {
 pub struct BuildOptions {
     /// The board.
     pub board: Board,
-    /// Neurons (a power of two, 16..=1024).
+    /// Neurons (a power of two within the spec's bounds, 16..=1024: [`log2`]).
     pub neurons: u32,
-    /// Inputs (a power of two, 16..=1024).
+    /// Inputs (a power of two within the spec's bounds, 16..=1024: [`log2`]).
     pub inputs: u32,
     /// UART baud rate (must divide the board's clock).
     pub baud: u32,
@@ -163,9 +164,11 @@ impl BuildOptions {
     }
 }
 
-/// log2 of a geometry: `Some(k)` for 2^k in 16..=1024.
+/// log2 of a geometry: `Some(k)` for 2^k with k in the spec's bounds
+/// ([`GEOMETRY_MIN_LOG2`]..=[`GEOMETRY_MAX_LOG2`]: 16..=1024).
 pub fn log2(n: u32) -> Option<u32> {
-    (n.is_power_of_two() && (16..=1024).contains(&n)).then(|| n.trailing_zeros())
+    let k = n.trailing_zeros();
+    (n.is_power_of_two() && (GEOMETRY_MIN_LOG2..=GEOMETRY_MAX_LOG2).contains(&k)).then_some(k)
 }
 
 /// The repository's `hdl` folder: `NCX_HDL_DIR`, else the first `hdl/` with
@@ -480,4 +483,23 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn StageProgress) -> Result<Bu
     let json = serde_json::to_string_pretty(&rep).map_err(|e| HwError::Io { path: path.clone(), source: e.into() })?;
     fs::write(&path, json + "\n").map_err(io_err(&path))?;
     Ok(rep)
+}
+
+#[cfg(test)]
+mod tests {
+    use ncx_model::Geometry;
+
+    use super::log2;
+
+    #[test]
+    fn log2_accepts_exactly_the_geometries_of_the_model() {
+        let candidates = (0..32).map(|k| 1u32 << k).chain([0, 3, 48, 100, 1000, 1023, 1025, u32::MAX]);
+        for n in candidates {
+            let model = Geometry::new(n as usize, n as usize).is_ok();
+            assert_eq!(log2(n).is_some(), model, "{n}");
+            if let Some(k) = log2(n) {
+                assert_eq!(1u32 << k, n);
+            }
+        }
+    }
 }
