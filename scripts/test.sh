@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh — every check of the ncx workspace, in the order CI runs them.
 #
-# Formatting, clippy with warnings as errors, the whole test suite, the API docs
+# Formatting, clippy with warnings as errors, ncx without co-simulation (clippy and its
+# unit tests with --no-default-features), the whole test suite, the API docs
 # (broken links are errors), the RTL lint (Verilator -Wall, Icarus and yosys over
 # hdl/rtl/), a build of the benchmarks (compiled, not run, so that they
 # keep compiling), and the boards: the iCEBreaker bitstream flow and the Cmod A7
@@ -25,6 +26,18 @@ cargo fmt --all --check
 
 step "lint: cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+
+step "lean build: ncx without co-simulation (cargo feature cosim off: no Verilator, no C++)"
+# `cargo install --path host --no-default-features` must build for a user who only
+# compiles networks: ncx-hdl is not a dependency, the CLI and its tests compile, and the
+# commands that need the RTL say how to get it (unit tests of the lib and the binary).
+# (grep reads all of cargo tree's output, so that pipefail sees no broken pipe.)
+if cargo tree -p ncx --no-default-features -e normal | grep 'ncx-hdl'; then
+    echo "ncx depends on ncx-hdl without the cosim feature (above)" >&2
+    exit 1
+fi
+cargo clippy -p ncx --no-default-features --all-targets -- -D warnings
+cargo test -p ncx --no-default-features --lib --bins
 
 step "test: cargo test --workspace"
 cargo test --workspace

@@ -227,3 +227,19 @@ impl fmt::Display for LinkTarget {
         }
     }
 }
+
+#[cfg(all(test, not(feature = "cosim")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_cosim_verilator_parses_and_says_how_to_get_it() {
+        let target = LinkTarget::parse("verilator").unwrap();
+        let Err(LinkError::Open { link, reason }) = target.open(Geometry::new(16, 16).unwrap()) else {
+            panic!("a build without co-simulation opened the RTL")
+        };
+        assert_eq!(link, "verilator");
+        assert!(reason.starts_with("this ncx was built without co-simulation (cargo feature `cosim`)\nhelp: "));
+        assert!(reason.contains("cargo install --path host"), "{reason}");
+    }
+}

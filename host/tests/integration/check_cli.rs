@@ -19,6 +19,7 @@ fn check_stdp_example() -> Output {
 }
 
 #[test]
+#[cfg(feature = "cosim")]
 #[cfg_attr(have_verilator, ignore = "Verilator found: this checks a build without it")]
 fn without_verilator_check_says_so() {
     let out = check_stdp_example();

@@ -42,6 +42,7 @@ mod link_faulty;
 mod link_model;
 mod link_serial;
 mod link_target;
+#[cfg(feature = "cosim")]
 mod link_verilator;
 mod output_safety;
 mod replay;
