@@ -6,17 +6,12 @@
 //! weights, enable masks, parameters, initial state and traces, STDP on or off, add or
 //! set traces, free-running or paced with periods above and below the compute cycles.
 //! `NCX_COSIM_CASES=N` runs N cases per geometry instead of the CI count (a local soak).
-#![cfg(have_verilator)]
-
-#[path = "../../firmware-model/tests/support/mod.rs"]
-mod support;
-
+use crate::support::{Knobs, random_core, random_stimulus};
 use ncx_hdl::core::{CoreSim, SimError};
 use ncx_hdl::lockstep::{CheckError, LockStep};
 use ncx_model::wire::layout::Region;
 use ncx_model::{Core, Geometry, NeuronParams, NeuronState};
 use proptest::prelude::*;
-use support::{Knobs, random_core, random_stimulus};
 
 /// Cases per geometry: the CI count unless `NCX_COSIM_CASES` says otherwise.
 fn cases(ci: u32) -> u32 {

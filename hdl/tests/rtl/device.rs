@@ -7,16 +7,6 @@
 //! slots, 16 kept frames) at 16×16 and 64×64, and the iCEBreaker's (2 slots, no kept
 //! frames: `BOARD_BUFFERS`) at 16×16, the board's build.
 
-#[test]
-fn cosim_status() {
-    if ncx_hdl::COSIM_AVAILABLE {
-        println!("ncx-hdl: Verilator co-simulation built; the device RTL tests ran");
-    } else {
-        println!("ncx-hdl: Verilator not found at build time; the device RTL co-simulation tests were SKIPPED");
-    }
-    assert_eq!(ncx_hdl::COSIM_AVAILABLE, cfg!(have_verilator));
-}
-
 #[cfg(have_verilator)]
 mod rtl {
     use ncx_hdl::device::{BOARD_BUFFERS, Buffers, DEFAULT_BUFFERS, DeviceSim};
