@@ -1,8 +1,6 @@
 //! Shared helpers of the driver tests: random valid images and stimuli, and devices
 //! behind a `ModelLink`.
 
-#![allow(dead_code, unreachable_pub)]
-
 use ncx::SplitMix64;
 use ncx::image::Image;
 use ncx::link::ModelLink;
@@ -12,7 +10,7 @@ use ncx_model::{Geometry, NeuronParams, StdpConfig, TraceMode};
 
 /// A random image of `n` neurons × `m` inputs that spikes under a random stimulus;
 /// STDP on when `stdp`.
-pub fn image(n: usize, m: usize, seed: u64, stdp: bool) -> Image {
+pub(crate) fn image(n: usize, m: usize, seed: u64, stdp: bool) -> Image {
     let mut rng = SplitMix64::new(seed);
     let mut image = Image::empty(Geometry::new(n, m).unwrap());
     let weight = |rng: &mut SplitMix64| (rng.below(81) as i16 - 30) as i8;
@@ -55,18 +53,18 @@ pub fn image(n: usize, m: usize, seed: u64, stdp: bool) -> Image {
 }
 
 /// Each of the `m` inputs spikes with probability 1/4 in each of `steps` timesteps.
-pub fn stimulus(m: usize, steps: usize, seed: u64) -> Stimulus {
+pub(crate) fn stimulus(m: usize, steps: usize, seed: u64) -> Stimulus {
     let mut rng = SplitMix64::new(seed ^ 0x5EED);
     Stimulus::from_steps((0..steps).map(|_| (0..m as u16).filter(|_| rng.below(4) == 0).collect()).collect())
 }
 
 /// A device model at power-on, default configuration (1 Mbaud, 16 slots, 16 kept frames).
-pub fn device(n: usize, m: usize) -> Device {
+pub(crate) fn device(n: usize, m: usize) -> Device {
     Device::new(Geometry::new(n, m).unwrap(), DeviceConfig::default())
 }
 
 /// A `ModelLink` to a fresh device.
-pub fn model_link(n: usize, m: usize) -> ModelLink {
+pub(crate) fn model_link(n: usize, m: usize) -> ModelLink {
     ModelLink::new(device(n, m))
 }
 
@@ -77,9 +75,9 @@ pub fn model_link(n: usize, m: usize) -> ModelLink {
 /// of slack) are not enough; with this the driver still fails a device that stops
 /// answering, `patience` later.
 #[derive(Debug)]
-pub struct Patient<L> {
-    pub inner: L,
-    pub patience: std::time::Duration,
+pub(crate) struct Patient<L> {
+    pub(crate) inner: L,
+    pub(crate) patience: std::time::Duration,
 }
 
 impl<L: ncx::link::Link> ncx::link::Link for Patient<L> {

@@ -3,8 +3,6 @@
 //! reference CRC-32 written from the definition, not the `crc` crate), and a proptest
 //! strategy for random valid images.
 
-#![allow(dead_code, unreachable_pub)]
-
 use ncx::SplitMix64;
 use ncx::image::{Block, Image, Metadata};
 use ncx_model::{CoreConfig, Geometry, NeuronParams, StdpConfig, TraceMode};
@@ -12,13 +10,13 @@ use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
 /// Offsets of docs/image-format.md §2.
-pub const HEADER_LEN: usize = 46;
-pub const COUNT_AT: usize = 44;
-pub const HASH_LEN: usize = 32;
+pub(crate) const HEADER_LEN: usize = 46;
+pub(crate) const COUNT_AT: usize = 44;
+pub(crate) const HASH_LEN: usize = 32;
 
 /// CRC-32/ISO-HDLC from its definition: reflected polynomial 0xEDB88320, initial value
 /// and final XOR 0xFFFFFFFF (the CRC of zlib).
-pub fn crc32(bytes: &[u8]) -> u32 {
+pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &byte in bytes {
         crc ^= u32::from(byte);
@@ -29,12 +27,12 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
-pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
 /// The header widths table of NCX-1 (§2.2), written out by hand.
-pub const WIDTHS: [(u8, u8); 15] = [
+pub(crate) const WIDTHS: [(u8, u8); 15] = [
     (8, 1),
     (24, 1),
     (24, 1),
@@ -54,25 +52,25 @@ pub const WIDTHS: [(u8, u8); 15] = [
 
 /// A section as stored: id, flags, payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
-    pub id: u16,
-    pub flags: u16,
-    pub payload: Vec<u8>,
+pub(crate) struct Section {
+    pub(crate) id: u16,
+    pub(crate) flags: u16,
+    pub(crate) payload: Vec<u8>,
 }
 
 /// Everything needed to write an image, rule-breaking or not.
 #[derive(Debug, Clone)]
-pub struct Parts {
-    pub version: u16,
-    pub neurons: u16,
-    pub inputs: u16,
-    pub widths: [(u8, u8); 15],
-    pub sections: Vec<Section>,
+pub(crate) struct Parts {
+    pub(crate) version: u16,
+    pub(crate) neurons: u16,
+    pub(crate) inputs: u16,
+    pub(crate) widths: [(u8, u8); 15],
+    pub(crate) sections: Vec<Section>,
 }
 
 impl Parts {
     /// Header, framed sections with CRCs, SHA-256 trailer — following the document.
-    pub fn build(&self) -> Vec<u8> {
+    pub(crate) fn build(&self) -> Vec<u8> {
         let mut out = b"NCXIMAGE".to_vec();
         for v in [self.version, self.neurons, self.inputs] {
             out.extend_from_slice(&v.to_le_bytes());
@@ -97,7 +95,7 @@ impl Parts {
     }
 
     /// The parts of a well-formed image (panics if `bytes` is not one).
-    pub fn parse(bytes: &[u8]) -> Parts {
+    pub(crate) fn parse(bytes: &[u8]) -> Parts {
         let u16_at = |at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]);
         let mut widths = [(0, 0); 15];
         for (i, w) in widths.iter_mut().enumerate() {
@@ -119,19 +117,19 @@ impl Parts {
     }
 
     /// The section with id `id`.
-    pub fn section(&mut self, id: u16) -> &mut Section {
+    pub(crate) fn section(&mut self, id: u16) -> &mut Section {
         self.sections.iter_mut().find(|s| s.id == id).expect("section present")
     }
 
     /// Offset of the first byte of section number `index`.
-    pub fn offset(&self, index: usize) -> usize {
+    pub(crate) fn offset(&self, index: usize) -> usize {
         HEADER_LEN + self.sections[..index].iter().map(|s| 12 + s.payload.len()).sum::<usize>()
     }
 }
 
 /// Recompute every section CRC and the trailer of a well-framed image, so that a
 /// changed payload or header field reaches the checks after the integrity checks.
-pub fn reseal(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn reseal(bytes: &[u8]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     let count = u16::from_le_bytes([out[COUNT_AT], out[COUNT_AT + 1]]);
     let mut at = HEADER_LEN;
@@ -147,7 +145,7 @@ pub fn reseal(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The image of the worked example, docs/image-format.md §8.
-pub fn tiny() -> Image {
+pub(crate) fn tiny() -> Image {
     let geometry = Geometry::new(16, 16).unwrap();
     let mut image = Image::empty(geometry);
     image.config = CoreConfig {
@@ -188,13 +186,13 @@ pub fn tiny() -> Image {
 }
 
 /// The bytes of the checked-in fixture written by `data/images/make_tiny.py`.
-pub fn tiny_fixture() -> Vec<u8> {
+pub(crate) fn tiny_fixture() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/images/tiny-v1.ncx")).unwrap()
 }
 
 /// Random valid images: any allowed geometry (small ones more often), tables filled
 /// from a seed, every parameter within its width, random placement and names.
-pub fn valid_image() -> impl Strategy<Value = Image> {
+pub(crate) fn valid_image() -> impl Strategy<Value = Image> {
     let log2 = prop_oneof![6 => 4u32..=6, 2 => 7u32..=8, 1 => 9u32..=10];
     (log2.clone(), log2, any::<u64>(), 0u64..=1000, config(), "\\PC{0,12}", any::<u32>(), any::<u32>()).prop_flat_map(
         |(n, m, seed, density, config, name, timestep_us, clock_hz)| {
@@ -235,7 +233,7 @@ fn neuron(rng: &mut SplitMix64) -> NeuronParams {
 }
 
 /// Any valid core configuration.
-pub fn config() -> impl Strategy<Value = CoreConfig> {
+pub(crate) fn config() -> impl Strategy<Value = CoreConfig> {
     (
         0u8..=15,
         any::<u32>(),

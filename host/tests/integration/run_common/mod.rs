@@ -55,8 +55,6 @@ pub(crate) fn tiny_network() -> Image {
 
 /// The STDP example of docs/semantics.md §10.2 as an image: after its 4 timesteps
 /// W_in[0][0] = 20 (was 10) and W_in[0][1] = −8 (was 0).
-// Not every test binary that includes this module uses every item.
-#[allow(dead_code)]
 pub(crate) fn stdp_example() -> Image {
     let mut image = Image::empty(Geometry::new(16, 16).expect("valid"));
     let stdp = StdpConfig {
