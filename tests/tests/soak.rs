@@ -7,7 +7,7 @@
 //!   verilated, STDP on and off, add and set traces, free-running and paced with
 //!   periods above and below the compute cycles, with a state reset halfway in some.
 //!   The networks are the model's own random cores (`firmware-model/tests/support`,
-//!   shared with `hdl/tests/core_lockstep.rs`). `NCX_SOAK_LOCKSTEP` cases (default 200).
+//!   shared with `hdl/tests/rtl/core_lockstep.rs`). `NCX_SOAK_LOCKSTEP` cases (default 200).
 //! - [`fault_soak`]: random networks and stimuli run on the device model through the
 //!   fault injector (`FaultyLink`: drop, corrupt, duplicate and delay, 0.1 % to 2 % of
 //!   the bytes in all, in both directions, a random seed per run) must end bit-identical

@@ -599,7 +599,7 @@ mod rtl {
 
     /// Measurement, not a check (docs/reliability.md §8): how fast the Verilated device runs
     /// idle and while it receives a maximal frame, in simulated cycles per second of wall
-    /// time. `cargo test -p ncx-hdl --release --test device -- --ignored --nocapture device_speed`.
+    /// time. `cargo test -p ncx-hdl --release --test rtl -- --ignored --nocapture device_speed`.
     #[test]
     #[ignore = "measurement: prints the device co-simulation speed"]
     fn device_speed() {

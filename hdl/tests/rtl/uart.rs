@@ -354,7 +354,7 @@ mod rtl {
         assert_eq!(frames, [Decoded::Frame(Frame { opcode: 0x01, seq: 0x07, payload: Vec::new() })]);
     }
 
-    /// Measurement, not a check: `cargo test -p ncx-hdl --release --test uart -- --ignored --nocapture`.
+    /// Measurement, not a check: `cargo test -p ncx-hdl --release --test rtl -- --ignored --nocapture cosim_speed`.
     #[test]
     #[ignore = "measurement: prints the co-simulation speed"]
     fn cosim_speed() {

@@ -3,7 +3,7 @@
 //! expectations reasoned from docs/semantics.md, not against recorded output.
 //!
 //! Regenerate the golden images on purpose, after a deliberate change of the compiler
-//! or the image format, with `NCX_BLESS=1 cargo test -p ncx --test examples`.
+//! or the image format, with `NCX_BLESS=1 cargo test -p ncx --test integration -- examples::`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,7 +55,7 @@ fn every_example_compiles_to_its_golden_image() {
         assert!(
             bytes == expected,
             "examples/{name} no longer compiles to {}: if the change is deliberate, regenerate with \
-             NCX_BLESS=1 cargo test -p ncx --test examples",
+             NCX_BLESS=1 cargo test -p ncx --test integration -- examples::",
             golden.display()
         );
     }

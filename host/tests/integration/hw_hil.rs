@@ -1,6 +1,6 @@
 //! Hardware in the loop (opt-in): a real board on a serial port.
 //!
-//!     NCX_HIL_BOARD=icebreaker NCX_HIL_PORT=/dev/ttyUSB1 cargo test -p ncx --test hw_hil -- --ignored
+//!     NCX_HIL_BOARD=icebreaker NCX_HIL_PORT=/dev/ttyUSB1 cargo test -p ncx --test integration -- --ignored hw_hil
 //!
 //! Uses the build of `ncx hw build --board $NCX_HIL_BOARD` (its report.json in
 //! build/hw/<board>/, or NCX_HIL_REPORT), programs the bitstream with `ncx hw program`
