@@ -13,7 +13,7 @@ use clap::Args;
 use ncx::compile::{self, CompileOptions};
 use ncx::image::{Image, file};
 use ncx::output::{self, OutputError, RunFiles, RunPaths, Written};
-use ncx::run::{self, RunOptions, RunSummary, Sink, Step, Target};
+use ncx::run::{self, RunError, RunOptions, RunSummary, Sink, Step, Target};
 use ncx::stimulus::{self, Stimulus, StimulusOptions};
 
 use super::device::RunConnect;
@@ -131,12 +131,17 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let options = RunOptions { steps: args.steps, target: args.target.clone() };
     let mut connect =
         RunConnect { retries: args.retries, record: args.record.as_deref(), image: &image, steps: args.steps };
-    let outcome = run::run_with(&image, &stimulus, &options, &mut connect, &mut bar, &mut sink).with_context(|| {
-        match &args.target {
+    let outcome = run::run_with(&image, &stimulus, &options, &mut connect, &mut bar, &mut sink)
+        .map_err(|e| match e {
+            // The device's errors, as they are: their messages, causes and help lines.
+            RunError::Connect(e) => anyhow::Error::from_boxed(e),
+            RunError::Device(e) => anyhow::Error::new(e),
+            e => anyhow::Error::new(e),
+        })
+        .with_context(|| match &args.target {
             Target::Model => format!("cannot run {}", args.net.display()),
             Target::Device { name, .. } => format!("cannot run {} on {name}", args.net.display()),
-        }
-    });
+        });
     let files = sink.files;
     let summary = match outcome {
         Ok(summary) => summary,
@@ -155,7 +160,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
                         eprintln!("kept {path} ({what}partial: timesteps 0 to {last} of {})", args.steps);
                     }
                 }
-                Err(e) => eprintln!("error: {e}"),
+                Err(e) => eprintln!("error: {}", ncx::error::Report(&e)),
             }
             return Err(error);
         }

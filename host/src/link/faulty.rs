@@ -16,6 +16,21 @@
 //!    `receive` for received ones — so it arrives after the bytes that followed it in
 //!    its own chunk, and, if it was the last of its chunk, only once the next call comes.
 //!
+//! **Syntax** ([`FaultSpec::parse`], the `<faults>` of a `faulty:` target). After trimming
+//! spaces, the text is empty or `none` (no faults), or items separated by commas:
+//!
+//! ```text
+//! faults = "" | "none" | item { "," item }
+//! item   = spaces key spaces "=" spaces number spaces  ; split at the first `=`
+//! key    = "drop" | "corrupt" | "dup" | "delay"        ; each at most once; the others are 0
+//! number = Rust's f64::from_str, within 0..=1          ; so `1e-3` too
+//! ```
+//!
+//! An error quotes the piece that is wrong — the item without `=`, the unknown or
+//! repeated key, the value that is no number or out of range — and ends with the one
+//! help line of [`FaultSpecError`]. The items are checked left to right, so the first
+//! bad one is the one reported.
+//!
 //! **Randomness.** A draw is the top 53 bits of a [`SplitMix64`] output as a fraction in
 //! `0..1`; a fault happens when the draw is below its probability (so `0` never and `1`
 //! always). The two directions have independent generators derived from the seed:
