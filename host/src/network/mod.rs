@@ -12,7 +12,7 @@ pub(crate) mod math;
 mod model;
 mod parse;
 mod random;
-mod reader;
+pub(crate) mod reader;
 mod resolve;
 mod source;
 

@@ -1,6 +1,7 @@
 //! A typed walk over the spanned TOML tree: every read names its key path and, on a
 //! wrong type, a missing key or an unknown key (with a typo suggestion), returns a
-//! [`Diagnostic`] pointing at the exact place in the file.
+//! [`Diagnostic`] pointing at the exact place in the file. Network descriptions and
+//! TOML stimuli (`crate::stimulus`) are both read with it.
 //!
 //! Values in membrane and weight units ([`Val::physical`], and the entries of matrix
 //! files) are 0 or of a magnitude within [`MIN_MAGNITUDE`]..=[`MAX_MAGNITUDE`]
@@ -46,6 +47,16 @@ pub(crate) struct Tbl<'a, 'i> {
     pub(crate) map: &'a DeTable<'i>,
 }
 
+/// A key of a table that the table may not have ([`Tbl::unknown_key`]).
+pub(crate) struct UnknownKey<'a, 'k> {
+    /// The key as written.
+    pub(crate) name: &'a str,
+    /// Where the key is written.
+    pub(crate) span: Range<usize>,
+    /// The allowed key it is close enough to to be a likely typo of.
+    pub(crate) suggestion: Option<&'k str>,
+}
+
 /// A value being read.
 pub(crate) struct Val<'a, 'i> {
     pub(crate) file: &'a Arc<SourceFile>,
@@ -76,19 +87,26 @@ impl<'a, 'i> Tbl<'a, 'i> {
         if self.path.is_empty() { "the top level".to_owned() } else { format!("`{}`", self.path) }
     }
 
+    /// The first key (in file order) that is not in `allowed`, with where it is written
+    /// and the allowed key it most likely misspells. The network's [`Tbl::allow`] and the
+    /// stimulus reader word their messages from it.
+    pub(crate) fn unknown_key<'k>(&self, allowed: &[&'k str]) -> Option<UnknownKey<'a, 'k>> {
+        let key =
+            self.map.keys().filter(|k| !allowed.contains(&k.get_ref().as_ref())).min_by_key(|k| k.span().start)?;
+        let name: &'a str = key.get_ref().as_ref();
+        Some(UnknownKey { name, span: key.span(), suggestion: suggest(name, allowed) })
+    }
+
     /// Fail on the first key (in file order) that is not in `allowed`.
     pub(crate) fn allow(&self, allowed: &[&str]) -> Result<(), Diagnostic> {
-        let mut unknown: Vec<_> = self.map.iter().filter(|(k, _)| !allowed.contains(&k.get_ref().as_ref())).collect();
-        unknown.sort_by_key(|(k, _)| k.span().start);
-        let Some((key, _)) = unknown.first() else { return Ok(()) };
-        let name = key.get_ref().as_ref();
+        let Some(UnknownKey { name, span, suggestion }) = self.unknown_key(allowed) else { return Ok(()) };
         let list = allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-        let help = match suggest(name, allowed) {
+        let help = match suggestion {
             Some(best) => format!("did you mean `{best}`? The keys of {} are {list}", self.what()),
             None => format!("the keys of {} are {list}", self.what()),
         };
         Err(Diagnostic::new(format!("unknown key `{name}` in {}", self.what()))
-            .at(Loc::new(self.file, key.span()))
+            .at(Loc::new(self.file, span))
             .key(self.child_path(name))
             .help(help))
     }
@@ -306,5 +324,17 @@ mod tests {
         assert_eq!(suggest("weight", &keys), None);
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn the_unknown_key_is_the_first_in_file_order_at_its_place() {
+        let file = SourceFile::new(std::path::Path::new("t.toml"), "zeta = 1\ntreshold = 2\nbias = 3\n".to_owned());
+        let root = toml::de::DeTable::parse(&file.text).expect("valid TOML");
+        let table = Tbl::root(&file, &root);
+        let unknown = table.unknown_key(&["threshold", "bias"]).expect("two unknown keys");
+        assert_eq!((unknown.name, unknown.span, unknown.suggestion), ("zeta", 0..4, None));
+        let unknown = table.unknown_key(&["zeta", "threshold", "bias"]).expect("one unknown key");
+        assert_eq!((unknown.name, unknown.span, unknown.suggestion), ("treshold", 9..17, Some("threshold")));
+        assert!(table.unknown_key(&["bias", "treshold", "zeta"]).is_none());
     }
 }

@@ -98,10 +98,19 @@ pub enum StimulusErrorKind {
         /// The file's extension (empty if none).
         extension: String,
     },
-    /// Not valid TOML, or a key or type the format does not have.
+    /// Not valid TOML, a missing key, or a value of the wrong type.
     Toml {
         /// The TOML parser's message.
         message: String,
+    },
+    /// A key that its table does not have (the location is the key's).
+    UnknownKey {
+        /// The key as written.
+        key: String,
+        /// The keys of the table.
+        allowed: &'static [&'static str],
+        /// The allowed key it most likely misspells, if one is close enough.
+        suggestion: Option<&'static str>,
     },
     /// A group name that is not an input group of the image.
     UnknownGroup {
@@ -308,6 +317,16 @@ impl fmt::Display for StimulusError {
                 "{}\nhelp: see docs/stimulus-format.md for the tables and keys of a stimulus",
                 message.trim_end()
             ),
+            K::UnknownKey { key, allowed, suggestion } => {
+                let list: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
+                write!(f, "unknown field `{key}`, expected one of {}\nhelp: ", list.join(", "))?;
+                if let Some(best) = suggestion {
+                    write!(f, "did you mean `{best}`? See ")?;
+                } else {
+                    write!(f, "see ")?;
+                }
+                write!(f, "docs/stimulus-format.md for the tables and keys of a stimulus")
+            }
             K::UnknownGroup { name, known } => {
                 write!(f, "unknown input group {name:?}\nhelp: ")?;
                 if known.is_empty() {

@@ -1,151 +1,16 @@
 //! TOML stimuli: a `seed` and arrays of tables `[[spikes]]` (explicit spike lists),
 //! `[[poisson]]`, `[[latency]]` and `[[regular]]` (encoders), each addressing inputs
-//! of one input group. Numbers keep their spans, so every error points at the value
-//! (file:line:column).
+//! of one input group. The tables are read by [`toml_tables`] (the network reader's
+//! positions and typo suggestions); numbers keep their spans, so every error points at
+//! the value (file:line:column).
 
-use std::fmt;
 use std::ops::Range;
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use toml::Spanned;
 
+use super::toml_tables::{self, IntList, Latency, Num, Number, Numbers, Poisson, Regular, Spikes};
 use super::{Builder, Loaded, Location, StimulusError, StimulusErrorKind as K, StimulusOptions, encode};
 use crate::image::{Block, Image};
-
-/// A TOML number, integer or float; each key checks that it has the kind it needs.
-#[derive(Debug, Clone, Copy)]
-enum Num {
-    Int(i64),
-    Float(f64),
-}
-
-impl<'de> Deserialize<'de> for Num {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Num, D::Error> {
-        struct NumVisitor;
-        impl Visitor<'_> for NumVisitor {
-            type Value = Num;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
-                Ok(Num::Int(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
-                i64::try_from(v).map(Num::Int).map_err(|_| E::custom(format!("integer {v} is too large")))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
-                Ok(Num::Float(v))
-            }
-        }
-        deserializer.deserialize_any(NumVisitor)
-    }
-}
-
-/// Whole numbers: an array of integers, or a `"first..end"` string (end excluded).
-#[derive(Debug)]
-enum IntList {
-    Items(Vec<Spanned<Num>>),
-    Range(String),
-}
-
-impl<'de> Deserialize<'de> for IntList {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<IntList, D::Error> {
-        struct ListVisitor;
-        impl<'de> Visitor<'de> for ListVisitor {
-            type Value = IntList;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of integers or a \"first..end\" range")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<IntList, E> {
-                Ok(IntList::Range(v.to_owned()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<IntList, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(IntList::Items(items))
-            }
-        }
-        deserializer.deserialize_any(ListVisitor)
-    }
-}
-
-type Number = Option<Spanned<Num>>;
-type Numbers = Spanned<Vec<Spanned<Num>>>;
-
-/// The whole file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    seed: Number,
-    #[serde(default)]
-    spikes: Vec<Spanned<Spikes>>,
-    #[serde(default)]
-    poisson: Vec<Spanned<Poisson>>,
-    #[serde(default)]
-    latency: Vec<Spanned<Latency>>,
-    #[serde(default)]
-    regular: Vec<Spanned<Regular>>,
-}
-
-/// `[[spikes]]`: the selected inputs spike at the listed timesteps.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Spikes {
-    group: Spanned<String>,
-    index: Number,
-    indices: Option<Spanned<IntList>>,
-    steps: Spanned<IntList>,
-}
-
-/// `[[poisson]]`: independent Bernoulli trials every timestep.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Poisson {
-    group: Spanned<String>,
-    index: Number,
-    indices: Option<Spanned<IntList>>,
-    from: Number,
-    to: Number,
-    rate: Number,
-    rates: Option<Numbers>,
-    probability: Number,
-    probabilities: Option<Numbers>,
-    values: Option<Numbers>,
-    max_rate: Number,
-    max_probability: Number,
-    max_value: Number,
-}
-
-/// `[[latency]]`: one spike per presentation, earlier for larger values.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Latency {
-    group: Spanned<String>,
-    index: Number,
-    indices: Option<Spanned<IntList>>,
-    values: Numbers,
-    max_value: Number,
-    window: Spanned<Num>,
-    from: Number,
-    period: Number,
-    to: Number,
-}
-
-/// `[[regular]]`: a spike every `period` timesteps.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Regular {
-    group: Spanned<String>,
-    index: Number,
-    indices: Option<Spanned<IntList>>,
-    period: Spanned<Num>,
-    phase: Number,
-    from: Number,
-    to: Number,
-}
 
 /// A run of whole numbers `start..end` written at `span`.
 struct Piece {
@@ -156,13 +21,7 @@ struct Piece {
 
 /// Resolve TOML stimulus text (see the module documentation).
 pub(super) fn parse(text: &str, file: &str, image: &Image, options: &StimulusOptions) -> Result<Loaded, StimulusError> {
-    let parsed: File = toml::from_str(text).map_err(|e| {
-        let at = match e.span() {
-            Some(span) => Location::at_offset(file, text, span.start),
-            None => Location::file(file),
-        };
-        StimulusError::new(at, K::Toml { message: e.message().to_owned() })
-    })?;
+    let parsed = toml_tables::read(text, file)?;
     let cx = Context { file, text, image, steps: options.steps as u64 };
     let seed = match (options.seed, &parsed.seed) {
         (Some(seed), _) => seed,

@@ -12,6 +12,7 @@ pub mod encode;
 mod error;
 mod from_csv;
 mod from_toml;
+mod toml_tables;
 
 use std::path::Path;
 

@@ -376,19 +376,50 @@ fn rate_and_value_errors() {
 #[test]
 fn syntax_and_unknown_key_errors() {
     const HELP: &str = "help: see docs/stimulus-format.md for the tables and keys of a stimulus";
+    // A misspelt key: its place, the keys of its table, and the key it misspells.
+    let did_you_mean = |key: &str| {
+        format!("help: did you mean `{key}`? See docs/stimulus-format.md for the tables and keys of a stimulus")
+    };
     assert_eq!(
         toml_error("[[poisson]]\ngroup = \"bias\"\nrat = 3\n"),
         format!(
             "s.toml:3:1: unknown field `rat`, expected one of `group`, `index`, `indices`, `from`, `to`, `rate`, \
-             `rates`, `probability`, `probabilities`, `values`, `max_rate`, `max_probability`, `max_value`\n{HELP}"
+             `rates`, `probability`, `probabilities`, `values`, `max_rate`, `max_probability`, `max_value`\n{}",
+            did_you_mean("rate")
         )
     );
     assert_eq!(
         toml_error("[[poison]]\ngroup = \"bias\"\n"),
         format!(
             "s.toml:1:3: unknown field `poison`, expected one of `seed`, `spikes`, `poisson`, `latency`, \
-             `regular`\n{HELP}"
+             `regular`\n{}",
+            did_you_mean("poisson")
         )
+    );
+    assert_eq!(
+        toml_error("[[latency]]\ngroup = \"bias\"\nvalues = [1, 0]\n  windw = 4\n"),
+        format!(
+            "s.toml:4:3: unknown field `windw`, expected one of `group`, `index`, `indices`, `values`, \
+             `max_value`, `window`, `from`, `period`, `to`\n{}",
+            did_you_mean("window")
+        )
+    );
+    // A key that is no typo of any: the keys only.
+    assert_eq!(
+        toml_error("[[regular]]\ngroup = \"bias\"\nperiod = 3\nspeed = 2\n"),
+        format!(
+            "s.toml:4:1: unknown field `speed`, expected one of `group`, `index`, `indices`, `period`, `phase`, \
+             `from`, `to`\n{HELP}"
+        )
+    );
+    // A value of the wrong type, at the value.
+    assert_eq!(
+        toml_error("[[regular]]\ngroup = 3\nperiod = 3\n"),
+        format!("s.toml:2:9: `group` must be a string, found an integer `3`\n{HELP}")
+    );
+    assert_eq!(
+        toml_error("[[spikes]]\ngroup = \"bias\"\nsteps = [1, \"x\"]\n"),
+        format!("s.toml:3:13: `steps[1]` must be a number, found a string `\"x\"`\n{HELP}")
     );
     assert_eq!(toml_error("[[spikes]]\ngroup = \"bias\"\n"), format!("s.toml:1:1: missing field `steps`\n{HELP}"));
     let err = toml_error("seed = [");
