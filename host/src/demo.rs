@@ -14,7 +14,6 @@
 //! ([`Core::run_timestep`]) and hands each timestep's spikes to the caller as it goes
 //! (memory independent of the run's length), and [`run`] keeps them in a [`DemoRun`].
 
-use std::fmt;
 use std::time::{Duration, Instant};
 
 use ncx_model::{Core, CoreConfig, Geometry, Matrix, ModelError, NeuronParams, NullSink};
@@ -60,40 +59,23 @@ const INHIBITORY_PARAMS: NeuronParams =
     NeuronParams { threshold: 2000, reset: 0, bias: 0, v_decay: 1200, i_decay: 2048, refractory: 1 };
 
 /// Why the demo could not run.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DemoError {
     /// Zero timesteps were asked for.
+    #[error("the demo needs at least 1 timestep")]
     NoSteps,
     /// The model rejected the network or an input (a bug in this module).
-    Model(ModelError),
+    #[error("the model rejected the demo network: {0}")]
+    Model(#[from] ModelError),
     /// The caller could not take a timestep (e.g. its output was closed).
-    Output(std::io::Error),
+    #[error("cannot write the demo's output: {0}")]
+    Output(#[source] std::io::Error),
 }
 
-impl fmt::Display for DemoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DemoError::NoSteps => f.write_str("the demo needs at least 1 timestep"),
-            DemoError::Model(_) => f.write_str("the model rejected the demo network"),
-            DemoError::Output(e) => write!(f, "cannot write the demo's output: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for DemoError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DemoError::NoSteps => None,
-            DemoError::Model(e) => Some(e),
-            DemoError::Output(e) => Some(e),
-        }
-    }
-}
-
-impl From<ModelError> for DemoError {
-    fn from(e: ModelError) -> Self {
-        DemoError::Model(e)
+impl crate::error::Help for DemoError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
     }
 }
 

@@ -18,7 +18,9 @@
 //! - [`output`]: the raster and probe CSVs and the SVG plot of a run;
 //! - [`demo`]: the built-in demo network, with its seeded generator [`rng`];
 //! - [`atomic_file`]: every file ncx writes is written whole or not at all;
-//! - [`cosim`]: whether this build has co-simulation of the RTL (cargo feature `cosim`).
+//! - [`cosim`]: whether this build has co-simulation of the RTL (cargo feature `cosim`);
+//! - [`error`]: the convention of the errors (message, cause, help line) and
+//!   [`error::Report`], an error as the CLI prints it.
 
 #![warn(clippy::unwrap_used)]
 
@@ -27,6 +29,7 @@ pub mod compile;
 pub mod cosim;
 pub mod demo;
 pub mod driver;
+pub mod error;
 pub mod hw;
 pub mod image;
 pub mod link;

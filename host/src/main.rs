@@ -164,8 +164,9 @@ fn main() -> ExitCode {
             println!("{e}");
             ExitCode::from(1)
         }
+        // The message of each context, the error's, then its help lines (ncx::error).
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", ncx::error::Report(&*e));
             ExitCode::from(2)
         }
     }

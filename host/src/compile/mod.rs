@@ -45,39 +45,34 @@ pub struct Compiled {
 }
 
 /// Why a network could not be compiled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CompileError {
     /// The description is invalid: bad TOML, a bad key or value, a bad reference, a
     /// missing or malformed file, or a network that does not fit the core.
-    Invalid(Diagnostic),
+    #[error("{0}")]
+    Invalid(#[from] Diagnostic),
     /// Strict mode: the network compiled, but with these warnings.
+    #[error(fmt = strict_message)]
     Strict(Vec<Diagnostic>),
 }
 
-impl fmt::Display for CompileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CompileError::Invalid(d) => write!(f, "{d}"),
-            CompileError::Strict(warnings) => {
-                for (i, w) in warnings.iter().enumerate() {
-                    if i == 0 {
-                        write!(f, "{w}")?;
-                    } else {
-                        write!(f, "\n\n{}", w.render(Severity::Error))?;
-                    }
-                }
-                write!(f, "\n\nstrict mode turns warnings into errors: {} warning(s), no image written", warnings.len())
-            }
+/// The message of [`CompileError::Strict`]: every warning, rendered as an error.
+fn strict_message(warnings: &[Diagnostic], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    for (i, w) in warnings.iter().enumerate() {
+        if i == 0 {
+            write!(f, "{w}")?;
+        } else {
+            write!(f, "\n\n{}", w.render(Severity::Error))?;
         }
     }
+    write!(f, "\n\nstrict mode turns warnings into errors: {} warning(s), no image written", warnings.len())
 }
 
-impl std::error::Error for CompileError {}
-
-impl From<Diagnostic> for CompileError {
-    fn from(d: Diagnostic) -> Self {
-        CompileError::Invalid(d)
+/// A [`Diagnostic`] shows its help in place (`= help: …`), as rustc does.
+impl crate::error::Help for CompileError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
     }
 }
 

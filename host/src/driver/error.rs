@@ -6,9 +6,10 @@
 //! ([`LinkActivity`]), because the advice differs: when nothing at all came back the
 //! device is off, unconfigured or not connected (the message says so); when bytes came
 //! back — damaged frames, cut-off frames, replies to other tries — the device is there
-//! and the link is noisy, and the message gives the counts and a larger `--retries`
+//! and the link is noisy: the message gives the counts and the help a larger `--retries`
 //! (docs/reliability.md §4).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -18,22 +19,28 @@ use ncx_model::device::{Nak, Opcode};
 use ncx_model::wire::layout::Region;
 
 use super::command::nak_help;
+use crate::error::Help;
 use crate::link::LinkError;
 
-/// Why a driver call failed. Every message names the command and says what to do.
-#[derive(Debug)]
+/// Why a driver call failed. Every message names the command; its [`Help`] says what
+/// to do.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DriverError {
     /// The link failed (cannot open, I/O error, closed).
-    Link(LinkError),
+    #[error("{0}")]
+    Link(#[from] LinkError),
     /// The device answered the command with a NAK.
+    #[error("the device refused {command}: {nak} (detail {})", .nak.detail)]
     Nak {
         /// The command refused.
         command: Opcode,
         /// The reason and its detail.
+        #[source]
         nak: Nak,
     },
     /// No reply came, after the first try and every retry.
+    #[error(fmt = timeout_message)]
     Timeout {
         /// The command that got no reply.
         command: Opcode,
@@ -56,6 +63,7 @@ pub enum DriverError {
         suggested_retries: u32,
     },
     /// A reply arrived but its data is not what the command returns.
+    #[error("the reply to {command} makes no sense: {problem}")]
     BadReply {
         /// The command.
         command: Opcode,
@@ -63,6 +71,7 @@ pub enum DriverError {
         problem: String,
     },
     /// The device speaks another major version of the protocol.
+    #[error("the device speaks ncx/{}.{} but this host speaks ncx/{}.{}", .device.0, .device.1, .host.0, .host.1)]
     Version {
         /// The device's version (major, minor).
         device: (u8, u8),
@@ -70,6 +79,7 @@ pub enum DriverError {
         host: (u8, u8),
     },
     /// The image was built for another core than the device's.
+    #[error("the image does not fit the device: {what} is {image} in the image but {device} on the device")]
     Mismatch {
         /// What differs (`"geometry"` or the name of a field width).
         what: String,
@@ -79,6 +89,11 @@ pub enum DriverError {
         device: String,
     },
     /// A region's CRC on the device differs from the image's after an upload.
+    #[error(
+        "verification failed: region {} ({region}) has CRC-32 {got:#010x} on the device but {expected:#010x} in \
+         the image",
+        *.region as u8
+    )]
     Crc {
         /// The region.
         region: Region,
@@ -88,6 +103,11 @@ pub enum DriverError {
         got: u32,
     },
     /// A region read back differs from the image.
+    #[error(
+        "verification failed: region {} ({region}) byte {offset} is {got:#04x} on the device but {expected:#04x} \
+         in the image",
+        *.region as u8
+    )]
     Differs {
         /// The region.
         region: Region,
@@ -99,6 +119,7 @@ pub enum DriverError {
         got: u8,
     },
     /// A run could not be done as asked.
+    #[error("{problem}")]
     Run {
         /// What went wrong.
         problem: String,
@@ -107,80 +128,70 @@ pub enum DriverError {
     },
 }
 
-impl fmt::Display for DriverError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DriverError::Link(e) => {
-                write!(f, "{e}\nhelp: check the cable and the port name (`ncx ports` lists the serial ports)")
-            }
-            DriverError::Nak { command, nak } => {
-                write!(f, "the device refused {command}: {nak} (detail {})\nhelp: {}", nak.detail, nak_help(nak))
-            }
-            DriverError::Timeout { command, link, attempts, timeout, last_acked, seen, elapsed, suggested_retries } => {
-                let last = last_acked.map_or_else(|| "none".to_owned(), |c| c.to_string());
-                let ms = timeout.as_millis();
-                if seen.is_silent() {
-                    write!(
-                        f,
-                        "no reply to {command} on {link} after {attempts} attempts of {ms} ms each (last command \
-                         acknowledged: {last})\nnothing at all came back ({:.2} s)\nhelp: check that the device is \
-                         powered, configured with the NCX-1 bitstream and connected to {link}, and that nothing else \
-                         uses the port; `ncx doctor --target {link}` checks the link",
-                        elapsed.as_secs_f64()
-                    )
-                } else {
-                    write!(
-                        f,
-                        "no reply to {command} on {link} after {attempts} attempts (each waiting up to {ms} ms, \
-                         {:.2} s in all; last command acknowledged: {last}): the link is noisy\nwhat came back: {seen}\n\
-                         help: the device answers, but its replies or the requests were damaged on the way; run \
-                         again with more retries, e.g. `--retries {suggested_retries}`, and `ncx doctor --target \
-                         {link} --retries {suggested_retries}` measures the link",
-                        elapsed.as_secs_f64()
-                    )
-                }
-            }
-            DriverError::BadReply { command, problem } => write!(
-                f,
-                "the reply to {command} makes no sense: {problem}\nhelp: the device's firmware may not speak \
-                 ncx/1 as this host does; check `ncx info` and update the bitstream or ncx"
-            ),
-            DriverError::Version { device, host } => write!(
-                f,
-                "the device speaks ncx/{}.{} but this host speaks ncx/{}.{}\nhelp: use a version of ncx and a \
-                 bitstream with the same major protocol version",
-                device.0, device.1, host.0, host.1
-            ),
-            DriverError::Mismatch { what, image, device } => write!(
-                f,
-                "the image does not fit the device: {what} is {image} in the image but {device} on the device\n\
-                 help: recompile the network for this device (`ncx info` shows its geometry and widths)"
-            ),
-            DriverError::Crc { region, expected, got } => write!(
-                f,
-                "verification failed: region {} ({region}) has CRC-32 {got:#010x} on the device but \
-                 {expected:#010x} in the image\nhelp: flash again; if it keeps failing, `ncx flash --verify full` \
-                 shows the first differing byte",
-                *region as u8
-            ),
-            DriverError::Differs { region, offset, expected, got } => write!(
-                f,
-                "verification failed: region {} ({region}) byte {offset} is {got:#04x} on the device but \
-                 {expected:#04x} in the image\nhelp: flash again; if the same byte keeps failing, the device's \
-                 memory may be faulty",
-                *region as u8
-            ),
-            DriverError::Run { problem, help } => write!(f, "{problem}\nhelp: {help}"),
-        }
+/// The message of a [`DriverError::Timeout`]: a silent link and a noisy one read
+/// differently.
+#[allow(clippy::too_many_arguments, reason = "thiserror passes every field of the variant")]
+fn timeout_message(
+    command: &Opcode,
+    link: &str,
+    attempts: &u32,
+    timeout: &Duration,
+    last_acked: &Option<Opcode>,
+    seen: &LinkActivity,
+    elapsed: &Duration,
+    _suggested_retries: &u32,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let last = last_acked.map_or_else(|| "none".to_owned(), |c| c.to_string());
+    let (ms, secs) = (timeout.as_millis(), elapsed.as_secs_f64());
+    if seen.is_silent() {
+        write!(
+            f,
+            "no reply to {command} on {link} after {attempts} attempts of {ms} ms each (last command acknowledged: \
+             {last})\nnothing at all came back ({secs:.2} s)"
+        )
+    } else {
+        write!(
+            f,
+            "no reply to {command} on {link} after {attempts} attempts (each waiting up to {ms} ms, {secs:.2} s in \
+             all; last command acknowledged: {last}): the link is noisy\nwhat came back: {seen}"
+        )
     }
 }
 
-/// The link's error is part of the message, so it is not also a `source`.
-impl std::error::Error for DriverError {}
-
-impl From<LinkError> for DriverError {
-    fn from(e: LinkError) -> Self {
-        DriverError::Link(e)
+impl Help for DriverError {
+    fn help(&self) -> Option<Cow<'_, str>> {
+        Some(match self {
+            DriverError::Link(_) => "check the cable and the port name (`ncx ports` lists the serial ports)".into(),
+            DriverError::Nak { nak, .. } => nak_help(nak).into(),
+            DriverError::Timeout { link, seen, .. } if seen.is_silent() => format!(
+                "check that the device is powered, configured with the NCX-1 bitstream and connected to {link}, and \
+                 that nothing else uses the port; `ncx doctor --target {link}` checks the link"
+            )
+            .into(),
+            DriverError::Timeout { link, suggested_retries, .. } => format!(
+                "the device answers, but its replies or the requests were damaged on the way; run again with more \
+                 retries, e.g. `--retries {suggested_retries}`, and `ncx doctor --target {link} --retries \
+                 {suggested_retries}` measures the link"
+            )
+            .into(),
+            DriverError::BadReply { .. } => "the device's firmware may not speak ncx/1 as this host does; check `ncx \
+                                             info` and update the bitstream or ncx"
+                .into(),
+            DriverError::Version { .. } => {
+                "use a version of ncx and a bitstream with the same major protocol version".into()
+            }
+            DriverError::Mismatch { .. } => {
+                "recompile the network for this device (`ncx info` shows its geometry and widths)".into()
+            }
+            DriverError::Crc { .. } => {
+                "flash again; if it keeps failing, `ncx flash --verify full` shows the first differing byte".into()
+            }
+            DriverError::Differs { .. } => {
+                "flash again; if the same byte keeps failing, the device's memory may be faulty".into()
+            }
+            DriverError::Run { help, .. } => (*help).into(),
+        })
     }
 }
 

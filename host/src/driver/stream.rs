@@ -121,8 +121,25 @@ impl fmt::Display for DeviceRunError {
     }
 }
 
-/// The cause is part of the message, so it is not also a `source`.
-impl std::error::Error for DeviceRunError {}
+/// By hand, not derived: thiserror would give the `Box` as the source, which hides the
+/// [`DriverError`] from a downcast. The message quotes the cause; its help is the cause's.
+impl std::error::Error for DeviceRunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DeviceRunError::Setup(e) => Some(&**e),
+            DeviceRunError::Stopped(s) => match &s.cause {
+                StopCause::Driver(e) => Some(e),
+                StopCause::Output(e) => Some(e),
+            },
+        }
+    }
+}
+
+impl crate::error::Help for DeviceRunError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
+    }
+}
 
 impl DeviceRunError {
     /// Timesteps whose outputs reached the sink before the failure.

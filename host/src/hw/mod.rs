@@ -22,12 +22,14 @@ pub use flow::{BuildOptions, Stage, StageProgress};
 pub use report::BuildReport;
 
 /// Why a board operation failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum HwError {
     /// The embedded board table is malformed (a bug of this build).
+    #[error("hdl/boards/boards.toml: {0}")]
     Table(String),
     /// `--board` names no board of the table.
+    #[error("no board called `{name}`; the boards are: {} (see `ncx hw boards`)", .known.join(", "))]
     UnknownBoard {
         /// The name given.
         name: String,
@@ -35,6 +37,11 @@ pub enum HwError {
         known: Vec<String>,
     },
     /// The board's clock is not a whole multiple (≥ 4) of the baud rate.
+    #[error(
+        "baud rate {baud} does not divide board {board}'s clock of {clock_hz} Hz into whole bit times of at least 4 \
+         cycles; choose a baud rate that divides {clock_hz} (e.g. {})",
+        suggest_baud(*.clock_hz)
+    )]
     BadBaud {
         /// The board.
         board: String,
@@ -44,6 +51,7 @@ pub enum HwError {
         baud: u32,
     },
     /// A geometry that is not a power of two in 16..=1024.
+    #[error("--{what} {value}: the geometry must be a power of two from 16 to 1024")]
     BadGeometry {
         /// `neurons` or `inputs`.
         what: &'static str,
@@ -51,6 +59,7 @@ pub enum HwError {
         value: u32,
     },
     /// The RTL sources are not where they were looked for.
+    #[error("cannot find {missing} in {dir}; run ncx from the repository (or pass --hdl <repository>/hdl)")]
     NoSources {
         /// The folder searched.
         dir: PathBuf,
@@ -58,6 +67,10 @@ pub enum HwError {
         missing: String,
     },
     /// An external tool is not installed.
+    #[error(
+        "`{tool}` is not installed (not on PATH); install the Debian package {package} (apt-get install {package}, \
+         or bash scripts/setup.sh)"
+    )]
     ToolMissing {
         /// The program.
         tool: String,
@@ -65,6 +78,7 @@ pub enum HwError {
         package: String,
     },
     /// No programmer for the board is installed.
+    #[error(fmt = no_programmer)]
     NoProgrammer {
         /// The board.
         board: String,
@@ -72,6 +86,7 @@ pub enum HwError {
         candidates: Vec<(String, String)>,
     },
     /// An external tool ran and failed.
+    #[error("{tool} failed ({status}); its log is {log}:\n{tail}")]
     ToolFailed {
         /// The program.
         tool: String,
@@ -83,6 +98,7 @@ pub enum HwError {
         tail: String,
     },
     /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
     Io {
         /// The file.
         path: PathBuf,
@@ -90,60 +106,25 @@ pub enum HwError {
         source: std::io::Error,
     },
     /// A board flow that this board's family does not have.
+    #[error("{0}")]
     Unsupported(String),
 }
 
-impl fmt::Display for HwError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HwError::Table(m) => write!(f, "hdl/boards/boards.toml: {m}"),
-            HwError::UnknownBoard { name, known } => {
-                write!(f, "no board called `{name}`; the boards are: {} (see `ncx hw boards`)", known.join(", "))
-            }
-            HwError::BadBaud { board, clock_hz, baud } => write!(
-                f,
-                "baud rate {baud} does not divide board {board}'s clock of {clock_hz} Hz into whole bit times of at \
-                 least 4 cycles; choose a baud rate that divides {clock_hz} (e.g. {})",
-                suggest_baud(*clock_hz)
-            ),
-            HwError::BadGeometry { what, value } => {
-                write!(f, "--{what} {value}: the geometry must be a power of two from 16 to 1024")
-            }
-            HwError::NoSources { dir, missing } => write!(
-                f,
-                "cannot find {missing} in {}; run ncx from the repository (or pass --hdl <repository>/hdl)",
-                dir.display()
-            ),
-            HwError::ToolMissing { tool, package } => write!(
-                f,
-                "`{tool}` is not installed (not on PATH); install the Debian package {package} (apt-get install \
-                 {package}, or bash scripts/setup.sh)"
-            ),
-            HwError::NoProgrammer { board, candidates } => {
-                let names: Vec<&str> = candidates.iter().map(|c| c.0.as_str()).collect();
-                let installs: Vec<String> =
-                    candidates.iter().map(|(t, p)| format!("`apt-get install {p}` ({t})")).collect();
-                let what = match names.as_slice() {
-                    [one] => format!("{one} is not installed"),
-                    _ => format!("neither {} is installed", names.join(" nor ")),
-                };
-                write!(f, "{what} (not on PATH), and board {board} needs one: run {}", installs.join(" or "))
-            }
-            HwError::ToolFailed { tool, status, log, tail } => {
-                write!(f, "{tool} failed ({status}); its log is {}:\n{tail}", log.display())
-            }
-            HwError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            HwError::Unsupported(m) => f.write_str(m),
-        }
-    }
+/// The message of [`HwError::NoProgrammer`]: the programs, and how to install each.
+fn no_programmer(board: &str, candidates: &[(String, String)], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let names: Vec<&str> = candidates.iter().map(|c| c.0.as_str()).collect();
+    let installs: Vec<String> = candidates.iter().map(|(t, p)| format!("`apt-get install {p}` ({t})")).collect();
+    let what = match names.as_slice() {
+        [one] => format!("{one} is not installed"),
+        _ => format!("neither {} is installed", names.join(" nor ")),
+    };
+    write!(f, "{what} (not on PATH), and board {board} needs one: run {}", installs.join(" or "))
 }
 
-impl std::error::Error for HwError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            HwError::Io { source, .. } => Some(source),
-            _ => None,
-        }
+/// The advice of a board error is part of its message.
+impl crate::error::Help for HwError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
     }
 }
 

@@ -2,6 +2,7 @@
 //! that a reader never sees a partial file — it checks the image first, writes a
 //! temporary file next to the target and renames it into place.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -9,12 +10,14 @@ use std::path::{Path, PathBuf};
 
 use super::Image;
 use super::codec::{self, ImageError};
+use crate::error::Help;
 
 /// Why an image file could not be read or written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FileError {
     /// The file could not be read.
+    #[error(fmt = read_message)]
     Read {
         /// The file.
         path: PathBuf,
@@ -22,6 +25,7 @@ pub enum FileError {
         source: io::Error,
     },
     /// The file's bytes are not a valid image.
+    #[error("{path}: {source}")]
     Decode {
         /// The file.
         path: PathBuf,
@@ -29,6 +33,7 @@ pub enum FileError {
         source: ImageError,
     },
     /// The image to write breaks a rule of the format; nothing was written.
+    #[error("not writing {path}: {source}")]
     Invalid {
         /// The file that was not written.
         path: PathBuf,
@@ -36,6 +41,7 @@ pub enum FileError {
         source: ImageError,
     },
     /// The file could not be written; the target is unchanged.
+    #[error("cannot write {path}: {source}")]
     Write {
         /// The file.
         path: PathBuf,
@@ -44,32 +50,28 @@ pub enum FileError {
     },
 }
 
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FileError::Read { path, source } if source.kind() == io::ErrorKind::IsADirectory => write!(
-                f,
-                "{} is a directory, not an image\nhelp: give the path of an image written by `ncx compile` (a .ncx \
-                 file)",
-                path.display()
-            ),
-            FileError::Read { path, source } => write!(
-                f,
-                "cannot read {}: {source}\nhelp: check the path; an image is written by `ncx compile` (a .ncx file)",
-                path.display()
-            ),
-            FileError::Decode { path, source } => write!(f, "{}: {source}", path.display()),
-            FileError::Invalid { path, source } => write!(f, "not writing {}: {source}", path.display()),
-            FileError::Write { path, source } => write!(
-                f,
-                "cannot write {}: {source}\nhelp: check that the directory exists and that you may write to it",
-                path.display()
-            ),
-        }
+/// The message of [`FileError::Read`]: a directory is named as such.
+fn read_message(path: &Path, source: &io::Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if source.kind() == io::ErrorKind::IsADirectory {
+        write!(f, "{} is a directory, not an image", path.display())
+    } else {
+        write!(f, "cannot read {}: {source}", path.display())
     }
 }
 
-impl std::error::Error for FileError {}
+/// The help of a bad image is the [`ImageError`]'s, its `source`.
+impl Help for FileError {
+    fn help(&self) -> Option<Cow<'_, str>> {
+        match self {
+            FileError::Read { source, .. } if source.kind() == io::ErrorKind::IsADirectory => {
+                Some("give the path of an image written by `ncx compile` (a .ncx file)".into())
+            }
+            FileError::Read { .. } => Some("check the path; an image is written by `ncx compile` (a .ncx file)".into()),
+            FileError::Decode { .. } | FileError::Invalid { .. } => None,
+            FileError::Write { .. } => Some("check that the directory exists and that you may write to it".into()),
+        }
+    }
+}
 
 /// Read and decode the image file at `path`.
 pub fn read_file(path: &Path) -> Result<Image, FileError> {

@@ -4,7 +4,6 @@
 //! a fault injector. The driver (docs/protocol.md §11) sees only the [`Link`] trait, so
 //! every target speaks exactly the same bytes.
 
-use std::fmt;
 use std::time::Duration;
 
 pub mod faulty;
@@ -42,17 +41,19 @@ pub trait Link {
 }
 
 /// Why a link failed (a timeout is not an error of the link: `receive` returns 0).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LinkError {
     /// The port or device could not be opened.
+    #[error("cannot open {link}: {reason}")]
     Open {
         /// The link's name.
         link: String,
-        /// What the operating system said, and what to do.
+        /// What the operating system said, and what to do (its `help:` line).
         reason: String,
     },
     /// Reading or writing failed.
+    #[error("{link}: {source}")]
     Io {
         /// The link's name.
         link: String,
@@ -60,23 +61,19 @@ pub enum LinkError {
         source: std::io::Error,
     },
     /// The far end went away.
+    #[error("{link}: the other end closed the link")]
     Closed {
         /// The link's name.
         link: String,
     },
 }
 
-impl fmt::Display for LinkError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LinkError::Open { link, reason } => write!(f, "cannot open {link}: {reason}"),
-            LinkError::Io { link, source } => write!(f, "{link}: {source}"),
-            LinkError::Closed { link } => write!(f, "{link}: the other end closed the link"),
-        }
+/// An open error's advice is part of its `reason`, where the opener put it.
+impl crate::error::Help for LinkError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
     }
 }
-
-impl std::error::Error for LinkError {}
 
 /// A boxed link is a link, so targets chosen at run time can be wrapped (e.g. in a
 /// [`FaultyLink`]).

@@ -73,25 +73,23 @@ impl Loc {
 }
 
 /// Why a text file could not be read.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TextError {
     /// The operating system could not read it.
-    Io(io::Error),
+    #[error("{0}")]
+    Io(#[source] io::Error),
     /// Its bytes are not UTF-8.
+    #[error("not UTF-8 text: {0}")]
     NotUtf8(NotUtf8),
 }
 
-impl fmt::Display for TextError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TextError::Io(e) => write!(f, "{e}"),
-            TextError::NotUtf8(bad) => write!(f, "not UTF-8 text: {bad}"),
-        }
+/// The readers that call [`read_text`] give the help, knowing what the file is.
+impl crate::error::Help for TextError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
+        None
     }
 }
-
-impl std::error::Error for TextError {}
 
 /// Where the first byte that is not UTF-8 is, and the text up to there.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,25 +10,29 @@
 //! before it does any work, and [`create`]s every output before it writes any, so a bad
 //! path leaves nothing behind.
 
-use std::fmt;
+use std::borrow::Cow;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::atomic_file::{self, Destination, OutputFile};
+use crate::error::Help;
 
 /// An output file could not be written, or an output path is not acceptable.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OutputError {
     /// Creating, writing or renaming the file failed.
+    #[error("cannot write {path}: {reason}")]
     Write {
         /// The destination, as the caller named it.
         path: PathBuf,
         /// What failed.
+        #[source]
         reason: io::Error,
     },
     /// The output is a file the command reads.
+    #[error("cannot write {path} ({option}): output is the input {input}")]
     IsInput {
         /// The option that names the output (`-o`, `--raster`, …).
         option: String,
@@ -38,6 +42,7 @@ pub enum OutputError {
         input: PathBuf,
     },
     /// Two outputs name the same file.
+    #[error("cannot write {path} ({second}): two outputs share one path ({first} names the same file)")]
     Shared {
         /// The option of the first output.
         first: String,
@@ -47,6 +52,7 @@ pub enum OutputError {
         path: PathBuf,
     },
     /// The output's directory does not exist (or is not a directory).
+    #[error("cannot write {path} ({option}): the directory {dir} does not exist")]
     NoDirectory {
         /// The option that names the output.
         option: String,
@@ -57,58 +63,38 @@ pub enum OutputError {
     },
     /// The run that writes the output was interrupted (Ctrl-C or SIGTERM); what it
     /// wrote so far is kept.
+    #[error("interrupted (Ctrl-C or SIGTERM)")]
     Interrupted,
     /// The output is a directory, or its links cannot be followed.
+    #[error("cannot write {path} ({option}): {reason}")]
     NotAFile {
         /// The option that names the output.
         option: String,
         /// The output, as named.
         path: PathBuf,
         /// Why.
+        #[source]
         reason: io::Error,
     },
 }
 
-impl fmt::Display for OutputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OutputError::Write { path, reason } => write!(
-                f,
-                "cannot write {}: {reason}\nhelp: check that the directory exists and is writable",
-                path.display()
-            ),
-            OutputError::IsInput { option, path, input } => write!(
-                f,
-                "cannot write {} ({option}): output is the input {}\nhelp: write the output to another file; ncx \
-                 never writes over a file it reads",
-                path.display(),
-                input.display()
-            ),
-            OutputError::Shared { first, second, path } => write!(
-                f,
-                "cannot write {} ({second}): two outputs share one path ({first} names the same file)\nhelp: give \
-                 each output its own file",
-                path.display()
-            ),
-            OutputError::NoDirectory { option, path, dir } => write!(
-                f,
-                "cannot write {} ({option}): the directory {} does not exist\nhelp: create it first, or write \
-                 elsewhere",
-                path.display(),
-                dir.display()
-            ),
-            OutputError::Interrupted => {
-                f.write_str("interrupted (Ctrl-C or SIGTERM)\nhelp: the outputs keep the timesteps run before it")
+impl Help for OutputError {
+    fn help(&self) -> Option<Cow<'_, str>> {
+        Some(
+            match self {
+                OutputError::Write { .. } => "check that the directory exists and is writable",
+                OutputError::IsInput { .. } => {
+                    "write the output to another file; ncx never writes over a file it reads"
+                }
+                OutputError::Shared { .. } => "give each output its own file",
+                OutputError::NoDirectory { .. } => "create it first, or write elsewhere",
+                OutputError::Interrupted => "the outputs keep the timesteps run before it",
+                OutputError::NotAFile { .. } => "name a file to write",
             }
-            OutputError::NotAFile { option, path, reason } => {
-                write!(f, "cannot write {} ({option}): {reason}\nhelp: name a file to write", path.display())
-            }
-        }
+            .into(),
+        )
     }
 }
-
-/// The cause is part of the message, so it is not also a `source`.
-impl std::error::Error for OutputError {}
 
 /// What identifies a file: its device and inode when it exists, else its canonical
 /// path (the directory canonicalised, the name kept).

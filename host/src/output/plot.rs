@@ -11,12 +11,14 @@
 //! them covers every sample's height at the plot's resolution; with no more timesteps
 //! than columns, every sample is drawn).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use ncx_model::Geometry;
 use plotters::prelude::*;
 
 use super::neuron_label;
+use crate::error::Help;
 use crate::image::Metadata;
 use crate::run::{self, ProbeSample, RunResult};
 
@@ -41,19 +43,18 @@ pub const NEURON_LABEL: &str = "neuron";
 pub const V_LABEL: &str = "v (raw units)";
 
 /// The plot could not be drawn (a plotters error).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot draw the plot: {message}")]
 pub struct PlotError {
     /// The plotting library's message.
     pub message: String,
 }
 
-impl fmt::Display for PlotError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot draw the plot: {}\nhelp: this is a bug in ncx; please report it", self.message)
+impl Help for PlotError {
+    fn help(&self) -> Option<Cow<'_, str>> {
+        Some("this is a bug in ncx; please report it".into())
     }
 }
-
-impl std::error::Error for PlotError {}
 
 fn plot_error(e: impl fmt::Display) -> PlotError {
     PlotError { message: e.to_string() }

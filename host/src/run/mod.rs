@@ -22,7 +22,6 @@ mod record;
 mod result;
 mod target;
 
-use std::fmt;
 
 use ncx_model::ModelError;
 
@@ -48,13 +47,16 @@ pub struct RunOptions {
     pub target: Target,
 }
 
-/// Why a run failed.
-#[derive(Debug)]
+/// Why a run failed. A device's errors are quoted as they are, with their causes as
+/// the `source`.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
     /// Zero timesteps were asked for.
+    #[error("a run needs at least 1 timestep")]
     NoSteps,
     /// A population or input group of the metadata does not fit the core.
+    #[error("{what} {name:?} covers indices {start}..{} but the core has {limit}", u32::from(*.start) + u32::from(*.len))]
     Block {
         /// `"population"` or `"input group"`.
         what: &'static str,
@@ -68,6 +70,7 @@ pub enum RunError {
         limit: usize,
     },
     /// A probe index at or past the size of its population.
+    #[error("population {population:?} probes index {index} but has {len} neurons")]
     Probe {
         /// The population.
         population: String,
@@ -77,77 +80,53 @@ pub enum RunError {
         len: u16,
     },
     /// The model rejected the image.
-    Model(ModelError),
+    #[error("the model rejected the image: {0}")]
+    Model(#[from] ModelError),
     /// The model rejected an input of a timestep (the timesteps before it went to the
     /// sink).
+    #[error("the model rejected the stimulus at timestep {timestep}: {error}")]
     Timestep {
         /// The timestep.
         timestep: u64,
         /// What the model said.
+        #[source]
         error: ModelError,
     },
     /// The sink could not take a timestep (the timesteps before it went to the sink).
+    #[error("at timestep {timestep}: {error}")]
     Output {
         /// The timestep.
         timestep: u64,
         /// The output that failed.
+        #[source]
         error: OutputError,
     },
     /// The device of a device target could not be reached: the [`Connect`]'s error.
-    Connect(ConnectError),
+    #[error("{0}")]
+    Connect(#[source] ConnectError),
     /// The run on a device failed (the timesteps before
     /// [`DeviceRunError::completed`] went to the sink).
-    Device(DeviceRunError),
+    #[error("{0}")]
+    Device(#[source] DeviceRunError),
 }
 
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// The help of an output's or a device's error is the cause's.
+impl crate::error::Help for RunError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            RunError::NoSteps => f.write_str("a run needs at least 1 timestep\nhelp: ask for 1 or more timesteps"),
-            RunError::Block { what, name, start, len, limit } => write!(
-                f,
-                "{what} {name:?} covers indices {start}..{} but the core has {limit}\nhelp: the image's metadata \
-                 does not match its geometry; recompile the network",
-                u32::from(*start) + u32::from(*len)
+            RunError::NoSteps => Some("ask for 1 or more timesteps".into()),
+            RunError::Block { .. } => {
+                Some("the image's metadata does not match its geometry; recompile the network".into())
+            }
+            RunError::Probe { .. } => Some("the image's metadata is inconsistent; recompile the network".into()),
+            RunError::Model(_) => {
+                Some("the image holds a value the core cannot take; recompile the network for this core".into())
+            }
+            RunError::Timestep { .. } => Some(
+                "the stimulus has an input the core does not have; check it against the network's input groups".into(),
             ),
-            RunError::Probe { population, index, len } => write!(
-                f,
-                "population {population:?} probes index {index} but has {len} neurons\nhelp: the image's \
-                 metadata is inconsistent; recompile the network"
-            ),
-            RunError::Model(e) => write!(
-                f,
-                "the model rejected the image: {e}\nhelp: the image holds a value the core cannot take; recompile \
-                 the network for this core"
-            ),
-            RunError::Timestep { timestep, error } => write!(
-                f,
-                "the model rejected the stimulus at timestep {timestep}: {error}\nhelp: the stimulus has an input \
-                 the core does not have; check it against the network's input groups"
-            ),
-            RunError::Output { timestep, error } => write!(f, "at timestep {timestep}: {error}"),
-            // A device's errors speak for themselves, with their own causes.
-            RunError::Connect(e) => e.fmt(f),
-            RunError::Device(e) => e.fmt(f),
+            RunError::Output { .. } | RunError::Connect(_) | RunError::Device(_) => None,
         }
-    }
-}
-
-/// The cause is part of the message, so it is not also a `source`; a device's errors are
-/// shown as they are, so their causes are this error's.
-impl std::error::Error for RunError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            RunError::Connect(e) => e.source(),
-            RunError::Device(e) => e.source(),
-            _ => None,
-        }
-    }
-}
-
-impl From<ModelError> for RunError {
-    fn from(e: ModelError) -> Self {
-        RunError::Model(e)
     }
 }
 

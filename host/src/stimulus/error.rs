@@ -1,12 +1,15 @@
 //! Why a stimulus could not be loaded, and where: every error names the file, the
-//! line and (for TOML) the column, the key, the value and the limit, and ends with a
-//! `help:` line. Warnings (spikes past the end of the run) have the same shape.
+//! line and (for TOML) the column, the key, the value and the limit, and has a help
+//! line ([`Help`]). Warnings (spikes past the end of the run) have the same shape, with
+//! the help line in their text.
 //!
 //! A file that cannot be read becomes an error with [`StimulusError::reading`]: a file
 //! that is not UTF-8 is located at its first bad byte (line, column and byte offset).
 
+use std::borrow::Cow;
 use std::fmt;
 
+use crate::error::Help;
 use crate::network::TextError;
 
 /// A place in a stimulus file: `file:line:column`, `file:line` or just `file`.
@@ -55,7 +58,8 @@ impl fmt::Display for Location {
 }
 
 /// Why a stimulus could not be loaded.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{at}: {kind}")]
 pub struct StimulusError {
     /// Where.
     pub at: Location,
@@ -63,16 +67,19 @@ pub struct StimulusError {
     pub kind: StimulusErrorKind,
 }
 
-/// The kinds of [`StimulusError`]. `key` fields name the TOML key or CSV column.
-#[derive(Debug, Clone, PartialEq)]
+/// The kinds of [`StimulusError`]: its message without the location, and its help.
+/// `key` fields name the TOML key or CSV column.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StimulusErrorKind {
     /// The file could not be read.
+    #[error("cannot read the stimulus file: {reason}")]
     Read {
         /// The operating system's reason.
         reason: String,
     },
     /// The file is not UTF-8 text (the location is the first bad byte's line and column).
+    #[error("the file is not UTF-8 text: byte {byte:#04x} (byte offset {offset}) is not UTF-8")]
     NotUtf8 {
         /// The bad byte.
         byte: u8,
@@ -80,6 +87,7 @@ pub enum StimulusErrorKind {
         offset: usize,
     },
     /// NaN or an infinity where a number is needed.
+    #[error("`{key}` = {value} is not a finite number")]
     NotFinite {
         /// The key.
         key: &'static str,
@@ -87,6 +95,7 @@ pub enum StimulusErrorKind {
         value: f64,
     },
     /// A number too large for 64 bits.
+    #[error("`{key}` = {value} does not fit 64 bits")]
     TooLarge {
         /// The key.
         key: &'static str,
@@ -94,16 +103,19 @@ pub enum StimulusErrorKind {
         value: String,
     },
     /// The file name ends in neither `.toml` nor `.csv`.
+    #[error("unknown stimulus format {extension:?}")]
     Format {
         /// The file's extension (empty if none).
         extension: String,
     },
     /// Not valid TOML, a missing key, or a value of the wrong type.
+    #[error("{}", .message.trim_end())]
     Toml {
         /// The TOML parser's message.
         message: String,
     },
     /// A key that its table does not have (the location is the key's).
+    #[error("unknown field `{key}`, expected one of {}", quoted(.allowed))]
     UnknownKey {
         /// The key as written.
         key: String,
@@ -113,6 +125,7 @@ pub enum StimulusErrorKind {
         suggestion: Option<&'static str>,
     },
     /// A group name that is not an input group of the image.
+    #[error("unknown input group {name:?}")]
     UnknownGroup {
         /// The name given.
         name: String,
@@ -120,6 +133,7 @@ pub enum StimulusErrorKind {
         known: Vec<(String, u16)>,
     },
     /// An index within a group at or past the group's size.
+    #[error("`{key}` = {index} is past the end of input group {group:?}, which has {len} inputs")]
     IndexPastGroup {
         /// The key.
         key: &'static str,
@@ -131,6 +145,7 @@ pub enum StimulusErrorKind {
         len: u16,
     },
     /// A core input index (CSV) at or past the core's number of inputs.
+    #[error("input {index} is past the core's {inputs} inputs")]
     InputPastCore {
         /// The index given.
         index: u64,
@@ -138,6 +153,7 @@ pub enum StimulusErrorKind {
         inputs: usize,
     },
     /// A timestep, index or count that is not a whole number.
+    #[error("`{key}` = {value} is not a whole number")]
     NotWhole {
         /// The key.
         key: &'static str,
@@ -145,6 +161,7 @@ pub enum StimulusErrorKind {
         value: String,
     },
     /// A negative timestep, index or count.
+    #[error("`{key}` = {value} is negative")]
     Negative {
         /// The key.
         key: &'static str,
@@ -152,11 +169,13 @@ pub enum StimulusErrorKind {
         value: i64,
     },
     /// A count that must be at least 1 (`period`, `window`).
+    #[error("`{key}` = 0")]
     Zero {
         /// The key.
         key: &'static str,
     },
     /// A probability outside 0..=1.
+    #[error("`{key}` = {value} is not a probability per timestep: allowed 0..=1")]
     Probability {
         /// The key.
         key: &'static str,
@@ -164,6 +183,11 @@ pub enum StimulusErrorKind {
         value: f64,
     },
     /// A rate in Hz that is negative or more than one spike per timestep.
+    #[error(
+        "`{key}` = {hz} Hz is {} spikes per timestep of {timestep_us} µs: allowed 0..={} Hz",
+        .hz * f64::from(*.timestep_us) / 1e6,
+        1e6 / f64::from(*.timestep_us)
+    )]
     Rate {
         /// The key.
         key: &'static str,
@@ -173,11 +197,13 @@ pub enum StimulusErrorKind {
         timestep_us: u32,
     },
     /// A rate in Hz with an image that does not say how long a timestep is.
+    #[error("`{key}` is in Hz, but the image does not say how long a timestep is (timestep_us = 0)")]
     NoTimestep {
         /// The key.
         key: &'static str,
     },
     /// A value outside `0..=max_value`.
+    #[error("value {value} is outside 0..={max}")]
     Value {
         /// The value.
         value: f64,
@@ -185,11 +211,13 @@ pub enum StimulusErrorKind {
         max: f64,
     },
     /// `max_value` that is not positive.
+    #[error("`max_value` = {value} is not positive")]
     MaxValue {
         /// The value.
         value: f64,
     },
     /// A per-input list of the wrong length.
+    #[error("`{key}` has {got} values but {expected} inputs are selected")]
     Length {
         /// The key.
         key: &'static str,
@@ -199,6 +227,7 @@ pub enum StimulusErrorKind {
         expected: usize,
     },
     /// Mutually exclusive keys given together, or none of them given.
+    #[error("[[{table}]] needs exactly one of {}, found {given}", quoted(.keys))]
     OneOf {
         /// The table kind (`poisson`, …).
         table: &'static str,
@@ -208,6 +237,7 @@ pub enum StimulusErrorKind {
         given: usize,
     },
     /// A key that only makes sense with another one.
+    #[error("`{key}` needs `{needs}`")]
     Needs {
         /// The key given.
         key: &'static str,
@@ -215,6 +245,7 @@ pub enum StimulusErrorKind {
         needs: &'static str,
     },
     /// Two keys that exclude each other.
+    #[error("`{key}` and `{with}` cannot be used together")]
     Conflict {
         /// The key given second.
         key: &'static str,
@@ -222,6 +253,7 @@ pub enum StimulusErrorKind {
         with: &'static str,
     },
     /// `from` after `to`.
+    #[error("`from` = {from} is after `to` = {to}")]
     Backwards {
         /// The start.
         from: u64,
@@ -229,6 +261,7 @@ pub enum StimulusErrorKind {
         to: u64,
     },
     /// `phase` not below `period`.
+    #[error("`phase` = {phase} is not less than `period` = {period}")]
     Phase {
         /// The phase.
         phase: u64,
@@ -236,6 +269,7 @@ pub enum StimulusErrorKind {
         period: u64,
     },
     /// A latency `period` shorter than the `window`.
+    #[error("`period` = {period} is shorter than `window` = {window}: presentations would overlap")]
     Overlap {
         /// The period.
         period: u64,
@@ -243,6 +277,7 @@ pub enum StimulusErrorKind {
         window: u64,
     },
     /// A string that is not a `"first..end"` range.
+    #[error("`{key}` = {text:?} is not a range")]
     RangeSyntax {
         /// The key.
         key: &'static str,
@@ -250,16 +285,19 @@ pub enum StimulusErrorKind {
         text: String,
     },
     /// The CSV header is not `timestep,input`.
+    #[error("expected the header `timestep,input`, found {found:?}")]
     CsvHeader {
         /// The first line as found.
         found: String,
     },
     /// A CSV row without exactly two fields.
+    #[error("expected 2 fields (timestep,input), found {found}")]
     CsvFields {
         /// Number of fields found.
         found: usize,
     },
     /// A CSV input that is neither `group:index` nor a core input index.
+    #[error("input {text:?} is neither group:index nor a core input index")]
     CsvInput {
         /// The field as written.
         text: String,
@@ -285,164 +323,80 @@ impl StimulusError {
     }
 }
 
-impl fmt::Display for StimulusError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use StimulusErrorKind as K;
-        write!(f, "{}: ", self.at)?;
-        match &self.kind {
-            K::Read { reason } => {
-                write!(f, "cannot read the stimulus file: {reason}\nhelp: check that the file exists and is readable")
-            }
-            K::NotUtf8 { byte, offset } => write!(
-                f,
-                "the file is not UTF-8 text: byte {byte:#04x} (byte offset {offset}) is not UTF-8\nhelp: save the \
-                 stimulus as UTF-8 text (TOML and CSV stimuli are UTF-8)"
-            ),
-            K::NotFinite { key, value } => write!(
-                f,
-                "`{key}` = {value} is not a finite number\nhelp: rates, probabilities and values are finite numbers"
-            ),
-            K::TooLarge { key, value } => write!(
-                f,
-                "`{key}` = {value} does not fit 64 bits\nhelp: timesteps, indices and counts are at most {}",
-                u64::MAX
-            ),
-            K::Format { extension } => write!(
-                f,
-                "unknown stimulus format {extension:?}\nhelp: a stimulus file ends in .toml (spike lists and \
-                 encoders) or .csv (timestep,input rows); see docs/stimulus-format.md"
-            ),
-            K::Toml { message } => write!(
-                f,
-                "{}\nhelp: see docs/stimulus-format.md for the tables and keys of a stimulus",
-                message.trim_end()
-            ),
-            K::UnknownKey { key, allowed, suggestion } => {
-                let list: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
-                write!(f, "unknown field `{key}`, expected one of {}\nhelp: ", list.join(", "))?;
-                if let Some(best) = suggestion {
-                    write!(f, "did you mean `{best}`? See ")?;
-                } else {
-                    write!(f, "see ")?;
-                }
-                write!(f, "docs/stimulus-format.md for the tables and keys of a stimulus")
-            }
-            K::UnknownGroup { name, known } => {
-                write!(f, "unknown input group {name:?}\nhelp: ")?;
-                if known.is_empty() {
-                    write!(f, "the image has no input groups; address inputs by core index in a CSV stimulus")
-                } else {
-                    let list: Vec<String> = known.iter().map(|(n, len)| format!("{n} ({len})")).collect();
-                    write!(f, "the image's input groups (and sizes) are: {}", list.join(", "))
-                }
-            }
-            K::IndexPastGroup { key, group, index, len } => write!(
-                f,
-                "`{key}` = {index} is past the end of input group {group:?}, which has {len} inputs\n\
-                 help: indices count from 0 within the group, so the largest is {}",
-                len.saturating_sub(1)
-            ),
-            K::InputPastCore { index, inputs } => write!(
-                f,
-                "input {index} is past the core's {inputs} inputs\nhelp: a bare input is a core input \
-                 index, 0 to {}; write group:index to count within an input group",
-                inputs.saturating_sub(1)
-            ),
-            K::NotWhole { key, value } => write!(
-                f,
-                "`{key}` = {value} is not a whole number\nhelp: timesteps, indices and counts are integers \
-                 without a decimal point"
-            ),
-            K::Negative { key, value } => {
-                write!(f, "`{key}` = {value} is negative\nhelp: timesteps and indices count from 0")
-            }
-            K::Zero { key } => write!(f, "`{key}` = 0\nhelp: `{key}` is a number of timesteps, at least 1"),
-            K::Probability { key, value } => write!(
-                f,
-                "`{key}` = {value} is not a probability per timestep: allowed 0..=1\nhelp: an input fires \
-                 at most once per timestep"
-            ),
-            K::Rate { key, hz, timestep_us } => {
-                let max_hz = 1e6 / f64::from(*timestep_us);
-                write!(
-                    f,
-                    "`{key}` = {hz} Hz is {} spikes per timestep of {timestep_us} µs: allowed 0..={max_hz} Hz\n\
-                     help: an input fires at most once per timestep",
-                    hz * f64::from(*timestep_us) / 1e6
-                )
-            }
-            K::NoTimestep { key } => write!(
-                f,
-                "`{key}` is in Hz, but the image does not say how long a timestep is (timestep_us = 0)\n\
-                 help: give probabilities per timestep instead (`probability`, `probabilities` or \
-                 `max_probability`)"
-            ),
-            K::Value { value, max } => write!(
-                f,
-                "value {value} is outside 0..={max}\nhelp: values are scaled by `max_value` ({max}); raise it \
-                 or fix the value"
-            ),
-            K::MaxValue { value } => write!(f, "`max_value` = {value} is not positive\nhelp: use the largest value"),
-            K::Length { key, got, expected } => write!(
-                f,
-                "`{key}` has {got} values but {expected} inputs are selected\nhelp: give one value per \
-                 selected input, in the order of `indices`"
-            ),
-            K::OneOf { table, keys, given } => {
-                let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-                write!(
-                    f,
-                    "[[{table}]] needs exactly one of {}, found {given}\nhelp: see docs/stimulus-format.md",
-                    list.join(", ")
-                )
-            }
-            K::Needs { key, needs } => {
-                write!(f, "`{key}` needs `{needs}`\nhelp: add `{needs}` to the table, or remove `{key}`")
-            }
-            K::Conflict { key, with } => {
-                write!(f, "`{key}` and `{with}` cannot be used together\nhelp: keep one of them")
-            }
-            K::Backwards { from, to } => write!(
-                f,
-                "`from` = {from} is after `to` = {to}\nhelp: timestep ranges run from `from` (included) to `to` \
-                 (excluded)"
-            ),
-            K::Phase { phase, period } => write!(
-                f,
-                "`phase` = {phase} is not less than `period` = {period}\nhelp: the phase is the offset of the \
-                 first spike after `from`, 0 to {}",
-                period.saturating_sub(1)
-            ),
-            K::Overlap { period, window } => write!(
-                f,
-                "`period` = {period} is shorter than `window` = {window}: presentations would overlap\nhelp: \
-                 make `period` at least `window`"
-            ),
-            K::RangeSyntax { key, text } => write!(
-                f,
-                "`{key}` = {text:?} is not a range\nhelp: write \"first..end\" (end excluded), e.g. \"0..8\", or \
-                 a list of integers"
-            ),
-            K::CsvHeader { found } => write!(
-                f,
-                "expected the header `timestep,input`, found {found:?}\nhelp: the first line (after comments) \
-                 of a CSV stimulus is `timestep,input`"
-            ),
-            K::CsvFields { found } => write!(
-                f,
-                "expected 2 fields (timestep,input), found {found}\nhelp: one spike per line, e.g. `12,pixels:3` \
-                 or `12,40`"
-            ),
-            K::CsvInput { text } => write!(
-                f,
-                "input {text:?} is neither group:index nor a core input index\nhelp: write e.g. `pixels:3` \
-                 (index 3 of input group pixels) or `40` (core input 40)"
-            ),
-        }
+/// `` `a`, `b` ``: keys for a message.
+fn quoted(keys: &[&str]) -> String {
+    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+impl Help for StimulusError {
+    fn help(&self) -> Option<Cow<'_, str>> {
+        self.kind.help()
     }
 }
 
-impl std::error::Error for StimulusError {}
+impl Help for StimulusErrorKind {
+    fn help(&self) -> Option<Cow<'_, str>> {
+        use StimulusErrorKind as K;
+        Some(match self {
+            K::Read { .. } => "check that the file exists and is readable".into(),
+            K::NotUtf8 { .. } => "save the stimulus as UTF-8 text (TOML and CSV stimuli are UTF-8)".into(),
+            K::NotFinite { .. } => "rates, probabilities and values are finite numbers".into(),
+            K::TooLarge { .. } => format!("timesteps, indices and counts are at most {}", u64::MAX).into(),
+            K::Format { .. } => "a stimulus file ends in .toml (spike lists and encoders) or .csv (timestep,input \
+                                 rows); see docs/stimulus-format.md"
+                .into(),
+            K::Toml { .. } | K::UnknownKey { suggestion: None, .. } => {
+                "see docs/stimulus-format.md for the tables and keys of a stimulus".into()
+            }
+            K::UnknownKey { suggestion: Some(best), .. } => {
+                format!("did you mean `{best}`? See docs/stimulus-format.md for the tables and keys of a stimulus")
+                    .into()
+            }
+            K::UnknownGroup { known, .. } if known.is_empty() => {
+                "the image has no input groups; address inputs by core index in a CSV stimulus".into()
+            }
+            K::UnknownGroup { known, .. } => {
+                let list: Vec<String> = known.iter().map(|(n, len)| format!("{n} ({len})")).collect();
+                format!("the image's input groups (and sizes) are: {}", list.join(", ")).into()
+            }
+            K::IndexPastGroup { len, .. } => {
+                format!("indices count from 0 within the group, so the largest is {}", len.saturating_sub(1)).into()
+            }
+            K::InputPastCore { inputs, .. } => format!(
+                "a bare input is a core input index, 0 to {}; write group:index to count within an input group",
+                inputs.saturating_sub(1)
+            )
+            .into(),
+            K::NotWhole { .. } => "timesteps, indices and counts are integers without a decimal point".into(),
+            K::Negative { .. } => "timesteps and indices count from 0".into(),
+            K::Zero { key } => format!("`{key}` is a number of timesteps, at least 1").into(),
+            K::Probability { .. } | K::Rate { .. } => "an input fires at most once per timestep".into(),
+            K::NoTimestep { .. } => {
+                "give probabilities per timestep instead (`probability`, `probabilities` or `max_probability`)".into()
+            }
+            K::Value { max, .. } => {
+                format!("values are scaled by `max_value` ({max}); raise it or fix the value").into()
+            }
+            K::MaxValue { .. } => "use the largest value".into(),
+            K::Length { .. } => "give one value per selected input, in the order of `indices`".into(),
+            K::OneOf { .. } => "see docs/stimulus-format.md".into(),
+            K::Needs { key, needs } => format!("add `{needs}` to the table, or remove `{key}`").into(),
+            K::Conflict { .. } => "keep one of them".into(),
+            K::Backwards { .. } => "timestep ranges run from `from` (included) to `to` (excluded)".into(),
+            K::Phase { period, .. } => {
+                format!("the phase is the offset of the first spike after `from`, 0 to {}", period.saturating_sub(1))
+                    .into()
+            }
+            K::Overlap { .. } => "make `period` at least `window`".into(),
+            K::RangeSyntax { .. } => "write \"first..end\" (end excluded), e.g. \"0..8\", or a list of integers".into(),
+            K::CsvHeader { .. } => "the first line (after comments) of a CSV stimulus is `timestep,input`".into(),
+            K::CsvFields { .. } => "one spike per line, e.g. `12,pixels:3` or `12,40`".into(),
+            K::CsvInput { .. } => {
+                "write e.g. `pixels:3` (index 3 of input group pixels) or `40` (core input 40)".into()
+            }
+        })
+    }
+}
 
 /// Something in a stimulus that was ignored: input spikes at or after the end of
 /// the run.

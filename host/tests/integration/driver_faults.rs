@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use crate::driver_support::{image, model_link, stimulus};
 use ncx::driver::{Driver, DriverError, DriverOptions, Verify, What, readback, run_on_device, upload};
+use ncx::error::Report;
 use ncx::link::{FaultSpec, FaultyLink, Link, LinkError, ModelLink};
 use ncx::progress::NoProgress;
 use ncx::run::{self, RunOptions, Target};
@@ -112,7 +113,7 @@ fn exhausted_retries_on_a_lossy_link_say_it_is_noisy_and_suggest_enough_retries(
             Err(err) => err,
         };
         failed += 1;
-        let text = err.to_string();
+        let text = Report(&err).to_string();
         let DriverError::Timeout { attempts, seen, suggested_retries, .. } = &err else {
             panic!("seed {seed}: {text}")
         };
@@ -227,7 +228,7 @@ impl Link for Garbage {
 #[test]
 fn exhausted_retries_with_nothing_received_blame_the_device_or_the_cable() {
     let err = Driver::connect_with(Silent, DriverOptions::default()).err().expect("a silent link cannot connect");
-    let text = err.to_string();
+    let text = Report(&err).to_string();
     let DriverError::Timeout { seen, .. } = &err else { panic!("{text}") };
     assert!(seen.is_silent(), "{text}");
     let lines: Vec<&str> = text.lines().collect();
@@ -245,7 +246,7 @@ fn exhausted_retries_with_nothing_received_blame_the_device_or_the_cable() {
 #[test]
 fn bytes_that_never_form_a_frame_are_noise_not_silence() {
     let err = Driver::connect_with(Garbage { pending: 0 }, DriverOptions::default()).err().expect("garbage connects");
-    let text = err.to_string();
+    let text = Report(&err).to_string();
     let DriverError::Timeout { seen, .. } = &err else { panic!("{text}") };
     // Each send is echoed as up to 64 bytes: 6 resynchronisations (the one before
     // HELLO is received while HELLO waits) and 6 HELLOs of 11 bytes.

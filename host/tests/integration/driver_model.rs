@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::driver_support::{device, image, model_link, stimulus};
 use ncx::driver::{Driver, DriverError, DriverOptions, Verify, What, readback, run_on_device, upload};
+use ncx::error::Report;
 use ncx::link::{Link, LinkError, ModelLink};
 use ncx::progress::NoProgress;
 use ncx::run::{self, RunOptions, Target};
@@ -88,7 +89,7 @@ fn an_image_for_another_core_is_refused_with_both_geometries() {
     let mut driver = Driver::connect(model_link(32, 32)).unwrap();
     let err = upload(&mut driver, &image(16, 16, 1, false), Verify::Crc, &mut NoProgress).unwrap_err();
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         "the image does not fit the device: the geometry is 16 neurons x 16 inputs in the image but 32 neurons x \
          32 inputs on the device\nhelp: recompile the network for this device (`ncx info` shows its geometry and \
          widths)"
@@ -104,7 +105,7 @@ fn naks_name_the_command_the_reason_and_the_detail() {
     let err = driver.read(Region::Config, 0, 100).unwrap_err();
     let DriverError::Nak { command, nak } = &err else { panic!("{err}") };
     assert_eq!((*command, nak.status, nak.detail), (Opcode::Read, StatusCode::BadRange, 18));
-    let text = err.to_string();
+    let text = Report(&err).to_string();
     assert!(text.starts_with("the device refused READ: BAD_RANGE"), "{text}");
     assert!(text.contains("(detail 18)") && text.contains("\nhelp: "), "{text}");
     // INPUT while idle: NOT_RUNNING, detail the current timestep (0).
@@ -172,7 +173,7 @@ fn a_dead_link_fails_within_the_timeouts_naming_command_and_link() {
         err.to_string().lines().next().unwrap(),
         "no reply to HELLO on serial:/dev/dead after 3 attempts of 70 ms each (last command acknowledged: none)"
     );
-    assert!(err.to_string().contains("\nhelp: "));
+    assert!(Report(&err).to_string().contains("\nhelp: "));
 }
 
 /// A model link that goes dead after `alive` sends.

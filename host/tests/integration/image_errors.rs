@@ -13,6 +13,7 @@
 //! the reference CRC), so they pass the integrity checks and reach the rule under test.
 
 use crate::image_support::{Parts, Section, crc32, tiny};
+use ncx::error::Report;
 use ncx::image::codec::{self, ImageError};
 use ncx::image::{Block, Image};
 
@@ -33,7 +34,7 @@ fn parts() -> Parts {
 fn message(bytes: &[u8]) -> String {
     match codec::decode(bytes) {
         Ok(_) => panic!("decoded, but an error was expected"),
-        Err(e) => e.to_string(),
+        Err(e) => Report(&e).to_string(),
     }
 }
 
@@ -423,7 +424,7 @@ fn images_that_cannot_be_stored_exactly_are_reported_by_check() {
     let mut image = tiny();
     image.plastic_in.truncate(253); // still 32 bytes when packed
     assert_eq!(
-        codec::check(&image).unwrap_err().to_string(),
+        Report(&codec::check(&image).unwrap_err()).to_string(),
         format!("the image cannot be stored exactly: the E_in table would read back differently {help}")
     );
     let mut image = tiny();
@@ -449,14 +450,14 @@ fn a_missing_image_or_a_directory_says_what_to_give() {
     let dir = tempfile::tempdir().unwrap();
     let err = ncx::image::file::read_file(dir.path()).unwrap_err();
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         format!(
             "{} is a directory, not an image\nhelp: give the path of an image written by `ncx compile` (a .ncx file)",
             dir.path().display()
         )
     );
     let missing = dir.path().join("nope.ncx");
-    let err = ncx::image::file::read_file(&missing).unwrap_err().to_string();
+    let err = Report(&ncx::image::file::read_file(&missing).unwrap_err()).to_string();
     assert!(err.starts_with(&format!("cannot read {}: ", missing.display())), "{err}");
     assert!(err.ends_with("\nhelp: check the path; an image is written by `ncx compile` (a .ncx file)"), "{err}");
 }

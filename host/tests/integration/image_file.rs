@@ -6,6 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::image_support::{tiny, tiny_fixture};
+use ncx::error::Report;
 use ncx::image::codec::ImageError;
 use ncx::image::file::{FileError, read_file, write_file};
 
@@ -47,7 +48,7 @@ fn an_invalid_image_is_refused_and_nothing_is_written() {
     assert!(matches!(&err, FileError::Invalid { source: ImageError::Value { .. }, .. }), "{err:?}");
     // Neuron 3's threshold at 708 + 3·17 = 759 in the encoded image.
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         format!(
             "not writing {}: neuron 3 threshold at offset 759 (neuron parameters section): threshold = 16777216 does \
              not fit its field: allowed -8388608..=8388607\nhelp: the image was not written by this ncx, or its \
@@ -65,7 +66,7 @@ fn a_missing_directory_is_a_write_error() {
     let path = dir.path().join("no-such-dir").join("net.ncx");
     let err = write_file(&path, &tiny()).unwrap_err();
     assert!(matches!(err, FileError::Write { .. }), "{err:?}");
-    let text = err.to_string();
+    let text = Report(&err).to_string();
     assert!(text.starts_with(&format!("cannot write {}: ", path.display())), "{text}");
     assert!(text.ends_with("\nhelp: check that the directory exists and that you may write to it"), "{text}");
     assert_eq!(listing(dir.path()), Vec::<String>::new());
@@ -83,7 +84,7 @@ fn read_errors_name_the_file() {
     fs::write(&empty, b"").unwrap();
     let err = read_file(&empty).unwrap_err();
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         format!(
             "{}: the file is empty (0 bytes), not an ncx image\nhelp: build an image with `ncx compile`",
             empty.display()

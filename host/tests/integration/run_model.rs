@@ -3,14 +3,15 @@
 //! engine; which neurons are recorded; STDP weight changes (the §10.2 example);
 //! progress reports; errors.
 
+use crate::run_common::{TINY_STEPS, fixture, stdp_example, tiny_network};
 use ncx::SplitMix64;
+use ncx::error::Report;
 use ncx::image::{Block, Image};
 use ncx::output;
 use ncx::progress::{NoProgress, Progress};
 use ncx::run::{self, ProbeSample, RunError, RunOptions, RunResult, Spike, Target};
 use ncx::stimulus::{self, Stimulus, StimulusOptions};
 use ncx_model::{CoreConfig, Geometry, Matrix, NeuronParams, NullSink, StdpConfig, TraceMode};
-use crate::run_common::{TINY_STEPS, fixture, stdp_example, tiny_network};
 
 fn options(steps: usize) -> RunOptions {
     RunOptions { steps, target: Target::Model }
@@ -285,13 +286,13 @@ fn errors() {
     let stim = Stimulus::silent(3);
     let err = run::run(&image, &stim, &options(0), &mut NoProgress).unwrap_err();
     assert!(matches!(err, RunError::NoSteps));
-    assert_eq!(err.to_string(), "a run needs at least 1 timestep\nhelp: ask for 1 or more timesteps");
+    assert_eq!(Report(&err).to_string(), "a run needs at least 1 timestep\nhelp: ask for 1 or more timesteps");
 
     let mut bad = image.clone();
     bad.meta.populations[2].len = 14; // hidden = 3..17, past N = 16
     let err = run::run(&bad, &stim, &options(3), &mut NoProgress).unwrap_err();
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         "population \"hidden\" covers indices 3..17 but the core has 16\nhelp: the image's metadata does not \
          match its geometry; recompile the network"
     );
@@ -300,14 +301,14 @@ fn errors() {
     bad.meta.populations[1].probe = vec![1]; // b has 1 neuron
     let err = run::run(&bad, &stim, &options(3), &mut NoProgress).unwrap_err();
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         "population \"b\" probes index 1 but has 1 neurons\nhelp: the image's metadata is inconsistent; recompile \
          the network"
     );
 
     let err = run::run(&image, &Stimulus::from_steps(vec![vec![16]]), &options(1), &mut NoProgress).unwrap_err();
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         "the model rejected the stimulus at timestep 0: input index 16 is out of range: the core has 16\nhelp: the \
          stimulus has an input the core does not have; check it against the network's input groups"
     );

@@ -2,12 +2,13 @@
 
 use std::io;
 
+use crate::run_common::{TINY_STEPS, fixture, tiny_network};
+use ncx::error::Report;
 use ncx::image::Image;
 use ncx::output::{self, plot};
 use ncx::progress::NoProgress;
 use ncx::run::{self, RunOptions, RunResult, Spike, Target};
 use ncx::stimulus::{self, StimulusOptions};
-use crate::run_common::{TINY_STEPS, fixture, tiny_network};
 
 fn run_tiny(image: &Image) -> RunResult {
     let opts = StimulusOptions { steps: TINY_STEPS, seed: None };
@@ -89,7 +90,7 @@ fn files_are_written_whole_or_not_at_all() {
     })
     .expect_err("fails");
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         format!("cannot write {}: disk full\nhelp: check that the directory exists and is writable", path.display())
     );
     assert_eq!(std::fs::read_to_string(&path).expect("exists"), "first\n");

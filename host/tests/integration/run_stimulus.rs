@@ -3,6 +3,7 @@
 //! re-implementation of the documented algorithm, seeds and determinism, warnings,
 //! and every error with its exact message.
 
+use ncx::error::Report;
 use ncx::image::{Block, Image};
 use ncx::stimulus::{self, Loaded, StimulusError, StimulusOptions};
 use ncx_model::Geometry;
@@ -27,7 +28,7 @@ fn toml(text: &str, steps: usize) -> Loaded {
 }
 
 fn toml_error(text: &str) -> String {
-    toml_with(text, 10, None).expect_err("should be rejected").to_string()
+    Report(&toml_with(text, 10, None).expect_err("should be rejected")).to_string()
 }
 
 fn csv(text: &str, steps: usize) -> Result<Loaded, StimulusError> {
@@ -35,7 +36,7 @@ fn csv(text: &str, steps: usize) -> Result<Loaded, StimulusError> {
 }
 
 fn csv_error(text: &str) -> String {
-    csv(text, 10).expect_err("should be rejected").to_string()
+    Report(&csv(text, 10).expect_err("should be rejected")).to_string()
 }
 
 /// Per timestep, as in `Stimulus::as_steps`, built from (timestep, inputs) pairs.
@@ -367,7 +368,7 @@ fn rate_and_value_errors() {
     let options = StimulusOptions { steps: 10, seed: None };
     let err = stimulus::parse_toml("[[poisson]]\ngroup = \"bias\"\nrate = 10\n", "s.toml", &no_timestep, &options);
     assert_eq!(
-        err.expect_err("rejected").to_string(),
+        Report(&err.expect_err("rejected")).to_string(),
         "s.toml:3:8: `rate` is in Hz, but the image does not say how long a timestep is (timestep_us = 0)\nhelp: give \
          probabilities per timestep instead (`probability`, `probabilities` or `max_probability`)"
     );
@@ -556,7 +557,7 @@ fn files_are_read_by_extension() {
     std::fs::write(&text, "timestep,input\n").expect("written");
     let err = stimulus::load(&text, &image(), &options).expect_err("unknown format");
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         format!(
             "{}: unknown stimulus format \"txt\"\nhelp: a stimulus file ends in .toml (spike lists and encoders) or \
              .csv (timestep,input rows); see docs/stimulus-format.md",
@@ -566,7 +567,7 @@ fn files_are_read_by_extension() {
     let missing = dir.path().join("none.toml");
     let err = stimulus::load(&missing, &image(), &options).expect_err("missing");
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         format!(
             "{}: cannot read the stimulus file: No such file or directory (os error 2)\nhelp: check that the file \
              exists and is readable",

@@ -141,7 +141,7 @@ fn a_stimulus_that_is_not_utf8_is_located_by_its_reader() {
     let error = ncx::network::read_text(&path).unwrap_err();
     let error = ncx::stimulus::StimulusError::reading("u.csv", error);
     assert_eq!(
-        error.to_string(),
+        ncx::error::Report(&error).to_string(),
         "u.csv:2:3: the file is not UTF-8 text: byte 0xfe (byte offset 17) is not UTF-8\nhelp: save the stimulus as \
          UTF-8 text (TOML and CSV stimuli are UTF-8)"
     );

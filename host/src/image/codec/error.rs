@@ -1,21 +1,22 @@
 //! Why bytes are not a valid image: one variant per rule of docs/image-format.md §6,
-//! each naming what is wrong, where (byte offset, section), the numbers, and what to
-//! do about it (the `help:` line).
+//! each naming what is wrong, where (byte offset, section) and the numbers, with what
+//! to do about it as its [`Help`].
 
+use std::borrow::Cow;
 use std::fmt;
 
 use ncx_model::ModelError;
 
 use super::sections::{SectionKind, label};
+use crate::error::Help;
 
 /// Help for an image that is intact (its hash matches) but breaks a rule of the
 /// format: some other program wrote it.
-const FOREIGN: &str = "help: the image was not written by this ncx, or its writer is broken; \
-                       rebuild it with `ncx compile`";
+const FOREIGN: &str = "the image was not written by this ncx, or its writer is broken; rebuild it with `ncx compile`";
 /// Help for an image whose bytes changed after they were written.
-const DAMAGED: &str = "help: the file was damaged after it was written; copy it again or rebuild it with `ncx compile`";
+const DAMAGED: &str = "the file was damaged after it was written; copy it again or rebuild it with `ncx compile`";
 /// Help for an image that needs a newer reader.
-const NEWER: &str = "help: the image was written by a newer ncx: upgrade ncx";
+const NEWER: &str = "the image was written by a newer ncx: upgrade ncx";
 
 /// What a metadata block describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,12 +47,17 @@ impl BlockKind {
 
 /// Why bytes could not be decoded into an [`Image`](crate::image::Image), or why an
 /// image cannot be stored. Offsets count bytes from the start of the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ImageError {
     /// The file has no bytes at all.
+    #[error("the file is empty (0 bytes), not an ncx image")]
     Empty,
     /// The file ends before a part that must be there.
+    #[error(
+        "the image is truncated: {what} needs {needed} bytes at offset {offset}, but the file has only {file_len} \
+         bytes"
+    )]
     Truncated {
         /// The part that does not fit (`"the header"`, `"section 3 (W_rec, id 3)"`, …).
         what: String,
@@ -63,6 +69,7 @@ pub enum ImageError {
         file_len: usize,
     },
     /// The first 8 bytes are not `NCXIMAGE`.
+    #[error(fmt = bad_magic)]
     BadMagic {
         /// The first (up to 8) bytes of the file.
         start: Vec<u8>,
@@ -70,11 +77,17 @@ pub enum ImageError {
         looks_like_toml: bool,
     },
     /// A format version this reader does not read.
+    #[error("unsupported image: format version {found}; this ncx reads version {}", super::VERSION)]
     Version {
         /// The version in the file.
         found: u16,
     },
     /// A section whose CRC-32 does not match its bytes.
+    #[error(
+        "section {index} ({}) at offset {offset} is damaged: its stored CRC-32 is {stored:#010x} but its bytes give \
+         {computed:#010x}",
+        label(*.id)
+    )]
     SectionCrc {
         /// Position of the section in the file (0 = first).
         index: usize,
@@ -88,6 +101,7 @@ pub enum ImageError {
         computed: u32,
     },
     /// Bytes after the content hash.
+    #[error("{count} unexpected bytes at offset {offset}, after the content hash that ends the image")]
     TrailingBytes {
         /// Where the extra bytes start.
         offset: usize,
@@ -95,6 +109,12 @@ pub enum ImageError {
         count: usize,
     },
     /// The SHA-256 trailer does not match the content.
+    #[error(
+        "content hash mismatch: the trailer at offset {offset} says sha256 {} but the {offset} bytes before it hash \
+         to {}",
+        hex(.stored),
+        hex(.computed)
+    )]
     Hash {
         /// Offset of the trailer.
         offset: usize,
@@ -104,6 +124,7 @@ pub enum ImageError {
         computed: [u8; 32],
     },
     /// The widths table describes a core with different number formats.
+    #[error(fmt = widths)]
     Widths {
         /// The field (`spec::FIELDS[i].name`).
         field: &'static str,
@@ -119,6 +140,7 @@ pub enum ImageError {
         signed: bool,
     },
     /// N or M is not a supported geometry.
+    #[error("invalid geometry at offset {offset}: {source}")]
     Geometry {
         /// Offset of the rejected count.
         offset: usize,
@@ -126,6 +148,10 @@ pub enum ImageError {
         source: ModelError,
     },
     /// A section with flag bits other than bit 0 set.
+    #[error(
+        "section {index} ({}) at offset {offset} has flags {flags:#06x}; this ncx knows only bit 0 (required)",
+        label(*.id)
+    )]
     UnknownFlags {
         /// Position of the section in the file.
         index: usize,
@@ -137,6 +163,7 @@ pub enum ImageError {
         flags: u16,
     },
     /// A section this reader does not know, marked required.
+    #[error("section {index} at offset {offset} has id {id}, which this ncx does not know, and is marked required")]
     UnknownRequiredSection {
         /// Position of the section in the file.
         index: usize,
@@ -146,6 +173,11 @@ pub enum ImageError {
         offset: usize,
     },
     /// A section that appears more than once.
+    #[error(
+        "the {} section (id {}) appears twice, at offsets {first} and {second}",
+        .section.name(),
+        .section.id()
+    )]
     DuplicateSection {
         /// Which.
         section: SectionKind,
@@ -155,11 +187,16 @@ pub enum ImageError {
         second: usize,
     },
     /// A section that must be there and is not.
+    #[error("the image has no {} section (id {})", .section.name(), .section.id())]
     MissingSection {
         /// Which.
         section: SectionKind,
     },
     /// A fixed-size section whose payload length does not match the geometry.
+    #[error(
+        "the {} section at offset {offset} has {got} payload bytes, but {holds} take {expected}",
+        .section.name()
+    )]
     SectionLength {
         /// Which.
         section: SectionKind,
@@ -173,6 +210,7 @@ pub enum ImageError {
         holds: String,
     },
     /// A value that does not fit its field, or STDP bounds with `w_min > w_max`.
+    #[error("{what} at offset {offset} ({} section): {source}", .section.name())]
     Value {
         /// The section holding it.
         section: SectionKind,
@@ -184,6 +222,7 @@ pub enum ImageError {
         source: ModelError,
     },
     /// A flag or enumeration byte with an undefined value.
+    #[error("{what} at offset {offset} ({} section) is {value}; allowed: {allowed}", .section.name())]
     Code {
         /// The section holding it.
         section: SectionKind,
@@ -197,6 +236,10 @@ pub enum ImageError {
         allowed: &'static str,
     },
     /// The metadata payload ends inside an item.
+    #[error(
+        "the metadata section ends early: {what} needs {needed} bytes at offset {offset}, but the section ends at \
+         offset {end}"
+    )]
     MetadataShort {
         /// The item (`"the name of population 2"`).
         what: String,
@@ -208,6 +251,7 @@ pub enum ImageError {
         end: usize,
     },
     /// The metadata payload has bytes after its last item.
+    #[error("the metadata section has {count} unused bytes at offset {offset}")]
     MetadataLeftover {
         /// Where they start.
         offset: usize,
@@ -215,6 +259,7 @@ pub enum ImageError {
         count: usize,
     },
     /// A name that is not UTF-8.
+    #[error("{what} at offset {offset} is not valid UTF-8 (bad byte at offset {bad})")]
     Utf8 {
         /// Which name.
         what: String,
@@ -224,6 +269,7 @@ pub enum ImageError {
         bad: usize,
     },
     /// An empty block, or one that reaches past the geometry.
+    #[error(fmt = block_range)]
     BlockRange {
         /// Population or input group.
         kind: BlockKind,
@@ -239,6 +285,18 @@ pub enum ImageError {
         limit: usize,
     },
     /// Two blocks of the same kind sharing an index.
+    #[error(
+        "{}s `{}` ({} {}..{}) and `{}` ({} {}..{}, at offset {offset}) overlap",
+        .kind.name(),
+        .first.0,
+        .kind.unit(),
+        .first.1,
+        .first.2,
+        .second.0,
+        .kind.unit(),
+        .second.1,
+        .second.2
+    )]
     BlockOverlap {
         /// Population or input group.
         kind: BlockKind,
@@ -250,6 +308,7 @@ pub enum ImageError {
         offset: usize,
     },
     /// Two blocks of the same kind with the same name.
+    #[error("two {}s are called `{name}` (the second at offset {offset})", .kind.name())]
     DuplicateName {
         /// Population or input group.
         kind: BlockKind,
@@ -259,6 +318,7 @@ pub enum ImageError {
         offset: usize,
     },
     /// A probe index outside its population, or listed twice.
+    #[error(fmt = probe)]
     Probe {
         /// The population.
         population: String,
@@ -272,176 +332,129 @@ pub enum ImageError {
         duplicate: bool,
     },
     /// An in-memory image that [`encode`](super::encode) cannot store exactly.
+    #[error(
+        "the image cannot be stored exactly: {what} would read back differently (names are limited to 255 bytes, \
+         block and probe lists to 65535 entries, and the enable tables must match the geometry)"
+    )]
     NotRepresentable {
         /// The part that would change.
         what: &'static str,
     },
 }
 
-impl fmt::Display for ImageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ImageError::Empty => {
-                write!(f, "the file is empty (0 bytes), not an ncx image\nhelp: build an image with `ncx compile`")
-            }
-            ImageError::Truncated { what, offset, needed, file_len } => write!(
-                f,
-                "the image is truncated: {what} needs {needed} bytes at offset {offset}, \
-                 but the file has only {file_len} bytes\n\
-                 help: the file was cut short (an interrupted write or copy?); copy it again or rebuild it \
-                 with `ncx compile`"
-            ),
-            ImageError::BadMagic { start, looks_like_toml } => {
-                let hex: Vec<String> = start.iter().map(|b| format!("{b:02x}")).collect();
-                writeln!(
-                    f,
-                    "not an ncx image: starts with \"{}\" (hex {}) instead of \"NCXIMAGE\"",
-                    start.escape_ascii(),
-                    hex.join(" ")
-                )?;
-                if *looks_like_toml {
-                    write!(f, "help: this looks like a network description; compile it with `ncx compile`")
-                } else {
-                    write!(f, "help: give an image written by `ncx compile` (a .ncx file)")
-                }
-            }
-            ImageError::Version { found } => {
-                writeln!(f, "unsupported image: format version {found}; this ncx reads version {}", super::VERSION)?;
-                if *found > super::VERSION {
-                    f.write_str(NEWER)
-                } else {
-                    write!(f, "help: no ncx writes version {found}: the file is damaged; rebuild it with `ncx compile`")
-                }
-            }
-            ImageError::SectionCrc { index, id, offset, stored, computed } => write!(
-                f,
-                "section {index} ({}) at offset {offset} is damaged: its stored CRC-32 is {stored:#010x} \
-                 but its bytes give {computed:#010x}\n{DAMAGED}",
-                label(*id)
-            ),
-            ImageError::TrailingBytes { offset, count } => write!(
-                f,
-                "{count} unexpected bytes at offset {offset}, after the content hash that ends the image\n{DAMAGED}"
-            ),
-            ImageError::Hash { offset, stored, computed } => write!(
-                f,
-                "content hash mismatch: the trailer at offset {offset} says sha256 {} \
-                 but the {offset} bytes before it hash to {}\n{DAMAGED}",
-                hex(stored),
-                hex(computed)
-            ),
-            ImageError::Widths { field, offset, found_bits, found_signed, bits, signed } => {
-                let found = match found_signed {
-                    0 => format!("{found_bits}-bit unsigned"),
-                    1 => format!("{found_bits}-bit signed"),
-                    code => format!("{found_bits}-bit with the undefined signedness code {code}"),
-                };
-                let ours = format!("{bits}-bit {}", if *signed { "signed" } else { "unsigned" });
-                write!(
-                    f,
-                    "the image is for a different core: field `{field}` (widths table, offset {offset}) is {found} \
-                     in the image but {ours} in this ncx's NCX-1\n\
-                     help: this ncx builds and runs NCX-1 images only; rebuild the image with this ncx's \
-                     `ncx compile`"
-                )
-            }
-            ImageError::Geometry { offset, source } => {
-                write!(f, "invalid geometry at offset {offset}: {source}\n{FOREIGN}")
-            }
-            ImageError::UnknownFlags { index, id, offset, flags } => write!(
-                f,
-                "section {index} ({}) at offset {offset} has flags {flags:#06x}; this ncx knows only bit 0 \
-                 (required)\n{NEWER}",
-                label(*id)
-            ),
-            ImageError::UnknownRequiredSection { index, id, offset } => write!(
-                f,
-                "section {index} at offset {offset} has id {id}, which this ncx does not know, and is marked \
-                 required\nhelp: the image needs a newer ncx: upgrade ncx"
-            ),
-            ImageError::DuplicateSection { section, first, second } => write!(
-                f,
-                "the {} section (id {}) appears twice, at offsets {first} and {second}\n{FOREIGN}",
-                section.name(),
-                section.id()
-            ),
-            ImageError::MissingSection { section } => {
-                write!(f, "the image has no {} section (id {})\n{FOREIGN}", section.name(), section.id())
-            }
-            ImageError::SectionLength { section, offset, got, expected, holds } => write!(
-                f,
-                "the {} section at offset {offset} has {got} payload bytes, but {holds} take {expected}\n{FOREIGN}",
-                section.name()
-            ),
-            ImageError::Value { section, offset, what, source } => {
-                write!(f, "{what} at offset {offset} ({} section): {source}\n{FOREIGN}", section.name())
-            }
-            ImageError::Code { section, offset, what, value, allowed } => write!(
-                f,
-                "{what} at offset {offset} ({} section) is {value}; allowed: {allowed}\n{FOREIGN}",
-                section.name()
-            ),
-            ImageError::MetadataShort { what, offset, needed, end } => write!(
-                f,
-                "the metadata section ends early: {what} needs {needed} bytes at offset {offset}, \
-                 but the section ends at offset {end}\n{FOREIGN}"
-            ),
-            ImageError::MetadataLeftover { offset, count } => {
-                write!(f, "the metadata section has {count} unused bytes at offset {offset}\n{FOREIGN}")
-            }
-            ImageError::Utf8 { what, offset, bad } => {
-                write!(f, "{what} at offset {offset} is not valid UTF-8 (bad byte at offset {bad})\n{FOREIGN}")
-            }
-            ImageError::BlockRange { kind, name, offset, start, len, limit } => {
-                let (kind, unit) = (kind.name(), kind.unit());
-                if *len == 0 {
-                    write!(f, "{kind} `{name}` at offset {offset} is empty (len 0)\n{FOREIGN}")
-                } else {
-                    let end = u32::from(*start) + u32::from(*len);
-                    write!(
-                        f,
-                        "{kind} `{name}` at offset {offset} covers {unit} {start}..{end}, \
-                         outside the core's {unit} 0..{limit}\n{FOREIGN}"
-                    )
-                }
-            }
-            ImageError::BlockOverlap { kind, first, second, offset } => write!(
-                f,
-                "{kind}s `{}` ({unit} {}..{}) and `{}` ({unit} {}..{}, at offset {offset}) overlap\n{FOREIGN}",
-                first.0,
-                first.1,
-                first.2,
-                second.0,
-                second.1,
-                second.2,
-                kind = kind.name(),
-                unit = kind.unit()
-            ),
-            ImageError::DuplicateName { kind, name, offset } => {
-                write!(f, "two {}s are called `{name}` (the second at offset {offset})\n{FOREIGN}", kind.name())
-            }
-            ImageError::Probe { population, offset, index, len, duplicate } => {
-                if *duplicate {
-                    write!(f, "population `{population}` probes index {index} twice (offset {offset})\n{FOREIGN}")
-                } else {
-                    write!(
-                        f,
-                        "population `{population}` probes index {index} at offset {offset}, \
-                         but has only {len} neurons\n{FOREIGN}"
-                    )
-                }
-            }
-            ImageError::NotRepresentable { what } => write!(
-                f,
-                "the image cannot be stored exactly: {what} would read back differently \
-                 (names are limited to 255 bytes, block and probe lists to 65535 entries, and the enable \
-                 tables must match the geometry)\nhelp: this is a bug in the program that built the image"
-            ),
-        }
+/// The message of [`ImageError::BadMagic`].
+fn bad_magic(start: &[u8], _looks_like_toml: &bool, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let hex: Vec<String> = start.iter().map(|b| format!("{b:02x}")).collect();
+    write!(
+        f,
+        "not an ncx image: starts with \"{}\" (hex {}) instead of \"NCXIMAGE\"",
+        start.escape_ascii(),
+        hex.join(" ")
+    )
+}
+
+/// The message of [`ImageError::Widths`].
+fn widths(
+    field: &str,
+    offset: &usize,
+    found_bits: &u8,
+    found_signed: &u8,
+    bits: &u32,
+    signed: &bool,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let found = match found_signed {
+        0 => format!("{found_bits}-bit unsigned"),
+        1 => format!("{found_bits}-bit signed"),
+        code => format!("{found_bits}-bit with the undefined signedness code {code}"),
+    };
+    let ours = format!("{bits}-bit {}", if *signed { "signed" } else { "unsigned" });
+    write!(
+        f,
+        "the image is for a different core: field `{field}` (widths table, offset {offset}) is {found} in the image \
+         but {ours} in this ncx's NCX-1"
+    )
+}
+
+/// The message of [`ImageError::BlockRange`]: an empty block, or one past the core.
+fn block_range(
+    kind: &BlockKind,
+    name: &str,
+    offset: &usize,
+    start: &u16,
+    len: &u16,
+    limit: &usize,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let (kind, unit) = (kind.name(), kind.unit());
+    if *len == 0 {
+        write!(f, "{kind} `{name}` at offset {offset} is empty (len 0)")
+    } else {
+        let end = u32::from(*start) + u32::from(*len);
+        write!(
+            f,
+            "{kind} `{name}` at offset {offset} covers {unit} {start}..{end}, outside the core's {unit} 0..{limit}"
+        )
     }
 }
 
-impl std::error::Error for ImageError {}
+/// The message of [`ImageError::Probe`]: an index listed twice, or past the population.
+fn probe(
+    population: &str,
+    offset: &usize,
+    index: &u16,
+    len: &u16,
+    duplicate: &bool,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    if *duplicate {
+        write!(f, "population `{population}` probes index {index} twice (offset {offset})")
+    } else {
+        write!(f, "population `{population}` probes index {index} at offset {offset}, but has only {len} neurons")
+    }
+}
+
+impl Help for ImageError {
+    fn help(&self) -> Option<Cow<'_, str>> {
+        Some(match self {
+            ImageError::Empty => "build an image with `ncx compile`".into(),
+            ImageError::Truncated { .. } => {
+                "the file was cut short (an interrupted write or copy?); copy it again or rebuild it with `ncx compile`"
+                    .into()
+            }
+            ImageError::BadMagic { looks_like_toml: true, .. } => {
+                "this looks like a network description; compile it with `ncx compile`".into()
+            }
+            ImageError::BadMagic { .. } => "give an image written by `ncx compile` (a .ncx file)".into(),
+            ImageError::Version { found } if *found > super::VERSION => NEWER.into(),
+            ImageError::Version { found } => {
+                format!("no ncx writes version {found}: the file is damaged; rebuild it with `ncx compile`").into()
+            }
+            ImageError::SectionCrc { .. } | ImageError::TrailingBytes { .. } | ImageError::Hash { .. } => {
+                DAMAGED.into()
+            }
+            ImageError::Widths { .. } => {
+                "this ncx builds and runs NCX-1 images only; rebuild the image with this ncx's `ncx compile`".into()
+            }
+            ImageError::UnknownFlags { .. } => NEWER.into(),
+            ImageError::UnknownRequiredSection { .. } => "the image needs a newer ncx: upgrade ncx".into(),
+            ImageError::NotRepresentable { .. } => "this is a bug in the program that built the image".into(),
+            ImageError::Geometry { .. }
+            | ImageError::DuplicateSection { .. }
+            | ImageError::MissingSection { .. }
+            | ImageError::SectionLength { .. }
+            | ImageError::Value { .. }
+            | ImageError::Code { .. }
+            | ImageError::MetadataShort { .. }
+            | ImageError::MetadataLeftover { .. }
+            | ImageError::Utf8 { .. }
+            | ImageError::BlockRange { .. }
+            | ImageError::BlockOverlap { .. }
+            | ImageError::DuplicateName { .. }
+            | ImageError::Probe { .. } => FOREIGN.into(),
+        })
+    }
+}
 
 /// Lower-case hex of a hash.
 pub(crate) fn hex(bytes: &[u8]) -> String {
