@@ -136,7 +136,7 @@ pub fn split(payload: &[u8]) -> Result<&[u8], ReplyError> {
         return Ok(rest);
     }
     let detail: [u8; 4] =
-        rest.try_into().map_err(|_| ReplyError::Length { what: "NAK", got: payload.len(), expected: 5 })?;
+        rest.try_into().map_err(|_| ReplyError::Length { what: "NAK", got: payload.len(), expected: NAK_LEN })?;
     Err(ReplyError::Nak(Nak::new(status, u32::from_le_bytes(detail))))
 }
 
@@ -171,6 +171,8 @@ pub struct DeviceInfo {
 pub const HELLO_LEN: usize = 60;
 /// Bytes of STATUS's data.
 pub const STATUS_LEN: usize = 35;
+/// Bytes of a NAK's reply payload: the status byte and the u32 detail.
+pub const NAK_LEN: usize = 5;
 
 /// The widths table of this model's core: `spec::FIELDS` as (bits, signed) pairs.
 pub fn widths() -> [[u8; 2]; 15] {
@@ -404,25 +406,39 @@ impl Ack {
         ack(&self.data())
     }
 
+    /// The length of the data of an ACK to `opcode` (docs/protocol.md §8); `None` for
+    /// READ, whose data is as long as the request asked.
+    pub const fn data_len(opcode: Opcode) -> Option<usize> {
+        match opcode {
+            Opcode::Hello => Some(HELLO_LEN),
+            Opcode::Reset | Opcode::Write | Opcode::Probe => Some(0),
+            Opcode::Read => None,
+            Opcode::Crc | Opcode::Stop | Opcode::Resend => Some(4),
+            Opcode::Run => Some(6),
+            Opcode::Input => Some(2),
+            Opcode::Status => Some(STATUS_LEN),
+        }
+    }
+
     /// Parse the reply payload of command `opcode`: its ACK, or the NAK as
     /// [`ReplyError::Nak`]. A READ's bytes are returned as they came (the caller
     /// compares their count with the length it asked for).
     pub fn parse(opcode: Opcode, payload: &[u8]) -> Result<Ack, ReplyError> {
         let data = split(payload)?;
         let mut r = Reader::new(data);
-        let fixed = |len: usize| exact("ACK data", data, len);
+        let fixed = || exact("ACK data", data, Ack::data_len(opcode).unwrap_or(data.len()));
         Ok(match opcode {
             Opcode::Hello => Ack::Hello(DeviceInfo::parse(data)?),
-            Opcode::Reset => fixed(0).map(|()| Ack::Reset)?,
-            Opcode::Write => fixed(0).map(|()| Ack::Write)?,
-            Opcode::Probe => fixed(0).map(|()| Ack::Probe)?,
+            Opcode::Reset => fixed().map(|()| Ack::Reset)?,
+            Opcode::Write => fixed().map(|()| Ack::Write)?,
+            Opcode::Probe => fixed().map(|()| Ack::Probe)?,
             Opcode::Read => Ack::Read(data.to_vec()),
-            Opcode::Crc => fixed(4).map(|()| Ack::Crc(r.u32()))?,
-            Opcode::Run => fixed(6).map(|()| Ack::Run { first: r.u32(), credits: r.u16() })?,
-            Opcode::Stop => fixed(4).map(|()| Ack::Stop { next: r.u32() })?,
-            Opcode::Input => fixed(2).map(|()| Ack::Input { credits: r.u16() })?,
+            Opcode::Crc => fixed().map(|()| Ack::Crc(r.u32()))?,
+            Opcode::Run => fixed().map(|()| Ack::Run { first: r.u32(), credits: r.u16() })?,
+            Opcode::Stop => fixed().map(|()| Ack::Stop { next: r.u32() })?,
+            Opcode::Input => fixed().map(|()| Ack::Input { credits: r.u16() })?,
             Opcode::Status => Ack::Status(DeviceStatus::parse(data)?),
-            Opcode::Resend => fixed(4).map(|()| Ack::Resend { count: r.u32() })?,
+            Opcode::Resend => fixed().map(|()| Ack::Resend { count: r.u32() })?,
         })
     }
 }

@@ -11,9 +11,10 @@
 //! come after, in the device.
 
 use super::codes::{MAX_INPUTS, MAX_PROBES, MAX_READ, MAX_WRITE, Nak, Opcode, ResetScope, StatusCode};
+use super::reply::{Ack, NAK_LEN};
 use crate::geometry::Geometry;
 use crate::wire::layout::{self, LayoutError, Region, RegionRange};
-use crate::wire::{FrameError, MAX_PAYLOAD, encode};
+use crate::wire::{FrameError, HEADER_LEN, MAX_PAYLOAD, TRAILER_LEN, encode};
 
 /// One command with its fields (docs/protocol.md §8).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,6 +191,22 @@ impl Request {
         out
     }
 
+    /// The length of this command's ACK payload: the status byte and the data of
+    /// docs/protocol.md §8 ([`Ack::data_len`]; a READ's data is the `len` asked for).
+    pub fn ack_len(&self) -> usize {
+        let data = match self {
+            Request::Read { len, .. } => usize::from(*len),
+            _ => Ack::data_len(self.opcode()).unwrap_or(0),
+        };
+        1 + data
+    }
+
+    /// The length of the longest reply frame this command can get, its ACK or a NAK
+    /// (header, payload, trailer): what a host must be ready to wait for.
+    pub fn reply_len(&self) -> usize {
+        HEADER_LEN + self.ack_len().max(NAK_LEN) + TRAILER_LEN
+    }
+
     /// The command's frame with sequence number `seq`: an error only if the payload is
     /// too long for a frame (a WRITE of more than 1019 bytes, an INPUT of more than 509
     /// indices).
@@ -355,3 +372,91 @@ pub fn resend(from: u32) -> Vec<u8> {
 
 const _: () = assert!(6 + 2 * MAX_INPUTS <= MAX_PAYLOAD);
 const _: () = assert!(6 + 2 * (MAX_INPUTS + 1) > MAX_PAYLOAD);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::{Device, DeviceConfig, DeviceStatus, OUTPUT_OPCODE};
+    use crate::wire::{Decoded, Decoder};
+
+    /// Send `request` with `seq` to `device`: the payload of its one reply.
+    fn reply(device: &mut Device, request: &Request, seq: u8) -> Vec<u8> {
+        device.receive(&request.frame(seq).unwrap());
+        let mut tx = Vec::new();
+        device.drain_tx(&mut tx);
+        let mut replies = Vec::new();
+        Decoder::new().feed(&tx, |decoded| match decoded {
+            Decoded::Frame(frame) if frame.opcode != OUTPUT_OPCODE => replies.push(frame.payload),
+            Decoded::Frame(_) => {}
+            Decoded::Error(e) => panic!("the device sent a bad frame: {e}"),
+        });
+        assert_eq!(replies.len(), 1, "{request:?}: one reply");
+        replies.remove(0)
+    }
+
+    #[test]
+    fn every_reply_of_the_model_device_has_the_length_the_request_says() {
+        let mut device = Device::new(Geometry::new(16, 16).unwrap(), DeviceConfig::default());
+        let weights = |len| Request::Read { region: Region::WeightsIn, offset: 0, len };
+        let script = [
+            Request::Hello,
+            Request::Status,
+            Request::Reset { scope: ResetScope::State },
+            Request::Write { region: Region::WeightsIn, offset: 0, data: vec![1, 2, 3] },
+            weights(1),
+            weights(3),
+            weights(4),
+            weights(5),
+            weights(256),
+            weights(257),
+            Request::Crc { region: Region::WeightsIn, offset: 0, len: 256 },
+            Request::Probe { neurons: vec![0, 1] },
+            Request::Run { steps: 0 },
+            Request::Input { timestep: 0, inputs: vec![1] },
+            Request::Run { steps: 3 },
+            Request::Reset { scope: ResetScope::State },
+            Request::Input { timestep: 0, inputs: vec![1, 2] },
+            Request::Status,
+            Request::Resend { from: 0 },
+            Request::Stop,
+        ];
+        let (mut acks, mut naks) = (0, 0);
+        for (seq, request) in (1..).zip(&script) {
+            let payload = reply(&mut device, request, seq);
+            let frame = HEADER_LEN + payload.len() + TRAILER_LEN;
+            if payload[0] == StatusCode::Ok as u8 {
+                acks += 1;
+                assert_eq!(payload.len(), request.ack_len(), "{request:?}");
+                // A NAK is the longest reply of a command with less than 4 bytes of data.
+                assert_eq!(HEADER_LEN + payload.len().max(NAK_LEN) + TRAILER_LEN, request.reply_len(), "{request:?}");
+            } else {
+                naks += 1;
+                assert_eq!(payload.len(), NAK_LEN, "{request:?}");
+            }
+            assert!(frame <= request.reply_len(), "{request:?}");
+        }
+        assert_eq!((acks, naks), (16, 4), "the script covers ACKs and NAKs");
+    }
+
+    #[test]
+    fn every_ack_has_the_data_length_of_its_opcode() {
+        let status = DeviceStatus::default();
+        let acks = [
+            Ack::Reset,
+            Ack::Write,
+            Ack::Crc(7),
+            Ack::Run { first: 1, credits: 2 },
+            Ack::Stop { next: 3 },
+            Ack::Input { credits: 4 },
+            Ack::Probe,
+            Ack::Status(status),
+            Ack::Resend { count: 5 },
+        ];
+        for ack in acks {
+            assert_eq!(Some(ack.data().len()), Ack::data_len(ack.opcode()), "{ack:?}");
+        }
+        let hello = Ack::Hello(Device::new(Geometry::new(16, 16).unwrap(), DeviceConfig::default()).info());
+        assert_eq!(Some(hello.data().len()), Ack::data_len(Opcode::Hello));
+        assert_eq!(Ack::data_len(Opcode::Read), None);
+    }
+}

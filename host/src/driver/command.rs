@@ -7,7 +7,7 @@
 //!
 //! - HELLO, RESET, STOP, PROBE, STATUS and RESEND: two maximal frames' worth,
 //!   `2 · MAX_FRAME` byte times (for RESEND this covers its ACK; the output frames that
-//!   follow are waited for by the run, each with [`super::Driver::output_timeout`]);
+//!   follow are waited for by the run, each with [`super::Channel::output_timeout`]);
 //! - WRITE, READ, CRC: the request frame's length plus the reply frame's length;
 //! - RUN and INPUT: the same, plus the timestep period when the core is paced.
 //!

@@ -19,9 +19,11 @@
 //! The bytes of requests and replies are the device model's (`ncx_model::device`:
 //! `Request`, `Ack`, `OutputFrame`), so host and device cannot disagree on a layout.
 //! On top of the commands: [`upload`](mod@upload) writes and verifies an image,
-//! [`readback`](mod@readback) reads memories back, [`stream`] runs a stimulus.
+//! [`readback`](mod@readback) reads memories back, [`stream`] runs a stimulus,
+//! [`doctor`](mod@doctor) checks a device step by step.
 
 mod command;
+pub mod doctor;
 mod error;
 mod ops;
 pub mod readback;
@@ -29,14 +31,15 @@ pub mod stream;
 pub mod upload;
 
 use std::collections::VecDeque;
-use std::ops::{Deref, DerefMut};
 use std::time::{Duration, Instant};
 
 use ncx_model::device::{Ack, OUTPUT_OPCODE, Opcode, PROTOCOL_MAJOR, PROTOCOL_MINOR, ReplyError, Request};
 pub use ncx_model::device::{DeviceInfo, DeviceStatus};
+use ncx_model::wire::layout::Region;
 use ncx_model::wire::{Decoded, Decoder, Frame, MAX_FRAME};
 
 pub use self::command::{HANDSHAKE_BAUD, RETRIES, SLACK, byte_time, nak_help, suggested_retries, timeout};
+pub use self::doctor::{DoctorReport, doctor};
 pub use self::error::{DriverError, LinkActivity};
 pub use self::readback::{Readback, What, readback};
 pub use self::stream::{DeviceRun, run_on_device};
@@ -94,17 +97,19 @@ pub struct DriverStats {
     pub outputs: u64,
 }
 
-/// A session with a device: the command layer ([`Channel`], reached through `Deref`)
-/// and what the device said in HELLO.
+/// A session with a device: the command layer and what the device said in HELLO. Beyond [`upload`](fn@upload), [`readback`](fn@readback) and
+/// [`run_on_device`], a session offers the link's name and counters and the commands
+/// that touch nothing (STATUS, READ, CRC) or one thing (WRITE, INPUT).
 #[derive(Debug)]
 pub struct Driver<L: Link> {
     channel: Channel<L>,
     info: DeviceInfo,
 }
 
-/// The command layer of a session: the link, the sequence number, the receiver.
+/// The command layer of a session: the link, the sequence number, the receiver. Only
+/// the driver's modules use it; a [`Driver`] offers what a user needs of it.
 #[derive(Debug)]
-pub struct Channel<L: Link> {
+pub(crate) struct Channel<L: Link> {
     link: L,
     options: DriverOptions,
     byte_time: Duration,
@@ -119,20 +124,6 @@ pub struct Channel<L: Link> {
     last_acked: Option<Opcode>,
     stats: DriverStats,
     buf: Vec<u8>,
-}
-
-impl<L: Link> Deref for Driver<L> {
-    type Target = Channel<L>;
-
-    fn deref(&self) -> &Channel<L> {
-        &self.channel
-    }
-}
-
-impl<L: Link> DerefMut for Driver<L> {
-    fn deref_mut(&mut self) -> &mut Channel<L> {
-        &mut self.channel
-    }
 }
 
 impl<L: Link> Driver<L> {
@@ -178,49 +169,94 @@ impl<L: Link> Driver<L> {
     pub fn into_link(self) -> L {
         self.channel.link
     }
-}
 
-impl<L: Link> Channel<L> {
     /// The link's name.
     pub fn link_name(&self) -> String {
-        self.link.name()
+        self.channel.link_name()
     }
 
     /// The link.
     pub fn link(&self) -> &L {
-        &self.link
+        self.channel.link()
     }
 
-    /// The link, mutably.
-    pub fn link_mut(&mut self) -> &mut L {
-        &mut self.link
+    /// The byte time of the link (from HELLO's clock and divisor).
+    pub fn byte_time(&self) -> Duration {
+        self.channel.byte_time()
     }
 
-    /// The options.
-    pub fn options(&self) -> DriverOptions {
-        self.options
+    /// The last command the device acknowledged.
+    pub fn last_acked(&self) -> Option<Opcode> {
+        self.channel.last_acked()
     }
 
     /// What went over the link so far.
     pub fn stats(&self) -> DriverStats {
+        self.channel.stats()
+    }
+
+    /// STATUS: the device's state and counters.
+    pub fn status(&mut self) -> Result<DeviceStatus, DriverError> {
+        self.channel.status()
+    }
+
+    /// READ `len` (1..=1023) bytes at `offset` of `region`.
+    pub fn read(&mut self, region: Region, offset: u32, len: u16) -> Result<Vec<u8>, DriverError> {
+        self.channel.read(region, offset, len)
+    }
+
+    /// CRC: the CRC-32/ISO-HDLC of `len` bytes at `offset` of `region`.
+    pub fn crc(&mut self, region: Region, offset: u32, len: u32) -> Result<u32, DriverError> {
+        self.channel.crc(region, offset, len)
+    }
+
+    /// WRITE `data` (1..=1019 bytes, whole records) at `offset` of `region`.
+    pub fn write(&mut self, region: Region, offset: u32, data: &[u8]) -> Result<(), DriverError> {
+        self.channel.write(region, offset, data)
+    }
+
+    /// INPUT: the input spikes of `timestep`; returns the credits left.
+    pub fn input(&mut self, timestep: u32, inputs: &[u16]) -> Result<u16, DriverError> {
+        self.channel.input(timestep, inputs)
+    }
+}
+
+impl<L: Link> Channel<L> {
+    /// The link's name.
+    pub(crate) fn link_name(&self) -> String {
+        self.link.name()
+    }
+
+    /// The link.
+    pub(crate) fn link(&self) -> &L {
+        &self.link
+    }
+
+    /// The options.
+    pub(crate) fn options(&self) -> DriverOptions {
+        self.options
+    }
+
+    /// What went over the link so far.
+    pub(crate) fn stats(&self) -> DriverStats {
         let mut stats = self.stats;
         add_decoder(&mut stats, &self.decoder);
         stats
     }
 
     /// The byte time of the link (from HELLO's clock and divisor).
-    pub fn byte_time(&self) -> Duration {
+    pub(crate) fn byte_time(&self) -> Duration {
         self.byte_time
     }
 
     /// The last command the device acknowledged.
-    pub fn last_acked(&self) -> Option<Opcode> {
+    pub(crate) fn last_acked(&self) -> Option<Opcode> {
         self.last_acked
     }
 
     /// Send `MAX_FRAME` zero bytes so that the device's receiver is not stuck in a
     /// phantom frame (§3), and forget any partial frame received.
-    pub fn resync(&mut self) -> Result<(), DriverError> {
+    pub(crate) fn resync(&mut self) -> Result<(), DriverError> {
         self.link.send(&[0; MAX_FRAME])?;
         self.stats.bytes_sent += MAX_FRAME as u64;
         self.stats.resyncs += 1;
@@ -231,7 +267,7 @@ impl<L: Link> Channel<L> {
     }
 
     /// Send `request` and return its ACK, retrying on timeouts (module docs).
-    pub fn command(&mut self, request: &Request) -> Result<Ack, DriverError> {
+    pub(crate) fn command(&mut self, request: &Request) -> Result<Ack, DriverError> {
         self.command_tries(request, self.options.retries)
     }
 
@@ -243,7 +279,7 @@ impl<L: Link> Channel<L> {
         let frame = request
             .frame(seq)
             .map_err(|e| DriverError::BadReply { command, problem: format!("the request cannot be framed: {e}") })?;
-        let timeout = timeout(command, frame.len(), reply_frame_len(request), self.byte_time, self.period);
+        let timeout = timeout(command, frame.len(), request.reply_len(), self.byte_time, self.period);
         let (before, started) = (self.stats(), Instant::now());
         for attempt in 0..=retries {
             if attempt > 0 {
@@ -337,7 +373,7 @@ impl<L: Link> Channel<L> {
 
     /// The next output frame's payload, waiting up to `timeout` for one; `None` if
     /// none came.
-    pub fn next_output(&mut self, timeout: Duration) -> Result<Option<Vec<u8>>, DriverError> {
+    pub(crate) fn next_output(&mut self, timeout: Duration) -> Result<Option<Vec<u8>>, DriverError> {
         let deadline = Instant::now() + timeout;
         loop {
             // Replies to nobody are stale; output frames go to the queue.
@@ -358,35 +394,22 @@ impl<L: Link> Channel<L> {
     }
 
     /// Forget every output frame received so far.
-    pub fn clear_outputs(&mut self) {
+    pub(crate) fn clear_outputs(&mut self) {
         self.outputs.clear();
         self.inbox.retain(|frame| frame.opcode != OUTPUT_OPCODE);
     }
 
     /// How long to wait for one output frame of a run: a maximal frame's length in
     /// byte times, plus [`SLACK`], plus the period when paced.
-    pub fn output_timeout(&self) -> Duration {
+    pub(crate) fn output_timeout(&self) -> Duration {
         self.byte_time.saturating_mul(MAX_FRAME as u32) + SLACK + self.period
     }
 
     /// Set the timestep period of the run about to start (zero: free-running); RUN,
     /// INPUT and output timeouts include it.
-    pub fn set_period(&mut self, period: Duration) {
+    pub(crate) fn set_period(&mut self, period: Duration) {
         self.period = period;
     }
-}
-
-/// The length of the reply frame to `request` when it is an ACK (at least a NAK's).
-fn reply_frame_len(request: &Request) -> usize {
-    let data = match request {
-        Request::Hello => ncx_model::device::reply::HELLO_LEN,
-        Request::Status => ncx_model::device::reply::STATUS_LEN,
-        Request::Read { len, .. } => usize::from(*len),
-        Request::Run { .. } => 6,
-        _ => 4,
-    };
-    // Header, status byte, data, trailer.
-    7 + 1 + data.max(4) + 4
 }
 
 /// Add the frames `decoder` dropped to `stats`.

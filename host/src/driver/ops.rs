@@ -15,7 +15,7 @@ fn wrong(command: Opcode, ack: &Ack) -> DriverError {
 
 impl<L: Link> Channel<L> {
     /// HELLO: the device's description.
-    pub fn hello(&mut self) -> Result<DeviceInfo, DriverError> {
+    pub(crate) fn hello(&mut self) -> Result<DeviceInfo, DriverError> {
         match self.command(&Request::Hello)? {
             Ack::Hello(info) => Ok(info),
             other => Err(wrong(Opcode::Hello, &other)),
@@ -23,12 +23,12 @@ impl<L: Link> Channel<L> {
     }
 
     /// RESET: the state (scope 0) or everything (scope 1).
-    pub fn reset(&mut self, scope: ResetScope) -> Result<(), DriverError> {
+    pub(crate) fn reset(&mut self, scope: ResetScope) -> Result<(), DriverError> {
         self.command(&Request::Reset { scope }).map(drop)
     }
 
     /// WRITE `data` (1..=1019 bytes, whole records) at `offset` of `region`.
-    pub fn write(&mut self, region: Region, offset: u32, data: &[u8]) -> Result<(), DriverError> {
+    pub(crate) fn write(&mut self, region: Region, offset: u32, data: &[u8]) -> Result<(), DriverError> {
         self.write_tries(region, offset, data, self.options.retries)
     }
 
@@ -44,7 +44,7 @@ impl<L: Link> Channel<L> {
     }
 
     /// READ `len` (1..=1023) bytes at `offset` of `region`.
-    pub fn read(&mut self, region: Region, offset: u32, len: u16) -> Result<Vec<u8>, DriverError> {
+    pub(crate) fn read(&mut self, region: Region, offset: u32, len: u16) -> Result<Vec<u8>, DriverError> {
         self.read_tries(region, offset, len, self.options.retries)
     }
 
@@ -67,7 +67,7 @@ impl<L: Link> Channel<L> {
     }
 
     /// CRC: the CRC-32/ISO-HDLC of `len` bytes at `offset` of `region`.
-    pub fn crc(&mut self, region: Region, offset: u32, len: u32) -> Result<u32, DriverError> {
+    pub(crate) fn crc(&mut self, region: Region, offset: u32, len: u32) -> Result<u32, DriverError> {
         match self.command(&Request::Crc { region, offset, len })? {
             Ack::Crc(crc) => Ok(crc),
             other => Err(wrong(Opcode::Crc, &other)),
@@ -75,7 +75,7 @@ impl<L: Link> Channel<L> {
     }
 
     /// RUN `steps` timesteps: returns the first timestep and the credits.
-    pub fn run(&mut self, steps: u32) -> Result<(u32, u16), DriverError> {
+    pub(crate) fn run(&mut self, steps: u32) -> Result<(u32, u16), DriverError> {
         match self.command(&Request::Run { steps })? {
             Ack::Run { first, credits } => Ok((first, credits)),
             other => Err(wrong(Opcode::Run, &other)),
@@ -83,7 +83,7 @@ impl<L: Link> Channel<L> {
     }
 
     /// STOP: returns the next timestep that would run.
-    pub fn stop(&mut self) -> Result<u32, DriverError> {
+    pub(crate) fn stop(&mut self) -> Result<u32, DriverError> {
         match self.command(&Request::Stop)? {
             Ack::Stop { next } => Ok(next),
             other => Err(wrong(Opcode::Stop, &other)),
@@ -91,7 +91,7 @@ impl<L: Link> Channel<L> {
     }
 
     /// INPUT: the input spikes of `timestep`; returns the credits left.
-    pub fn input(&mut self, timestep: u32, inputs: &[u16]) -> Result<u16, DriverError> {
+    pub(crate) fn input(&mut self, timestep: u32, inputs: &[u16]) -> Result<u16, DriverError> {
         match self.command(&Request::Input { timestep, inputs: inputs.to_vec() })? {
             Ack::Input { credits } => Ok(credits),
             other => Err(wrong(Opcode::Input, &other)),
@@ -99,12 +99,12 @@ impl<L: Link> Channel<L> {
     }
 
     /// PROBE: the neurons (at most 16) whose state every output frame reports.
-    pub fn probe(&mut self, neurons: &[u16]) -> Result<(), DriverError> {
+    pub(crate) fn probe(&mut self, neurons: &[u16]) -> Result<(), DriverError> {
         self.command(&Request::Probe { neurons: neurons.to_vec() }).map(drop)
     }
 
     /// STATUS: the device's state and counters.
-    pub fn status(&mut self) -> Result<DeviceStatus, DriverError> {
+    pub(crate) fn status(&mut self) -> Result<DeviceStatus, DriverError> {
         match self.command(&Request::Status)? {
             Ack::Status(status) => Ok(status),
             other => Err(wrong(Opcode::Status, &other)),
@@ -112,7 +112,7 @@ impl<L: Link> Channel<L> {
     }
 
     /// RESEND the kept output frames from timestep `from` on: returns how many follow.
-    pub fn resend(&mut self, from: u32) -> Result<u32, DriverError> {
+    pub(crate) fn resend(&mut self, from: u32) -> Result<u32, DriverError> {
         match self.command(&Request::Resend { from })? {
             Ack::Resend { count } => Ok(count),
             other => Err(wrong(Opcode::Resend, &other)),

@@ -82,7 +82,7 @@ pub fn readback<L: Link>(
     let geometry = driver.info().geometry;
     let total: usize = what.regions().iter().map(|r| r.size(geometry)).sum();
     progress.init(total as u64);
-    let result = read_all(driver, geometry, what, progress);
+    let result = read_all(&mut driver.channel, geometry, what, progress);
     progress.finish();
     result
 }

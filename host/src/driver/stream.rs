@@ -10,7 +10,8 @@
 //! output frame is still in the device's history when RESEND asks for it.
 //!
 //! **Lost outputs.** An output frame arriving for a later timestep than the next one
-//! expected (a gap), or no output frame within [`super::Channel::output_timeout`], is
+//! expected (a gap), or no output frame within the output timeout (a maximal frame's
+//! byte times, plus [`SLACK`](super::SLACK), plus the period when paced), is
 //! answered with `RESEND(next expected)`; frames already received are ignored when
 //! they come again. A RESEND that brings nothing new is retried up to the driver's
 //! retry count, then the run fails.
@@ -192,15 +193,15 @@ pub fn run_on_device_into<L: Link>(
     }
     upload(driver, image, Verify::Crc, &mut NoProgress).map_err(|e| DeviceRunError::Setup(Box::new(e)))?;
     let probes = recorder.probed().to_vec();
-    driver.probe(&probes).map_err(|e| DeviceRunError::Setup(Box::new(e)))?;
+    driver.channel.probe(&probes).map_err(|e| DeviceRunError::Setup(Box::new(e)))?;
     let info = *driver.info();
     let period = if image.config.period > 0 && info.clock_hz > 0 {
         Duration::from_secs_f64(f64::from(image.config.period) / f64::from(info.clock_hz))
     } else {
         Duration::ZERO
     };
-    driver.set_period(period);
-    driver.clear_outputs();
+    driver.channel.set_period(period);
+    driver.channel.clear_outputs();
 
     progress.init(steps as u64);
     let started = Instant::now();
@@ -209,8 +210,8 @@ pub fn run_on_device_into<L: Link>(
     let (acknowledged, input_spikes) = (streaming.acknowledged, streaming.input_spikes);
     let wall = started.elapsed();
     progress.finish();
-    driver.set_period(Duration::ZERO);
-    let link = driver.link_name();
+    driver.channel.set_period(Duration::ZERO);
+    let link = driver.channel.link_name();
     let stopped = |command: Option<Opcode>, cause: StopCause, completed: u64| {
         DeviceRunError::Stopped(Box::new(Stopped {
             link: link.clone(),
@@ -228,7 +229,7 @@ pub fn run_on_device_into<L: Link>(
 
     let after = |command: Opcode| move |e: DriverError| Box::new((Some(command), StopCause::Driver(e)));
     let finished = (|| {
-        let status = driver.status().map_err(after(Opcode::Status))?;
+        let status = driver.channel.status().map_err(after(Opcode::Status))?;
         let what = if image.config.stdp.enabled { What::All } else { What::State };
         let back = readback(driver, what, &mut NoProgress).map_err(after(Opcode::Read))?;
         Ok((status, back))
@@ -308,28 +309,29 @@ fn stream<L: Link>(
     progress: &mut dyn Progress,
 ) -> Result<DeviceRun, StreamFailure> {
     let failed = |command: Opcode| move |e: DriverError| Box::new((Some(command), StopCause::Driver(e)));
-    let neurons = driver.info().geometry.neurons();
-    let history = driver.info().output_history;
-    let (t0, credits) = driver.run(steps).map_err(failed(Opcode::Run))?;
+    let neurons = driver.info.geometry.neurons();
+    let history = driver.info.output_history;
+    let channel = &mut driver.channel;
+    let (t0, credits) = channel.run(steps).map_err(failed(Opcode::Run))?;
     let window = u32::from(credits).min(u32::from(history)).max(1);
     let mut report = DeviceRun { first_timestep: t0, ..DeviceRun::default() };
     let (mut sent, mut done) = (0u32, 0u32);
     let mut inputs = stimulus.cursor();
     let mut early: BTreeMap<u32, OutputFrame> = BTreeMap::new();
     let mut fruitless = 0;
-    let limit = driver.options().retries;
+    let limit = channel.options().retries;
     let mut samples = Vec::new();
     while done < steps {
         if sent < steps && sent - done < window {
             let step_inputs = inputs.next_step();
-            driver.input(t0.wrapping_add(sent), step_inputs).map_err(failed(Opcode::Input))?;
+            channel.input(t0.wrapping_add(sent), step_inputs).map_err(failed(Opcode::Input))?;
             out.acknowledged += 1;
             out.input_spikes += step_inputs.len() as u64;
             sent += 1;
             continue;
         }
-        let timeout = driver.output_timeout();
-        let gap = match driver.next_output(timeout).map_err(failed(Opcode::Run))? {
+        let timeout = channel.output_timeout();
+        let gap = match channel.next_output(timeout).map_err(failed(Opcode::Run))? {
             Some(payload) => {
                 let frame = OutputFrame::parse(&payload, neurons).map_err(|e| {
                     let problem = format!("an output frame does not decode: {e}");
@@ -368,7 +370,7 @@ fn stream<L: Link>(
                 let problem = format!(
                     "the output frame of timestep {} did not arrive on {} after {} RESENDs",
                     t0.wrapping_add(done),
-                    driver.link_name(),
+                    channel.link_name(),
                     fruitless
                 );
                 let help = "the link loses too many frames; check the cable, or lower the baud rate";
@@ -377,10 +379,10 @@ fn stream<L: Link>(
             report.gaps += u64::from(fruitless == 0);
             report.resends += 1;
             fruitless += 1;
-            driver.resend(t0.wrapping_add(done)).map_err(failed(Opcode::Resend))?;
+            channel.resend(t0.wrapping_add(done)).map_err(failed(Opcode::Resend))?;
         }
     }
-    let next = driver.stop().map_err(failed(Opcode::Stop))?;
+    let next = channel.stop().map_err(failed(Opcode::Stop))?;
     if next != t0.wrapping_add(steps) {
         let problem = format!(
             "the run started at timestep {t0} and was to end before {}, but the device stopped before {next}",

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use ncx_model::device::request::write_chunk_len;
 use ncx_model::device::{MAX_READ, ResetScope};
 use ncx_model::spec::FIELDS;
+use ncx_model::wire::frame_crc;
 use ncx_model::wire::layout::{self, Region};
 
 use super::error::geometry_text;
@@ -73,11 +74,6 @@ pub fn region_bytes(image: &Image, region: Region) -> Vec<u8> {
     }
 }
 
-/// CRC-32/ISO-HDLC, the CRC command's.
-pub fn crc32(bytes: &[u8]) -> u32 {
-    crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC).checksum(bytes)
-}
-
 /// Refuse an image whose geometry or field widths differ from the device's.
 pub fn check_fits(image: &Image, info: &ncx_model::device::DeviceInfo) -> Result<(), DriverError> {
     if image.geometry != info.geometry {
@@ -111,12 +107,12 @@ pub fn upload<L: Link>(
     check_fits(image, driver.info())?;
     let regions: Vec<(Region, Vec<u8>)> = IMAGE_REGIONS.iter().map(|&r| (r, region_bytes(image, r))).collect();
     let total: u64 = regions.iter().map(|(_, b)| b.len() as u64).sum();
-    let before = driver.stats();
+    let before = driver.channel.stats();
     progress.init(if verify == Verify::Full { 2 * total } else { total });
-    let result = upload_regions(driver, &regions, verify, progress);
+    let result = upload_regions(&mut driver.channel, &regions, verify, progress);
     progress.finish();
     let (write_time, verify_time, writes) = result?;
-    let after = driver.stats();
+    let after = driver.channel.stats();
     Ok(UploadReport {
         bytes: total,
         writes,
@@ -172,7 +168,7 @@ fn upload_regions<L: Link>(
 
 /// Write `bytes` (the whole region) in adaptive chunks (module docs); returns the
 /// number of WRITEs; `written` is told the bytes of each.
-pub fn write_region<L: Link>(
+pub(crate) fn write_region<L: Link>(
     channel: &mut Channel<L>,
     region: Region,
     bytes: &[u8],
@@ -200,7 +196,7 @@ pub fn write_region<L: Link>(
 
 /// Read `len` bytes (the whole region) in adaptive chunks (module docs); `read` is
 /// told the bytes of each chunk.
-pub fn read_region<L: Link>(
+pub(crate) fn read_region<L: Link>(
     channel: &mut Channel<L>,
     region: Region,
     len: usize,
@@ -225,9 +221,10 @@ pub fn read_region<L: Link>(
     Ok(out)
 }
 
-/// One CRC command over the whole region, compared with the CRC-32 of `bytes`.
-pub fn verify_crc<L: Link>(channel: &mut Channel<L>, region: Region, bytes: &[u8]) -> Result<(), DriverError> {
-    let expected = crc32(bytes);
+/// One CRC command over the whole region, compared with the CRC-32 of `bytes` (the
+/// CRC command's CRC-32/ISO-HDLC is the frame trailer's, `wire::frame_crc`).
+pub(crate) fn verify_crc<L: Link>(channel: &mut Channel<L>, region: Region, bytes: &[u8]) -> Result<(), DriverError> {
+    let expected = frame_crc(bytes);
     let got = channel.crc(region, 0, bytes.len() as u32)?;
     if got == expected { Ok(()) } else { Err(DriverError::Crc { region, expected, got }) }
 }
