@@ -37,9 +37,12 @@ fn as_help<'a>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Help> {
         crate::image::codec::ImageError,
         crate::image::file::FileError,
         crate::link::LinkError,
+        crate::link::record::ReadError,
+        crate::link::record::RecordError,
         crate::network::TextError,
         crate::output::OutputError,
         crate::output::plot::PlotError,
+        crate::replay::ReplayError,
         crate::run::RunError,
         crate::stimulus::StimulusError,
     );

@@ -219,11 +219,12 @@ impl DeviceRecord {
 }
 
 /// Why a recording could not be made.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RecordError {
     /// The path exists and is not a regular file (a directory, a device, a FIFO, a
     /// socket): a recording never replaces one.
+    #[error("cannot record to {path}: it is {what}, not a regular file, and a recording never replaces one")]
     NotAFile {
         /// The path.
         path: PathBuf,
@@ -231,11 +232,13 @@ pub enum RecordError {
         what: &'static str,
     },
     /// The directory of the path does not exist.
+    #[error("cannot record to {path}: its directory does not exist")]
     NoDirectory {
         /// The path.
         path: PathBuf,
     },
     /// Creating or writing the file failed.
+    #[error("cannot record to {path}: {source}")]
     Io {
         /// The path.
         path: PathBuf,
@@ -244,26 +247,15 @@ pub enum RecordError {
     },
 }
 
-impl fmt::Display for RecordError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl crate::error::Help for RecordError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            RecordError::NotAFile { path, what } => write!(
-                f,
-                "cannot record to {}: it is {what}, not a regular file, and a recording never replaces one\nhelp: \
-                 give the path of a new file, e.g. --record session.jsonl",
-                path.display()
-            ),
-            RecordError::NoDirectory { path } => write!(
-                f,
-                "cannot record to {}: its directory does not exist\nhelp: create it first, or record elsewhere",
-                path.display()
-            ),
-            RecordError::Io { path, source } => write!(f, "cannot record to {}: {source}", path.display()),
+            RecordError::NotAFile { .. } => Some("give the path of a new file, e.g. --record session.jsonl".into()),
+            RecordError::NoDirectory { .. } => Some("create it first, or record elsewhere".into()),
+            RecordError::Io { .. } => None,
         }
     }
 }
-
-impl std::error::Error for RecordError {}
 
 /// Check that a recording may be written at `path`: a regular file (which it replaces,
 /// through a symbolic link: the link's target) or nothing yet in an existing directory.
@@ -580,10 +572,11 @@ pub enum Event {
 }
 
 /// Why a recording could not be read.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReadError {
     /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
     Io {
         /// The file.
         path: PathBuf,
@@ -591,6 +584,7 @@ pub enum ReadError {
         source: io::Error,
     },
     /// The file is not an ncx recording (its first line is not a header).
+    #[error("{path} is not an ncx recording: {problem}")]
     NotARecording {
         /// The file.
         path: PathBuf,
@@ -598,6 +592,7 @@ pub enum ReadError {
         problem: String,
     },
     /// The recording has a version this ncx does not read.
+    #[error(fmt = version_message)]
     Version {
         /// The file.
         path: PathBuf,
@@ -607,6 +602,7 @@ pub enum ReadError {
         writer: Option<String>,
     },
     /// A line that is not a record, before the last line.
+    #[error("{path}:{line}: not a record of an ncx recording: {problem}")]
     BadRecord {
         /// The file.
         path: PathBuf,
@@ -617,34 +613,24 @@ pub enum ReadError {
     },
 }
 
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// The message of [`ReadError::Version`].
+fn version_message(path: &Path, found: &u64, writer: &Option<String>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let by = writer.as_ref().map(|v| format!(" (written by ncx {v})")).unwrap_or_default();
+    let (path, ours) = (path.display(), env!("CARGO_PKG_VERSION"));
+    write!(f, "{path} is an ncx recording of version {found}{by}, but this ncx {ours} reads only version {VERSION}")
+}
+
+impl crate::error::Help for ReadError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            ReadError::Io { path, source } => write!(f, "cannot read {}: {source}", path.display()),
-            ReadError::NotARecording { path, problem } => write!(
-                f,
-                "{} is not an ncx recording: {problem}\nhelp: record one with `--record FILE` on a device command \
-                 (docs/recording.md)",
-                path.display()
-            ),
-            ReadError::Version { path, found, writer } => {
-                let by = writer.as_ref().map(|v| format!(" (written by ncx {v})")).unwrap_or_default();
-                write!(
-                    f,
-                    "{} is an ncx recording of version {found}{by}, but this ncx {} reads only version {VERSION}\n\
-                     help: replay it with the ncx that recorded it, or a newer one",
-                    path.display(),
-                    env!("CARGO_PKG_VERSION")
-                )
+            ReadError::NotARecording { .. } => {
+                Some("record one with `--record FILE` on a device command (docs/recording.md)".into())
             }
-            ReadError::BadRecord { path, line, problem } => {
-                write!(f, "{}:{line}: not a record of an ncx recording: {problem}", path.display())
-            }
+            ReadError::Version { .. } => Some("replay it with the ncx that recorded it, or a newer one".into()),
+            ReadError::Io { .. } | ReadError::BadRecord { .. } => None,
         }
     }
 }
-
-impl std::error::Error for ReadError {}
 
 /// Reads a recording record by record, never holding more than one line.
 #[derive(Debug)]

@@ -338,12 +338,14 @@ pub struct Replay {
 }
 
 /// Why a replay could not be made.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReplayError {
     /// The recording could not be read.
-    Read(ReadError),
+    #[error("{0}")]
+    Read(#[source] ReadError),
     /// The device to replay against could not be made.
+    #[error("{problem}")]
     Backend {
         /// What went wrong.
         problem: String,
@@ -351,20 +353,18 @@ pub enum ReplayError {
         help: String,
     },
     /// The replayed device's link failed.
-    Link(LinkError),
+    #[error("the replayed device failed: {0}")]
+    Link(#[source] LinkError),
 }
 
-impl fmt::Display for ReplayError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl crate::error::Help for ReplayError {
+    fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            ReplayError::Read(e) => write!(f, "{e}"),
-            ReplayError::Backend { problem, help } => write!(f, "{problem}\nhelp: {help}"),
-            ReplayError::Link(e) => write!(f, "the replayed device failed: {e}"),
+            ReplayError::Backend { help, .. } => Some(help.as_str().into()),
+            ReplayError::Read(_) | ReplayError::Link(_) => None,
         }
     }
 }
-
-impl std::error::Error for ReplayError {}
 
 impl From<ReadError> for ReplayError {
     fn from(e: ReadError) -> Self {
