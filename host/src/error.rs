@@ -84,31 +84,48 @@ impl fmt::Display for Report<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::io;
+    use std::path::PathBuf;
+
     use super::*;
     use crate::image::codec::ImageError;
-    use crate::link::LinkError;
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("while loading")]
-    struct Context(#[source] ImageError);
+    use crate::image::file::FileError;
+    use crate::output::OutputError;
+    use crate::run::RunError;
 
     #[test]
-    fn a_report_is_the_context_the_message_and_the_help() {
-        let e = Context(ImageError::Empty);
+    fn a_report_is_the_contexts_the_message_and_the_help() {
+        let e = anyhow::Error::from(ImageError::Empty).context("cannot inspect x.ncx");
         assert_eq!(
-            Report(&e).to_string(),
-            "while loading: the file is empty (0 bytes), not an ncx image\nhelp: build an image with `ncx compile`"
+            Report(&*e).to_string(),
+            "cannot inspect x.ncx: the file is empty (0 bytes), not an ncx image\nhelp: build an image with `ncx \
+             compile`"
         );
     }
 
     #[test]
-    fn a_report_puts_the_help_of_the_cause_first_and_quotes_it_once() {
-        let link = LinkError::Closed { link: "model".to_owned() };
-        let e = crate::driver::DriverError::Link(link);
+    fn a_cause_the_message_quotes_is_not_repeated() {
+        let e = FileError::Read { path: PathBuf::from("x.ncx"), source: io::Error::other("boom") };
+        assert!(e.source().is_some());
         assert_eq!(
             Report(&e).to_string(),
-            "model: the other end closed the link\nhelp: check the cable and the port name (`ncx ports` lists the \
-             serial ports)"
+            "cannot read x.ncx: boom\nhelp: check the path; an image is written by `ncx compile` (a .ncx file)"
         );
+    }
+
+    #[test]
+    fn the_help_of_a_cause_follows_the_message() {
+        let e = RunError::Output { timestep: 3, error: OutputError::Interrupted };
+        assert_eq!(e.help(), None);
+        assert_eq!(
+            Report(&e).to_string(),
+            "at timestep 3: interrupted (Ctrl-C or SIGTERM)\nhelp: the outputs keep the timesteps run before it"
+        );
+    }
+
+    #[test]
+    fn an_error_of_another_crate_is_its_chain_without_help() {
+        let e = anyhow::Error::from(io::Error::other("disk full")).context("cannot save");
+        assert_eq!(Report(&*e).to_string(), "cannot save: disk full");
     }
 }
