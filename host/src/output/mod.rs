@@ -1,5 +1,6 @@
 //! What a run writes (docs/outputs.md): the spike raster and the probe samples as
-//! CSV, and an SVG plot of both, written as the run goes ([`RunFiles`]); plus the
+//! CSV, and an SVG plot of both, written as the run goes ([`RunFiles`]); the files of
+//! a readback ([`readback`](mod@readback)); plus the
 //! rules every output file follows ([`check_outputs`], [`create`], [`write_atomically`]):
 //! checked before anything is written, never over an input or a special file, never
 //! left partial.
@@ -8,6 +9,7 @@ mod file;
 pub mod plot;
 pub mod probe;
 pub mod raster;
+pub mod readback;
 mod run_files;
 
 pub use self::file::{OutputError, check_outputs, commit, create, write_atomically};
