@@ -100,7 +100,7 @@ fn files_are_written_whole_or_not_at_all() {
     let missing = dir.path().join("no/such/dir/out.csv");
     let err = output::write_atomically(&missing, |out| out.write_all(b"x")).expect_err("fails");
     assert_eq!(
-        err.to_string(),
+        Report(&err).to_string(),
         format!(
             "cannot write {}: No such file or directory (os error 2)\nhelp: check that the directory exists and is \
              writable",
