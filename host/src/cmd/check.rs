@@ -62,7 +62,6 @@ pub(crate) struct CheckArgs {
 
 /// The check ran and found a difference: `main` exits with status 1.
 #[derive(Debug)]
-#[cfg_attr(not(feature = "cosim"), expect(dead_code, reason = "only a build with co-simulation checks"))]
 pub(crate) struct Diverged(pub(crate) String);
 
 impl fmt::Display for Diverged {
