@@ -27,11 +27,7 @@ impl Log {
 
     /// Record a warning about `key` of the table at `locs`.
     pub(crate) fn warn(&mut self, locs: &Locs, key: &str, message: String, help: &str) {
-        let mut d = Diagnostic::new(message).key(locs.path_of(key)).help(help.to_owned());
-        if let Some(loc) = locs.of(key) {
-            d = d.at(loc.clone());
-        }
-        self.warnings.push(d);
+        self.warnings.push(Diagnostic::new(message).at_key(locs, key).help(help.to_owned()));
     }
 }
 

@@ -177,18 +177,14 @@ fn period(net: &Network, log: &mut Log) -> Result<u32, Diagnostic> {
     let cycles = core.timestep_ms * core.clock_mhz * 1000.0;
     let rounded = cycles.round();
     if rounded > f64::from(u32::MAX) {
-        let mut d = Diagnostic::new(format!(
+        return Err(Diagnostic::new(format!(
             "the paced period is {rounded} cycles (timestep_ms = {} at clock_mhz = {}); it must fit 32 bits (at most {})",
             core.timestep_ms,
             core.clock_mhz,
             u32::MAX
         ))
-        .key(core.locs.path_of("timestep_ms"))
-        .help("shorten `timestep_ms`, lower `clock_mhz`, or use pacing = \"free\"");
-        if let Some(loc) = core.locs.of("timestep_ms") {
-            d = d.at(loc.clone());
-        }
-        return Err(d);
+        .at_key(&core.locs, "timestep_ms")
+        .help("shorten `timestep_ms`, lower `clock_mhz`, or use pacing = \"free\""));
     }
     if (cycles - rounded).abs() > 1e-6 {
         log.warn(

@@ -38,16 +38,12 @@ pub(crate) fn place(net: &Network) -> Result<Placement, Diagnostic> {
                     ),
                     _ => format!("a core has at most {MAX} {noun}: make the {kind}s smaller or split the network"),
                 };
-                let mut d = Diagnostic::new(format!(
+                return Err(Diagnostic::new(format!(
                     "{kind} `{name}` has {size} {noun}; the core has {} free",
                     capacity - used
                 ))
-                .key(locs.path_of("size"))
-                .help(help);
-                if let Some(loc) = locs.of("size") {
-                    d = d.at(loc.clone());
-                }
-                return Err(d);
+                .at_key(locs, "size")
+                .help(help));
             }
             starts.push(used as u16);
             used += size;

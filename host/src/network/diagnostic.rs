@@ -16,6 +16,7 @@
 
 use std::fmt;
 
+use super::model::Locs;
 use super::source::Loc;
 
 /// A message about a network description, with its location, the key it is about and
@@ -57,6 +58,17 @@ impl Diagnostic {
     pub fn key(mut self, key: impl Into<String>) -> Diagnostic {
         self.key = Some(key.into());
         self
+    }
+
+    /// Name `key` of the table at `locs` (`""`: the table itself) and point at where it
+    /// was written, or at the table when it was not.
+    pub fn at_key(self, locs: &Locs, key: &str) -> Diagnostic {
+        let path = if key.is_empty() { locs.path.clone() } else { locs.path_of(key) };
+        let d = self.key(path);
+        match locs.of(key) {
+            Some(loc) => d.at(loc.clone()),
+            None => d,
+        }
     }
 
     /// Add a hint.
@@ -119,6 +131,22 @@ mod tests {
             .help("a population has at least one neuron");
         let expected = "error: `size` must be at least 1, got -3\n  --> net.toml:2:8\n   |\n 2 | size = -3\n   |        ^^ population[0].size\n   |\n   = help: a population has at least one neuron";
         assert_eq!(d.render(Severity::Error), expected);
+    }
+
+    #[test]
+    fn at_key_points_at_the_key_or_else_at_its_table() {
+        let file = SourceFile::new(Path::new("net.toml"), "[[population]]\nsize = -3\n".to_owned());
+        let (table, size) = (Loc::new(&file, 0..14), Loc::new(&file, 22..24));
+        let keys = [(String::new(), table.clone()), ("size".to_owned(), size.clone())].into();
+        let locs = Locs { keys, path: "population[0]".to_owned() };
+        let d = Diagnostic::new("m").at_key(&locs, "size");
+        assert_eq!((d.key.as_deref(), d.loc), (Some("population[0].size"), Some(size)));
+        let d = Diagnostic::new("m").at_key(&locs, "threshold");
+        assert_eq!((d.key.as_deref(), d.loc), (Some("population[0].threshold"), Some(table.clone())));
+        let d = Diagnostic::new("m").at_key(&locs, "");
+        assert_eq!((d.key.as_deref(), d.loc), (Some("population[0]"), Some(table)));
+        let d = Diagnostic::new("m").at_key(&Locs { keys: Default::default(), path: String::new() }, "size");
+        assert_eq!((d.key.as_deref(), d.loc), (Some("size"), None));
     }
 
     #[test]

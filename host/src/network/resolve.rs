@@ -71,13 +71,9 @@ pub(crate) fn network(top: &Arc<SourceFile>, files: Vec<(Arc<SourceFile>, FileDe
     for (key, named, locs) in all {
         if let Some(&first) = names.get(&key) {
             let (kind, place) = describe(first);
-            let mut d = Diagnostic::new(format!("duplicate name `{key}`: already used by the {kind} at {place}"))
-                .help("populations and input groups share one namespace across all included files; rename one");
-            d = d.key(locs.path_of("name"));
-            if let Some(loc) = locs.of("name") {
-                d = d.at(loc.clone());
-            }
-            return Err(d);
+            return Err(Diagnostic::new(format!("duplicate name `{key}`: already used by the {kind} at {place}"))
+                .help("populations and input groups share one namespace across all included files; rename one")
+                .at_key(locs, "name"));
         }
         names.insert(key, named);
     }
@@ -159,13 +155,7 @@ fn projection(
     let name = decl.name.clone().unwrap_or_else(|| format!("{from_name} -> {to_name}"));
     let base = file.path.parent().unwrap_or(Path::new(""));
     let locs = &decl.locs;
-    let key_err = |key: &str, message: String| {
-        let mut d = Diagnostic::new(message).key(locs.path_of(key));
-        if let Some(loc) = locs.of(key) {
-            d = d.at(loc.clone());
-        }
-        d
-    };
+    let key_err = |key: &str, message: String| Diagnostic::new(message).at_key(locs, key);
     let check_pair = |pre: i64, post: i64, loc: &Loc, path: &str| -> Result<(u16, u16), Diagnostic> {
         let bad = |which: &str, index: i64, kind: &str, group: &str, size: usize| {
             Diagnostic::new(format!(
@@ -361,11 +351,7 @@ fn claim(net: &Network, owners: &mut HashMap<(Source, usize), Vec<u32>>, p: &Pro
                 ))
                 .help("each synapse comes from one projection only: merge them or make their synapses disjoint")
             };
-            let mut d = d.key(p.locs.path.clone());
-            if let Some(loc) = p.locs.of("") {
-                d = d.at(loc.clone());
-            }
-            return Err(d);
+            return Err(d.at_key(&p.locs, ""));
         }
         *cell = me;
     }
