@@ -279,6 +279,12 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> HwError + '_ {
     move |source| HwError::Io { path: path.to_owned(), source }
 }
 
+/// A tool's output at `path` that breaks the grammar of its report: an error of reading
+/// it, `PATH: line L, column C: expected …`.
+fn malformed(path: &Path, error: report::ToolOutputError) -> HwError {
+    HwError::Io { path: path.to_owned(), source: io::Error::new(io::ErrorKind::InvalidData, error) }
+}
+
 /// Run `tool args…` in `dir` with stdout and stderr into `log`. `Ok(true)` when it
 /// succeeded, `Ok(false)` when it ran and failed.
 fn run_tool(tool: &str, args: &[String], dir: &Path, log: &Path) -> Result<bool, HwError> {
@@ -394,7 +400,8 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn StageProgress) -> Result<Bu
     let first = if board.family == Family::Ice40 { Stage::Synthesis } else { Stage::Estimate };
     timed(first, 1, vec!["-s".into(), "synth.ys".into()])?;
     let stat_path = out.join("stat.txt");
-    let cells = report::parse_yosys_stat(&fs::read_to_string(&stat_path).map_err(io_err(&stat_path))?);
+    let cells = report::parse_yosys_stat(&fs::read_to_string(&stat_path).map_err(io_err(&stat_path))?)
+        .map_err(|e| malformed(&stat_path, e))?;
     let netlist_sha256 = sha256_file(&out.join("netlist.json"))?;
 
     let mut rep = BuildReport {
@@ -456,7 +463,8 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn StageProgress) -> Result<Bu
             ];
             let routed = timed(Stage::PlaceRoute, 2, args)?;
             let np_log = logs.join("place-and-route.log");
-            let summary = report::parse_nextpnr(&fs::read_to_string(&np_log).map_err(io_err(&np_log))?);
+            let summary = report::parse_nextpnr(&fs::read_to_string(&np_log).map_err(io_err(&np_log))?)
+                .map_err(|e| malformed(&np_log, e))?;
             rep.resources =
                 summary.resources.into_iter().filter(|r| report::ICE40_RESOURCES.contains(&r.name.as_str())).collect();
             rep.over = rep.resources.iter().filter(|r| r.over()).map(Resource::describe).collect();

@@ -1,10 +1,14 @@
 //! The JSON build report of `ncx hw build`, and the parsers that fill it from the tools'
-//! outputs: yosys's `stat` table, nextpnr-ice40's utilisation and fmax lines.
+//! outputs ([`tool_output`]: yosys's `stat` table, nextpnr-ice40's utilisation and fmax
+//! lines).
+
+mod tool_output;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use self::tool_output::{NextpnrSummary, ToolOutputError, parse_nextpnr, parse_yosys_stat};
 use super::board::Expect;
 
 /// One FPGA resource: how much the design uses and how much the FPGA has.
@@ -115,92 +119,6 @@ pub fn find_by_build_id(root: &std::path::Path, build_id: &str) -> Vec<(std::pat
         .collect();
     found.sort_by(|a, b| a.0.cmp(&b.0));
     found
-}
-
-/// The cell counts of the last `stat` table in yosys output: lines `CELL  COUNT` after
-/// "Number of cells:".
-pub fn parse_yosys_stat(text: &str) -> BTreeMap<String, u64> {
-    let mut cells = BTreeMap::new();
-    let mut in_table = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with("Number of cells:") {
-            cells.clear();
-            in_table = true;
-            continue;
-        }
-        if !in_table {
-            continue;
-        }
-        let mut parts = t.split_whitespace();
-        match (parts.next(), parts.next().and_then(|n| n.parse::<u64>().ok()), parts.next()) {
-            (Some(cell), Some(n), None) => {
-                cells.insert(cell.to_owned(), n);
-            }
-            _ => in_table = false,
-        }
-    }
-    cells
-}
-
-/// What nextpnr-ice40 printed: the device utilisation after packing and the last fmax line.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NextpnrSummary {
-    /// Used and available, by short resource name.
-    pub resources: Vec<Resource>,
-    /// Max frequency of the clock, MHz (the last report: after routing).
-    pub fmax_mhz: Option<f64>,
-    /// The target frequency, MHz.
-    pub target_mhz: Option<f64>,
-}
-
-/// Parse nextpnr-ice40's log.
-pub fn parse_nextpnr(log: &str) -> NextpnrSummary {
-    let mut out = NextpnrSummary::default();
-    let mut in_util = false;
-    for line in log.lines() {
-        let t = line.strip_prefix("Info:").unwrap_or(line).trim();
-        if t.starts_with("Device utilisation:") {
-            in_util = true;
-            out.resources.clear();
-            continue;
-        }
-        if in_util {
-            if let Some(r) = parse_util_line(t) {
-                out.resources.push(r);
-                continue;
-            }
-            in_util = false;
-        }
-        // Max frequency for clock 'clk': 52.59 MHz (PASS at 24.00 MHz)
-        if let Some(rest) = t.strip_prefix("Max frequency for clock") {
-            let Some((_, after)) = rest.split_once("': ") else { continue };
-            let mut words = after.split_whitespace();
-            out.fmax_mhz = words.next().and_then(|w| w.parse().ok()).or(out.fmax_mhz);
-            if let Some(at) = after.split_once(" at ").map(|x| x.1) {
-                out.target_mhz = at.split_whitespace().next().and_then(|w| w.parse().ok());
-            }
-        }
-    }
-    out
-}
-
-/// `ICESTORM_LC: 14073/ 5280   266%` → `lc 14073/5280`.
-fn parse_util_line(t: &str) -> Option<Resource> {
-    let (kind, rest) = t.split_once(':')?;
-    let (used, rest) = rest.split_once('/')?;
-    let available = rest.split_whitespace().next()?;
-    let name = match kind.trim() {
-        "ICESTORM_LC" => "lc".to_owned(),
-        "ICESTORM_RAM" => "ebr".to_owned(),
-        "ICESTORM_SPRAM" => "spram".to_owned(),
-        "ICESTORM_DSP" => "dsp".to_owned(),
-        "SB_IO" => "io".to_owned(),
-        "SB_GB" => "gb".to_owned(),
-        "ICESTORM_PLL" => "pll".to_owned(),
-        other => other.to_ascii_lowercase(),
-    };
-    Some(Resource { name, used: used.trim().parse().ok()?, available: available.parse().ok()? })
 }
 
 /// The resources of interest of an iCE40 report (the rest of nextpnr's list is unused

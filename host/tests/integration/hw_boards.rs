@@ -171,7 +171,7 @@ ERROR: Unable to place cell 'x', no BELs remaining to implement cell type 'ICEST
 
 #[test]
 fn nextpnr_and_yosys_outputs_are_parsed() {
-    let s = report::parse_nextpnr(NEXTPNR_MISFIT);
+    let s = report::parse_nextpnr(NEXTPNR_MISFIT).expect("parses");
     let r = |name: &str, used, available| Resource { name: name.into(), used, available };
     assert_eq!(
         s.resources,
@@ -182,12 +182,13 @@ fn nextpnr_and_yosys_outputs_are_parsed() {
     let s = report::parse_nextpnr(
         "Info: Max frequency for clock 'clk': 40.42 MHz (PASS at 24.00 MHz)\nInfo: Max frequency for clock 'clk': \
          52.59 MHz (PASS at 24.00 MHz)\n",
-    );
+    )
+    .expect("parses");
     assert_eq!((s.fmax_mhz, s.target_mhz), (Some(52.59), Some(24.0)));
 
     let stat = "=== top ===\n\n   Number of cells:                 9\n     LUT6   100\n     FDRE   \
                 50\n     RAMB36E1  3\n     RAMB18E1 1\n     DSP48E1  2\n\n   Estimated number of LCs: 3\n";
-    let cells = report::parse_yosys_stat(stat);
+    let cells = report::parse_yosys_stat(stat).expect("parses");
     assert_eq!(cells.get("LUT6"), Some(&100));
     assert_eq!(cells.len(), 5);
     let cap: BTreeMap<String, u64> = [("lut", 20800), ("ff", 41600), ("bram36", 50), ("dsp", 90)]

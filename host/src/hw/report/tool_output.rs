@@ -1,0 +1,330 @@
+//! The grammars of the tool output a build report is filled from, written with nom:
+//! yosys's `stat` table and nextpnr-ice40's utilisation table and fmax lines. Logs are
+//! mostly other lines, which are skipped; a line that starts like one of these but does
+//! not go on like it is an error at its line and column (a tool whose output changed
+//! must not give a report with silently missing figures).
+//!
+//! ```text
+//! yosys stat:      "Number of cells:" COUNT, then lines  CELL COUNT  until another line
+//! nextpnr util:    "Info: Device utilisation:", then lines  NAME: USED/ AVAILABLE ...
+//! nextpnr fmax:    "Info: Max frequency for clock 'CLOCK': MHZ MHz (PASS|FAIL at MHZ MHz)"
+//! ```
+
+use std::collections::BTreeMap;
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_till1, take_while1};
+use nom::character::complete::{char, space0, space1, u64 as count};
+use nom::combinator::eof;
+use nom::error::{ErrorKind, ParseError};
+use nom::number::complete::double;
+use nom::{IResult, Parser};
+
+use super::Resource;
+
+/// A line of tool output that starts like a known line and then breaks its grammar.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: expected {expected}")]
+pub struct ToolOutputError {
+    /// 1-based line of the output.
+    pub line: usize,
+    /// 1-based column (in characters) where the grammar broke.
+    pub column: usize,
+    /// What the grammar expected there.
+    pub expected: &'static str,
+}
+
+/// What nextpnr-ice40 printed: the device utilisation after packing and the last fmax line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NextpnrSummary {
+    /// Used and available, by short resource name.
+    pub resources: Vec<Resource>,
+    /// Max frequency of the clock, MHz (the last report: after routing).
+    pub fmax_mhz: Option<f64>,
+    /// The target frequency, MHz.
+    pub target_mhz: Option<f64>,
+}
+
+/// A parser error: where the input stopped matching, and what was expected there.
+#[derive(Debug, PartialEq)]
+struct Expected<'a> {
+    at: &'a str,
+    what: &'static str,
+}
+
+impl<'a> ParseError<&'a str> for Expected<'a> {
+    fn from_error_kind(at: &'a str, _: ErrorKind) -> Self {
+        Expected { at, what: "" }
+    }
+
+    fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+type Res<'a, O> = IResult<&'a str, O, Expected<'a>>;
+
+/// `parser`, whose failure is described as `what` (unless a part of it said more).
+fn expect<'a, O>(
+    what: &'static str,
+    mut parser: impl Parser<&'a str, Output = O, Error = Expected<'a>>,
+) -> impl Parser<&'a str, Output = O, Error = Expected<'a>> {
+    move |input: &'a str| {
+        parser.parse(input).map_err(|e| e.map(|e| if e.what.is_empty() { Expected { at: e.at, what } } else { e }))
+    }
+}
+
+/// Run `parser` on `rest`, a part of line `n` (1-based) `line`, and locate a failure.
+fn at_line<'a, O>(
+    n: usize,
+    line: &'a str,
+    rest: &'a str,
+    mut parser: impl Parser<&'a str, Output = O, Error = Expected<'a>>,
+) -> Result<O, ToolOutputError> {
+    match parser.parse(rest) {
+        Ok((_, out)) => Ok(out),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+            // `e.at` is the rest of `rest`, itself a part of `line`.
+            let offset = (e.at.as_ptr() as usize).saturating_sub(line.as_ptr() as usize);
+            let column = line.get(..offset).map_or(offset, |s| s.chars().count()) + 1;
+            Err(ToolOutputError { line: n, column, expected: e.what })
+        }
+        // The parsers are all `complete`: this cannot happen, and would be the line's end.
+        Err(nom::Err::Incomplete(_)) => {
+            Err(ToolOutputError { line: n, column: line.chars().count() + 1, expected: "more on the line" })
+        }
+    }
+}
+
+/// A name of a cell type or resource: letters, digits, `_` and `$`.
+fn name(input: &str) -> Res<'_, &str> {
+    take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$').parse(input)
+}
+
+// ----- yosys stat --------------------------------------------------------------------
+
+/// `Number of cells:  222` (trimmed): the count is not needed, only that it is one.
+fn cells_header(input: &str) -> Res<'_, ()> {
+    let (input, _) = expect("`Number of cells:`", (tag("Number of cells:"), space0)).parse(input)?;
+    let (input, _) = expect("the number of cells", (count, space0, eof)).parse(input)?;
+    Ok((input, ()))
+}
+
+/// Does the (trimmed) line start like a cell line, `CELL COUNT`: a word, blanks, a digit?
+fn starts_cell_line(input: &str) -> bool {
+    let start: Res<'_, _> =
+        (take_till1(char::is_whitespace), space1, take_while1(|c: char| c.is_ascii_digit())).parse(input);
+    start.is_ok()
+}
+
+/// `SB_LUT4   101` (trimmed).
+fn cell_line(input: &str) -> Res<'_, (&str, u64)> {
+    let (input, (cell, _)) =
+        expect("a cell type and blanks", (take_till1(char::is_whitespace), space1)).parse(input)?;
+    let (input, (n, _, _)) =
+        expect("a cell count (a whole number) ending the line", (count, space0, eof)).parse(input)?;
+    Ok((input, (cell, n)))
+}
+
+/// The cell counts of the last `stat` table in yosys output: the lines `CELL COUNT`
+/// after "Number of cells:".
+pub fn parse_yosys_stat(text: &str) -> Result<BTreeMap<String, u64>, ToolOutputError> {
+    let mut cells = BTreeMap::new();
+    let mut in_table = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with("Number of cells:") {
+            at_line(i + 1, line, t, cells_header)?;
+            cells.clear();
+            in_table = true;
+        } else if in_table && starts_cell_line(t) {
+            let (cell, n) = at_line(i + 1, line, t, cell_line)?;
+            cells.insert(cell.to_owned(), n);
+        } else {
+            in_table = false;
+        }
+    }
+    Ok(cells)
+}
+
+// ----- nextpnr-ice40 -----------------------------------------------------------------
+
+/// `ICESTORM_LC:   133/ 5280     2%` (trimmed): the name, used and available.
+fn utilisation_line(input: &str) -> Res<'_, (&str, u64, u64)> {
+    let (input, (kind, _, _, used, _)) =
+        expect("a resource, `:` and its used count", (name, char(':'), space0, count, space0)).parse(input)?;
+    let (input, _) = expect("`/` between the used and the available count", char('/')).parse(input)?;
+    let (input, (_, available)) = expect("the available count", (space0, count)).parse(input)?;
+    Ok((input, (kind, used, available)))
+}
+
+/// Does the (trimmed) line start like a utilisation line, `NAME: digit`?
+fn starts_utilisation_line(input: &str) -> bool {
+    (name, char(':'), space0, take_while1(|c: char| c.is_ascii_digit())).parse(input).is_ok()
+}
+
+/// The short name of a resource of nextpnr-ice40's table.
+fn short_name(kind: &str) -> String {
+    match kind {
+        "ICESTORM_LC" => "lc".to_owned(),
+        "ICESTORM_RAM" => "ebr".to_owned(),
+        "ICESTORM_SPRAM" => "spram".to_owned(),
+        "ICESTORM_DSP" => "dsp".to_owned(),
+        "SB_IO" => "io".to_owned(),
+        "SB_GB" => "gb".to_owned(),
+        "ICESTORM_PLL" => "pll".to_owned(),
+        other => other.to_ascii_lowercase(),
+    }
+}
+
+const FMAX_START: &str = "Max frequency for clock";
+
+/// `Max frequency for clock 'clk': 52.59 MHz (PASS at 24.00 MHz)` (trimmed): fmax and
+/// the target, MHz.
+fn fmax_line(input: &str) -> Res<'_, (f64, f64)> {
+    let (input, _) = expect("`Max frequency for clock`", tag(FMAX_START)).parse(input)?;
+    let (input, _) = expect("the clock's name in quotes", (space1, char('\''), take_till1(|c| c == '\''), char('\'')))
+        .parse(input)?;
+    let (input, _) = expect("`: ` after the clock's name", (char(':'), space1)).parse(input)?;
+    let (input, (fmax, _)) = expect("the frequency in MHz", (double, tag(" MHz"))).parse(input)?;
+    let (input, _) =
+        expect("`(PASS at` or `(FAIL at`", (space1, char('('), alt((tag("PASS"), tag("FAIL"))), tag(" at ")))
+            .parse(input)?;
+    let (input, (target, _)) = expect("the target frequency in MHz and `)`", (double, tag(" MHz)"))).parse(input)?;
+    Ok((input, (fmax, target)))
+}
+
+/// Parse nextpnr-ice40's log: the last utilisation table and the last fmax line.
+pub fn parse_nextpnr(log: &str) -> Result<NextpnrSummary, ToolOutputError> {
+    let mut out = NextpnrSummary::default();
+    let mut in_util = false;
+    for (i, line) in log.lines().enumerate() {
+        let t = line.strip_prefix("Info:").unwrap_or(line).trim();
+        if t.starts_with("Device utilisation:") {
+            in_util = true;
+            out.resources.clear();
+            continue;
+        }
+        if in_util && starts_utilisation_line(t) {
+            let (kind, used, available) = at_line(i + 1, line, t, utilisation_line)?;
+            out.resources.push(Resource { name: short_name(kind), used, available });
+            continue;
+        }
+        in_util = false;
+        if t.starts_with(FMAX_START) {
+            let (fmax, target) = at_line(i + 1, line, t, fmax_line)?;
+            (out.fmax_mhz, out.target_mhz) = (Some(fmax), Some(target));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The utilisation table and fmax lines of a real nextpnr-ice40 log (the echo image
+    /// of the iCEBreaker, nextpnr-ice40 of Debian).
+    const NEXTPNR_ECHO: &str = "Info: Checksum: 0x436b15bd
+
+Info: Device utilisation:
+Info: \t         ICESTORM_LC:   133/ 5280     2%
+Info: \t        ICESTORM_RAM:     0/   30     0%
+Info: \t               SB_IO:     6/   96     6%
+Info: \t               SB_GB:     4/    8    50%
+Info: \t        ICESTORM_PLL:     0/    1     0%
+Info: \t         SB_WARMBOOT:     0/    1     0%
+Info: \t      ICESTORM_SPRAM:     0/    4     0%
+
+Info: Placed 6 cells based on constraints.
+Info: Max frequency for clock 'clk_12m_i$SB_IO_IN_$glb_clk': 48.93 MHz (PASS at 12.00 MHz)
+Info: Max frequency for clock 'clk_12m_i$SB_IO_IN_$glb_clk': 59.36 MHz (PASS at 12.00 MHz)
+";
+
+    /// The stat table of the same build (yosys of Debian).
+    const YOSYS_ECHO: &str = "25. Printing statistics.
+
+=== ncx_board_icebreaker ===
+
+   Number of wires:                107
+   Number of cells:                222
+     SB_CARRY                       37
+     SB_DFFER                       60
+     SB_LUT4                       101
+
+";
+
+    fn r(name: &str, used: u64, available: u64) -> Resource {
+        Resource { name: name.into(), used, available }
+    }
+
+    #[test]
+    fn a_real_nextpnr_log_gives_its_table_and_last_fmax() {
+        let s = parse_nextpnr(NEXTPNR_ECHO).expect("parses");
+        assert_eq!(
+            s.resources,
+            [r("lc", 133, 5280), r("ebr", 0, 30), r("io", 6, 96), r("gb", 4, 8), r("pll", 0, 1)]
+                .into_iter()
+                .chain([r("sb_warmboot", 0, 1), r("spram", 0, 4)])
+                .collect::<Vec<_>>()
+        );
+        assert_eq!((s.fmax_mhz, s.target_mhz), (Some(59.36), Some(12.0)));
+    }
+
+    #[test]
+    fn a_real_yosys_stat_gives_its_cells() {
+        let cells = parse_yosys_stat(YOSYS_ECHO).expect("parses");
+        let expected: BTreeMap<String, u64> =
+            [("SB_CARRY", 37), ("SB_DFFER", 60), ("SB_LUT4", 101)].map(|(k, v)| (k.to_owned(), v)).into();
+        assert_eq!(cells, expected);
+    }
+
+    #[test]
+    fn malformed_lines_are_errors_at_their_place() {
+        let error = |line, column, expected| ToolOutputError { line, column, expected };
+        let broken_util = "Info: Device utilisation:\nInfo: \t  ICESTORM_LC:   133 5280     2%\n";
+        assert_eq!(parse_nextpnr(broken_util), Err(error(2, 29, "`/` between the used and the available count")));
+        let broken_fmax = "Info: Max frequency for clock 'clk': fast (PASS at 12.00 MHz)\n";
+        assert_eq!(parse_nextpnr(broken_fmax), Err(error(1, 38, "the frequency in MHz")));
+        let unquoted = "Info: Max frequency for clock clk: 1.0 MHz (PASS at 12.00 MHz)\n";
+        assert_eq!(parse_nextpnr(unquoted), Err(error(1, 31, "the clock's name in quotes")));
+        let no_verdict = "Info: Max frequency for clock 'clk': 1.5 MHz at 12.00 MHz\n";
+        assert_eq!(parse_nextpnr(no_verdict), Err(error(1, 46, "`(PASS at` or `(FAIL at`")));
+        let broken_count = "   Number of cells:   222\n     SB_LUT4   101x\n";
+        assert_eq!(parse_yosys_stat(broken_count), Err(error(2, 19, "a cell count (a whole number) ending the line")));
+        let broken_header = "   Number of cells: many\n";
+        assert_eq!(parse_yosys_stat(broken_header), Err(error(1, 21, "the number of cells")));
+    }
+
+    #[test]
+    fn other_lines_end_a_table_and_are_skipped() {
+        let log = "Info: Device utilisation:\nInfo: \t  ICESTORM_LC: 1/ 2 50%\nInfo: Warning: odd\nSB_IO: 3/ 4\n";
+        assert_eq!(parse_nextpnr(log).expect("parses").resources, [r("lc", 1, 2)]);
+        let stat = "Number of cells: 2\n  LUT6 1\n\n  FDRE 1\n";
+        assert_eq!(parse_yosys_stat(stat).expect("parses").len(), 1);
+        assert_eq!(parse_nextpnr("").expect("parses"), NextpnrSummary::default());
+    }
+
+    proptest! {
+        /// Any text, and any mangling of a real log, parses or fails at a place inside it.
+        #[test]
+        fn never_panics_and_errors_point_into_the_text(
+            text in "(Info: |Number of cells:|Max frequency for clock|Device utilisation:|[ \t\n0-9/:%'a-z_A-Z.()$]){0,40}",
+            cut in 0usize..1000,
+            insert in "[ -~\t\n]{0,4}",
+        ) {
+            let mut real = format!("{NEXTPNR_ECHO}{YOSYS_ECHO}");
+            let cut = cut.min(real.len());
+            real.insert_str(cut, &insert);
+            for input in [text.as_str(), real.as_str()] {
+                let lines = input.lines().count();
+                for e in [parse_nextpnr(input).err(), parse_yosys_stat(input).err()].into_iter().flatten() {
+                    prop_assert!(e.line >= 1 && e.line <= lines, "{e} in {input:?}");
+                    prop_assert!(e.column >= 1 && !e.expected.is_empty(), "{e} in {input:?}");
+                }
+            }
+        }
+    }
+}
