@@ -136,11 +136,10 @@ pub fn write_csv(out: &mut dyn Write, back: &Readback) -> io::Result<()> {
         }
     }
     if let Some(State { neurons, traces }) = &back.state {
-        let per_neuron: [(&str, fn(&ncx_model::NeuronState) -> i32); 3] =
-            [("v", |s| s.v), ("i", |s| s.i), ("refractory", |s| s.refractory.into())];
-        for (name, value) in per_neuron {
+        for (field, name) in ["v", "i", "refractory"].into_iter().enumerate() {
             for (k, s) in neurons.iter().enumerate() {
-                csv.serialize((name, k, None::<usize>, value(s)))?;
+                let value = [s.v, s.i, s.refractory.into()][field];
+                csv.serialize((name, k, None::<usize>, value))?;
             }
         }
         for (name, values) in [("x_in", &traces.input), ("x_pre", &traces.pre), ("x_post", &traces.post)] {
