@@ -1,15 +1,14 @@
 //! The model's error type: every rejected value is reported with its limits.
 
-use std::fmt;
-
 use crate::spec::Field;
 
 /// Why the model refused an operation. The model's state is unchanged when an
 /// operation returns an error.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ModelError {
     /// A neuron or input count that is not a power of two in the supported range.
+    #[error("{what} = {value} is not supported: must be a power of two from {min} to {max}")]
     Geometry {
         /// `"neurons"` or `"inputs"`.
         what: &'static str,
@@ -21,6 +20,7 @@ pub enum ModelError {
         max: usize,
     },
     /// A value that does not fit the width of the field it is stored in.
+    #[error("{field} = {value} does not fit its field: allowed {min}..={max}")]
     OutOfRange {
         /// The field (see [`crate::spec`]).
         field: &'static str,
@@ -32,6 +32,7 @@ pub enum ModelError {
         max: i64,
     },
     /// An index past the end of a memory.
+    #[error("{what} index {index} is out of range: the core has {len}")]
     Index {
         /// What was indexed: `"neuron"`, `"input"`, …
         what: &'static str,
@@ -41,6 +42,7 @@ pub enum ModelError {
         len: usize,
     },
     /// A bulk load of the wrong size.
+    #[error("{what} has {got} values; the core needs exactly {expected}")]
     Length {
         /// What was loaded.
         what: &'static str,
@@ -50,6 +52,7 @@ pub enum ModelError {
         expected: usize,
     },
     /// STDP weight bounds with `w_min > w_max`.
+    #[error("STDP weight bounds are inverted: w_min = {w_min} > w_max = {w_max}")]
     WeightBounds {
         /// Lower bound.
         w_min: i8,
@@ -57,6 +60,7 @@ pub enum ModelError {
         w_max: i8,
     },
     /// The operation needs an idle core, but a timestep is in progress.
+    #[error("a timestep is in progress; finish it before changing the core")]
     Busy,
 }
 
@@ -75,30 +79,3 @@ impl ModelError {
         if index < len { Ok(()) } else { Err(ModelError::Index { what, index, len }) }
     }
 }
-
-impl fmt::Display for ModelError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ModelError::Geometry { what, value, min, max } => {
-                write!(f, "{what} = {value} is not supported: must be a power of two from {min} to {max}")
-            }
-            ModelError::OutOfRange { field, value, min, max } => {
-                write!(f, "{field} = {value} does not fit its field: allowed {min}..={max}")
-            }
-            ModelError::Index { what, index, len } => {
-                write!(f, "{what} index {index} is out of range: the core has {len}")
-            }
-            ModelError::Length { what, got, expected } => {
-                write!(f, "{what} has {got} values; the core needs exactly {expected}")
-            }
-            ModelError::WeightBounds { w_min, w_max } => {
-                write!(f, "STDP weight bounds are inverted: w_min = {w_min} > w_max = {w_max}")
-            }
-            ModelError::Busy => {
-                write!(f, "a timestep is in progress; finish it before changing the core")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ModelError {}

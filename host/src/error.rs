@@ -45,9 +45,31 @@ fn as_help<'a>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Help> {
         crate::replay::ReplayError,
         crate::run::RunError,
         crate::stimulus::StimulusError,
+        ncx_model::ModelError,
+        ncx_model::wire::DecodeError,
+        ncx_model::wire::FrameError,
+        ncx_model::wire::layout::LayoutError,
     );
     None
 }
+
+/// The model's errors: no advice of their own (the host's errors that wrap them give
+/// it), and messages that quote their causes.
+macro_rules! no_help {
+    ($($ty:ty),* $(,)?) => {
+        $(impl Help for $ty {
+            fn help(&self) -> Option<Cow<'_, str>> {
+                None
+            }
+        })*
+    };
+}
+no_help!(
+    ncx_model::ModelError,
+    ncx_model::wire::DecodeError,
+    ncx_model::wire::FrameError,
+    ncx_model::wire::layout::LayoutError
+);
 
 /// An error as the CLI prints it: the messages of the chain joined by `: ` up to and
 /// including the first ncx error (whose message quotes its causes), then one

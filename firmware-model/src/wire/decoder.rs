@@ -2,7 +2,6 @@
 //! hunts for the sync, checks the header, reads the payload and the CRC, and reports
 //! every frame and every error — with exact accounting of every byte it was given.
 
-use std::fmt;
 use std::mem;
 
 use super::frame::{FRAME_CRC, Frame, HEADER_LEN, MAX_PAYLOAD, SYNC, TRAILER_LEN, header_crc};
@@ -20,7 +19,8 @@ pub enum Decoded {
 }
 
 /// A rejected frame: why, and where it started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", decode_message(.kind, .offset))]
 pub struct DecodeError {
     /// Why the frame was rejected.
     pub kind: DecodeErrorKind,
@@ -42,21 +42,16 @@ pub enum DecodeErrorKind {
     PayloadCrc,
 }
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let offset = self.offset;
-        match self.kind {
-            DecodeErrorKind::HeaderCrc => write!(f, "header CRC error in the frame at stream offset {offset}"),
-            DecodeErrorKind::TooLong { len } => write!(
-                f,
-                "the frame at stream offset {offset} announces a {len}-byte payload: at most {MAX_PAYLOAD} bytes"
-            ),
-            DecodeErrorKind::PayloadCrc => write!(f, "CRC error in the frame at stream offset {offset}: dropped"),
+/// The message of a [`DecodeError`]: the kind, at the frame's stream offset.
+fn decode_message(kind: &DecodeErrorKind, offset: &u64) -> String {
+    match kind {
+        DecodeErrorKind::HeaderCrc => format!("header CRC error in the frame at stream offset {offset}"),
+        DecodeErrorKind::TooLong { len } => {
+            format!("the frame at stream offset {offset} announces a {len}-byte payload: at most {MAX_PAYLOAD} bytes")
         }
+        DecodeErrorKind::PayloadCrc => format!("CRC error in the frame at stream offset {offset}: dropped"),
     }
 }
-
-impl std::error::Error for DecodeError {}
 
 /// The decoder's running counters.
 ///

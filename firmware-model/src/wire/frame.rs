@@ -3,8 +3,6 @@
 //! those four bytes, the payload, and a little-endian CRC-32 of everything after the
 //! sync.
 
-use std::fmt;
-
 use crc::{Algorithm, CRC_8_SMBUS, CRC_32_ISO_HDLC, Crc};
 
 /// The two bytes that open every frame.
@@ -60,9 +58,10 @@ impl Frame {
 }
 
 /// Why a frame cannot be encoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FrameError {
     /// The payload is longer than a frame can carry.
+    #[error("a payload of {len} bytes does not fit a frame: at most {max} bytes")]
     TooLong {
         /// The payload's length in bytes.
         len: usize,
@@ -70,18 +69,6 @@ pub enum FrameError {
         max: usize,
     },
 }
-
-impl fmt::Display for FrameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FrameError::TooLong { len, max } => {
-                write!(f, "a payload of {len} bytes does not fit a frame: at most {max} bytes")
-            }
-        }
-    }
-}
-
-impl std::error::Error for FrameError {}
 
 /// The bytes of the frame carrying `opcode`, `seq` and `payload` (docs/protocol.md §2):
 /// `payload.len() + 11` bytes.

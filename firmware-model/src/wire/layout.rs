@@ -119,15 +119,17 @@ impl fmt::Display for Region {
 
 /// Why bytes are not a valid encoding. Offsets count from the first byte given to the
 /// decoder; the caller adds its own base (a section's payload offset, a command's data).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LayoutError {
     /// No region has this number.
+    #[error("there is no region {region}: regions are 0..=7")]
     UnknownRegion {
         /// The region number.
         region: u8,
     },
     /// The bytes have the wrong length.
+    #[error("{got} bytes given; the encoding needs {expected}")]
     Length {
         /// Bytes given.
         got: usize,
@@ -135,6 +137,7 @@ pub enum LayoutError {
         expected: usize,
     },
     /// A value that does not fit its field, or STDP bounds with `w_min > w_max`.
+    #[error("{} at byte {offset}: {source}", value_what(*.record, .field))]
     Value {
         /// Offset of the field's first byte.
         offset: usize,
@@ -147,6 +150,7 @@ pub enum LayoutError {
         source: ModelError,
     },
     /// A flag or enumeration byte with an undefined value.
+    #[error("{field} at byte {offset} is {value}; allowed: {allowed}")]
     Code {
         /// Offset of the byte.
         offset: usize,
@@ -163,8 +167,8 @@ impl LayoutError {
     /// What the bad value is, in words: `"neuron 5 threshold"`, `"STDP enable"`.
     pub fn what(&self) -> String {
         match self {
-            LayoutError::Value { record: Some(n), field, .. } => format!("neuron {n} {field}"),
-            LayoutError::Value { field, .. } | LayoutError::Code { field, .. } => (*field).to_owned(),
+            LayoutError::Value { record, field, .. } => value_what(*record, field),
+            LayoutError::Code { field, .. } => (*field).to_owned(),
             LayoutError::UnknownRegion { .. } => "region".to_owned(),
             LayoutError::Length { .. } => "length".to_owned(),
         }
@@ -179,20 +183,14 @@ impl LayoutError {
     }
 }
 
-impl fmt::Display for LayoutError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LayoutError::UnknownRegion { region } => write!(f, "there is no region {region}: regions are 0..=7"),
-            LayoutError::Length { got, expected } => write!(f, "{got} bytes given; the encoding needs {expected}"),
-            LayoutError::Value { offset, source, .. } => write!(f, "{} at byte {offset}: {source}", self.what()),
-            LayoutError::Code { offset, field, value, allowed } => {
-                write!(f, "{field} at byte {offset} is {value}; allowed: {allowed}")
-            }
-        }
+/// What a bad value is: `"neuron 5 threshold"` in a neuron record, the field's name
+/// in the configuration.
+fn value_what(record: Option<usize>, field: &str) -> String {
+    match record {
+        Some(n) => format!("neuron {n} {field}"),
+        None => field.to_owned(),
     }
 }
-
-impl std::error::Error for LayoutError {}
 
 fn check_len(bytes: &[u8], expected: usize) -> Result<(), LayoutError> {
     if bytes.len() == expected { Ok(()) } else { Err(LayoutError::Length { got: bytes.len(), expected }) }
