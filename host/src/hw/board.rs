@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use ncx_model::spec::{GEOMETRY_MAX_LOG2, GEOMETRY_MIN_LOG2};
 use serde::{Deserialize, Serialize};
 
 use super::HwError;
@@ -127,8 +128,9 @@ pub fn parse(text: &str) -> Result<Vec<Board>, HwError> {
     for b in &table.board {
         for (what, n) in [("neurons", b.neurons), ("inputs", b.inputs)] {
             if super::flow::log2(n).is_none() {
+                let (min, max) = (1u32 << GEOMETRY_MIN_LOG2, 1u32 << GEOMETRY_MAX_LOG2);
                 return Err(HwError::Table(format!(
-                    "board {}: {what} = {n} is not a power of two in 16..=1024",
+                    "board {}: {what} = {n} is not a power of two in {min}..={max}",
                     b.name
                 )));
             }

@@ -50,8 +50,12 @@ pub enum HwError {
         /// The baud rate asked for.
         baud: u32,
     },
-    /// A geometry that is not a power of two in 16..=1024.
-    #[error("--{what} {value}: the geometry must be a power of two from 16 to 1024")]
+    /// A geometry that is not a power of two within the spec's bounds (16..=1024).
+    #[error(
+        "--{what} {value}: the geometry must be a power of two from {} to {}",
+        1u32 << ncx_model::spec::GEOMETRY_MIN_LOG2,
+        1u32 << ncx_model::spec::GEOMETRY_MAX_LOG2
+    )]
     BadGeometry {
         /// `neurons` or `inputs`.
         what: &'static str,
