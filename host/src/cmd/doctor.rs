@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use anyhow::anyhow;
 use clap::Args;
-use ncx::driver::doctor;
-use ncx::driver::doctor::{Bitstream, Check, DoctorError};
+use ncx::driver::doctor::{Bitstream, Check, DoctorError, doctor};
 
 use super::device::{DeviceArgs, connect};
 
