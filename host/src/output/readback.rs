@@ -1,7 +1,7 @@
 //! The files of `ncx readback` (docs/outputs.md §10), chosen by the output's extension
 //! ([`Format::of`]): a TOML summary ([`summary`]), every value as CSV ([`write_csv`],
 //! header [`HEADER`]), or one NumPy array per memory next to the output
-//! ([`write_npy`]). [`write`] writes any of them, each file whole or not at all.
+//! ([`write_npy`]). [`write`](fn@write) writes any of them, each file whole or not at all.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
