@@ -21,12 +21,17 @@ use crate::ffi::core::{Model, RawEvent, geometries};
 const EVENT_CAPACITY: usize = 1 << 18;
 
 /// Why a core could not be simulated, or the RTL did something the harness cannot read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
     /// This build has no co-simulation: Verilator was not found when ncx-hdl was built.
+    #[error(
+        "the RTL co-simulation is not available: Verilator was not found when ncx-hdl was built (install it with \
+         scripts/setup.sh and rebuild)"
+    )]
     Unavailable,
     /// No Verilated model of this geometry was built.
+    #[error(fmt = geometry_message)]
     Geometry {
         /// The geometry asked for.
         geometry: Geometry,
@@ -34,18 +39,22 @@ pub enum SimError {
         built: Vec<Geometry>,
     },
     /// The C++ side failed to construct the model.
+    #[error("the Verilated ncx_core model could not be constructed")]
     Construct,
     /// The core stayed busy for longer than allowed.
+    #[error("the RTL core was still busy after {cycles} cycles")]
     Hung {
         /// Cycles run.
         cycles: u64,
     },
     /// A timestep produced more trace events than the harness holds.
+    #[error("the RTL reported {seen} trace events in one run, more than the {EVENT_CAPACITY} held")]
     TooManyEvents {
         /// Events seen.
         seen: usize,
     },
     /// The trace port reported a kind that does not exist.
+    #[error("the RTL's trace port reported kind {kind} in cycle {cycle}")]
     BadTrace {
         /// The cycle of the event.
         cycle: u64,
@@ -54,38 +63,17 @@ pub enum SimError {
     },
 }
 
-impl fmt::Display for SimError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SimError::Unavailable => write!(
-                f,
-                "the RTL co-simulation is not available: Verilator was not found when ncx-hdl was built (install \
-                 it with scripts/setup.sh and rebuild)"
-            ),
-            SimError::Geometry { geometry, built } => {
-                let list: Vec<String> = built.iter().map(|g| format!("{}×{}", g.neurons(), g.inputs())).collect();
-                write!(
-                    f,
-                    "no RTL model of a {}×{} core (neurons × inputs) was built; the co-simulation has {} \
-                     (hdl/build.rs, MODELS)",
-                    geometry.neurons(),
-                    geometry.inputs(),
-                    list.join(", ")
-                )
-            }
-            SimError::Construct => write!(f, "the Verilated ncx_core model could not be constructed"),
-            SimError::Hung { cycles } => write!(f, "the RTL core was still busy after {cycles} cycles"),
-            SimError::TooManyEvents { seen } => {
-                write!(f, "the RTL reported {seen} trace events in one run, more than the {EVENT_CAPACITY} held")
-            }
-            SimError::BadTrace { cycle, kind } => {
-                write!(f, "the RTL's trace port reported kind {kind} in cycle {cycle}")
-            }
-        }
-    }
+/// The message of [`SimError::Geometry`]: the geometry asked for and those built.
+fn geometry_message(geometry: &Geometry, built: &[Geometry], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let list: Vec<String> = built.iter().map(|g| format!("{}×{}", g.neurons(), g.inputs())).collect();
+    write!(
+        f,
+        "no RTL model of a {}×{} core (neurons × inputs) was built; the co-simulation has {} (hdl/build.rs, MODELS)",
+        geometry.neurons(),
+        geometry.inputs(),
+        list.join(", ")
+    )
 }
-
-impl std::error::Error for SimError {}
 
 /// The core's control outputs after the last cycle run.
 #[derive(Debug, Clone, PartialEq, Eq)]

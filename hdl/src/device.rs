@@ -29,8 +29,6 @@
 //! # Ok(()) }
 //! ```
 
-use std::fmt;
-
 use ncx_model::Geometry;
 use ncx_model::device::DeviceConfig;
 
@@ -54,11 +52,19 @@ pub const DEFAULT_BUFFERS: Buffers = Buffers { input_slots: 16, output_history: 
 pub const BOARD_BUFFERS: Buffers = Buffers { input_slots: 2, output_history: 0 };
 
 /// Why a device co-simulation step failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
     /// No `ncx_top` model of this geometry and these buffers was built (`hdl/build.rs`),
     /// or the C++ side failed to construct it.
+    #[error(
+        "no Verilated ncx_top of {}×{} with {} input slots and {} kept output frames was built (hdl/build.rs, \
+         MODELS)",
+        .geometry.neurons(),
+        .geometry.inputs(),
+        .buffers.input_slots,
+        .buffers.output_history
+    )]
     Unavailable {
         /// The geometry asked for.
         geometry: Geometry,
@@ -66,6 +72,7 @@ pub enum SimError {
         buffers: Buffers,
     },
     /// The device did not send the bytes awaited within the cycles allowed.
+    #[error("waited {waited} cycles for the device's byte {expected}; it sent {sent}")]
     Stuck {
         /// Bytes awaited (in total since the device was made).
         expected: u64,
@@ -75,35 +82,12 @@ pub enum SimError {
         waited: u64,
     },
     /// A character from the device had a low stop bit.
+    #[error("{count} characters from the device had a low stop bit")]
     Framing {
         /// How many so far.
         count: u64,
     },
 }
-
-impl fmt::Display for SimError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SimError::Unavailable { geometry, buffers } => {
-                write!(
-                    f,
-                    "no Verilated ncx_top of {}×{} with {} input slots and {} kept output frames was built \
-                     (hdl/build.rs, MODELS)",
-                    geometry.neurons(),
-                    geometry.inputs(),
-                    buffers.input_slots,
-                    buffers.output_history
-                )
-            }
-            SimError::Stuck { expected, sent, waited } => {
-                write!(f, "waited {waited} cycles for the device's byte {expected}; it sent {sent}")
-            }
-            SimError::Framing { count } => write!(f, "{count} characters from the device had a low stop bit"),
-        }
-    }
-}
-
-impl std::error::Error for SimError {}
 
 /// One Verilated `ncx_top` with a host UART on its pins.
 #[derive(Debug)]

@@ -9,24 +9,25 @@
 //! `ncx_frame_tx.sv`, `ncx_byte_fifo.sv`); cycles are counted as the crate documentation
 //! says.
 
-use std::fmt;
-
 use ncx_model::wire::{DecodeError, DecodeErrorKind, Decoded, DecoderStats, Frame, MAX_PAYLOAD};
 
 use crate::ffi::frame::{Model, RawOutputs};
 
 /// Why a co-simulation step failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
     /// The C++ side failed to construct the Verilated model (it threw).
+    #[error("the Verilated ncx_frame_loop model could not be constructed")]
     Construct,
     /// A payload longer than a frame carries was given to the encoder.
+    #[error("a payload of {len} bytes does not fit a frame: at most {MAX_PAYLOAD} bytes")]
     PayloadTooLong {
         /// The payload's length in bytes.
         len: usize,
     },
     /// The RTL did not get to where it should within a bound of cycles.
+    #[error("waited {waited} cycles for {what}")]
     Stuck {
         /// What was awaited.
         what: &'static str,
@@ -34,6 +35,7 @@ pub enum SimError {
         waited: u64,
     },
     /// The RTL signalled something the frame layer's rules exclude.
+    #[error("cycle {cycle}: {what}")]
     Protocol {
         /// The cycle in which it was seen.
         cycle: u64,
@@ -41,21 +43,6 @@ pub enum SimError {
         what: String,
     },
 }
-
-impl fmt::Display for SimError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SimError::Construct => write!(f, "the Verilated ncx_frame_loop model could not be constructed"),
-            SimError::PayloadTooLong { len } => {
-                write!(f, "a payload of {len} bytes does not fit a frame: at most {MAX_PAYLOAD} bytes")
-            }
-            SimError::Stuck { what, waited } => write!(f, "waited {waited} cycles for {what}"),
-            SimError::Protocol { cycle, what } => write!(f, "cycle {cycle}: {what}"),
-        }
-    }
-}
-
-impl std::error::Error for SimError {}
 
 /// The header of the frame the decoder holds (`frame_*_o`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

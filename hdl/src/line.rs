@@ -8,28 +8,18 @@
 //! tests connect them to the RTL's pins.
 
 use std::collections::VecDeque;
-use std::fmt;
 
 /// Bits per 8N1 character: start, 8 data bits, stop.
 pub const CHARACTER_BITS: u64 = 10;
 
 /// What can go wrong with a line model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LineError {
     /// A divisor of 0 cycles per bit.
+    #[error("the divisor (cycles per bit) must be at least 1, got 0")]
     ZeroDivisor,
 }
-
-impl fmt::Display for LineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LineError::ZeroDivisor => write!(f, "the divisor (cycles per bit) must be at least 1, got 0"),
-        }
-    }
-}
-
-impl std::error::Error for LineError {}
 
 /// One character as sent on the line: the data byte and the level of its stop bit
 /// (`true` for a well-formed character; `false` makes a framing error).

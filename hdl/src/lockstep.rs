@@ -95,49 +95,27 @@ impl fmt::Display for Divergence {
 impl std::error::Error for Divergence {}
 
 /// Why a check stopped.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckError {
     /// The two sides differ.
+    #[error("{0}")]
     Diverged(Box<Divergence>),
     /// The RTL could not be simulated (no model of this geometry, a hang…).
-    Sim(SimError),
+    #[error("{0}")]
+    Sim(#[from] SimError),
     /// The model refused the operation (e.g. an input index out of range).
-    Model(ncx_model::ModelError),
+    #[error("the model refused: {0}")]
+    Model(#[from] ncx_model::ModelError),
     /// The model core has a spike history S(t−1), which cannot be loaded into the RTL.
+    #[error(
+        "the model core remembers {spikes} spikes of its last timestep, which no region can load into the RTL: \
+         start from an image, or reset the state first"
+    )]
     SpikeHistory {
         /// Neurons in the history.
         spikes: usize,
     },
-}
-
-impl fmt::Display for CheckError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CheckError::Diverged(d) => d.fmt(f),
-            CheckError::Sim(e) => e.fmt(f),
-            CheckError::Model(e) => write!(f, "the model refused: {e}"),
-            CheckError::SpikeHistory { spikes } => write!(
-                f,
-                "the model core remembers {spikes} spikes of its last timestep, which no region can load into the \
-                 RTL: start from an image, or reset the state first"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for CheckError {}
-
-impl From<SimError> for CheckError {
-    fn from(e: SimError) -> CheckError {
-        CheckError::Sim(e)
-    }
-}
-
-impl From<ncx_model::ModelError> for CheckError {
-    fn from(e: ncx_model::ModelError) -> CheckError {
-        CheckError::Model(e)
-    }
 }
 
 impl From<Divergence> for CheckError {

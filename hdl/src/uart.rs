@@ -5,35 +5,22 @@
 //! The timing of every port is in the RTL headers (`hdl/rtl/ncx_uart_rx.sv`,
 //! `ncx_uart_tx.sv`); cycles are counted as the crate documentation says.
 
-use std::fmt;
-
 use crate::ffi::uart::Model;
 
 /// Why a model could not be made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
     /// The C++ side failed to construct the Verilated model (it threw).
+    #[error("the Verilated ncx_uart_loop model could not be constructed")]
     Construct,
     /// The transmitter's `tx_ready_o` stayed low longer than a character takes.
+    #[error("the transmitter's tx_ready_o stayed low for {waited} cycles, more than a character takes")]
     TxNotReady {
         /// Cycles waited.
         waited: u64,
     },
 }
-
-impl fmt::Display for SimError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SimError::Construct => write!(f, "the Verilated ncx_uart_loop model could not be constructed"),
-            SimError::TxNotReady { waited } => {
-                write!(f, "the transmitter's tx_ready_o stayed low for {waited} cycles, more than a character takes")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SimError {}
 
 /// The outputs of `ncx_uart_loop` in one cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

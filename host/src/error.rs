@@ -50,11 +50,13 @@ fn as_help<'a>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Help> {
         ncx_model::wire::FrameError,
         ncx_model::wire::layout::LayoutError,
     );
+    #[cfg(feature = "cosim")]
+    first_of!(ncx_hdl::lockstep::CheckError);
     None
 }
 
-/// The model's errors: no advice of their own (the host's errors that wrap them give
-/// it), and messages that quote their causes.
+/// The model's and the co-simulation's errors: no advice of their own (the host's
+/// errors that wrap them give it), and messages that quote their causes.
 macro_rules! no_help {
     ($($ty:ty),* $(,)?) => {
         $(impl Help for $ty {
@@ -70,6 +72,9 @@ no_help!(
     ncx_model::wire::FrameError,
     ncx_model::wire::layout::LayoutError
 );
+
+#[cfg(feature = "cosim")]
+no_help!(ncx_hdl::lockstep::CheckError);
 
 /// An error as the CLI prints it: the messages of the chain joined by `: ` up to and
 /// including the first ncx error (whose message quotes its causes), then one
