@@ -22,7 +22,6 @@ mod record;
 mod result;
 mod target;
 
-
 use ncx_model::ModelError;
 
 pub use self::device::{Connect, ConnectError, Session};
