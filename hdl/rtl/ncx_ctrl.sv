@@ -493,18 +493,19 @@ module ncx_ctrl #(
   // Step 5: RESET, READ, CRC   //
   ////////////////////////////////
 
-  // RESET scope 1: the power-on byte at cnt_q of region rs_region_q, whose last byte is
-  // the one where cnt_q + 1 is the region's size.
-  logic [31:0] rs_size;
+  // RESET scope 1: the power-on byte at cnt_q of region rs_region_q, up to its last byte
+  // (an offset < MaxCount).
+  logic [31:0] rs_size, rs_end;
   logic        rs_last;
   ncx_region_size #(
     .NeuronsLog2(NeuronsLog2),
     .InputsLog2 (InputsLog2)
   ) u_rs_size (
     .region_i(rs_region_q),
-    .size_o  (rs_size)
+    .size_o  (rs_size),
+    .last_o  (rs_end)
   );
-  assign rs_last = cnt_inc == rs_size[CntW-1:0];
+  assign rs_last = cnt_r == rs_end[CntW-1:0];
 
   logic [7:0] rs_byte;
   always_comb begin
@@ -1233,9 +1234,9 @@ module ncx_ctrl #(
   assign rep_slot_o  = slot_q;
   assign hist_slot_o = w_slot_q;
 
-  // The high bits of the counter and of the region sizes, the spikes beyond N, the
+  // The high bits of the counter and of the region's last offset, the spikes beyond N, the
   // high bits of the wrapped slot number and list positions.
   logic unused_ctrl;
-  assign unused_ctrl = ^{cnt_d[31:CntW], rs_size[31:CntW], spikes_i, h_wrapped, il_k, sc_idx};
+  assign unused_ctrl = ^{cnt_d[31:CntW], rs_size, rs_end[31:CntW], spikes_i, h_wrapped, il_k, sc_idx};
 
 endmodule

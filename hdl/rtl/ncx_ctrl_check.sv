@@ -69,13 +69,14 @@ module ncx_ctrl_check #(
   assign f_u16_at4 = fixed_i[47:32];
   assign f_u16_at5 = fixed_i[55:40];
 
-  logic [31:0] region_size;
+  logic [31:0] region_size, region_last;
   ncx_region_size #(
     .NeuronsLog2(NeuronsLog2),
     .InputsLog2 (InputsLog2)
   ) u_size (
     .region_i(f_region3),
-    .size_o  (region_size)
+    .size_o  (region_size),
+    .last_o  (region_last)
   );
 
   logic [10:0] len_m5;  // WRITE data bytes
@@ -272,6 +273,6 @@ module ncx_ctrl_check #(
   assign list_bytes_o = sc_bytes;
 
   logic unused_check;
-  assign unused_check = ^sc_base[31:10];
+  assign unused_check = ^{sc_base[31:10], region_last};
 
 endmodule
