@@ -34,12 +34,21 @@ param_sets() {
                 echo "NeuronsLog2=$1 InputsLog2=$2 +define+NCX_TRACE"
             done
             ;;
-        ncx_region_port)
-            for g in "4 4" "5 4" "4 6" "8 8" "10 10"; do
+        ncx_region_port | ncx_core_mem | ncx_region_size | ncx_ctrl_check | ncx_ctrl_reply)
+            for g in "4 4" "5 4" "4 6" "8 8" "4 10" "10 4" "10 10"; do
                 set -- $g
                 echo "NeuronsLog2=$1 InputsLog2=$2"
             done
             ;;
+        ncx_ctrl_run)
+            for s in 1 2 3 16 255; do
+                echo "InputsLog2=4 InputSlots=$s"
+            done
+            echo "InputsLog2=10 InputSlots=16"
+            ;;
+        ncx_ctrl_frame) printf 'NeuronsLog2=%s\n' 4 5 6 8 10 ;;
+        ncx_thermo) printf 'IdxWidth=%s\n' 4 5 7 10 ;;
+        ncx_div_const) printf '%s\n' "QuotWidth=4 Divisor=17" "QuotWidth=4 Divisor=9" "QuotWidth=10 Divisor=17" "QuotWidth=10 Divisor=9" ;;
         ncx_byte_fifo) printf '%s\n' "" "Depth=2" "Depth=5" "Depth=16" ;;
         ncx_top | ncx_ctrl)
             local module=$1

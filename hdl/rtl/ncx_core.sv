@@ -8,8 +8,8 @@
 // (N·N × 8), E_in (N·M/8 × 8), E_rec (N·N/8 × 8), neuron parameters (N × 104), state
 // {v, I, r} (N × 56), acc (N × 20), x_in (M × 8), x_pre, x_post (N × 8), in five
 // RAMs: {W_in, W_rec}, {E_in, E_rec}, the neuron RAM (params, state and acc but for
-// the late fields), the late RAM (θ, reset, R, r) and {x_in, x_pre, x_post} (see
-// "Memories" below: which share a RAM, and how it is addressed). All power on as
+// the late fields), the late RAM (θ, reset, R, r) and {x_in, x_pre, x_post}
+// (ncx_core_mem: which share a RAM, and how each is addressed). All power on as
 // zeros, which is the power-on value of every field (semantics §2) because the
 // threshold is stored XOR 0x7FFFFF (θ = 8388607 is stored as 0). Spike sets are
 // flop masks: the staged inputs, this timestep's inputs, S(t−1) (spikes_o) and S(t).
@@ -114,8 +114,6 @@ module ncx_core #(
   localparam int N     = 2 ** NL;
   localparam int M     = 2 ** IL;
   localparam int SlotW = (NL > IL) ? NL : IL;  // a slot's spike: an input or a neuron
-  localparam int AccWI = $clog2(M + N) + 8;      // bits of acc's range (see the neuron RAM)
-  localparam int AccW  = (AccWI < 20) ? AccWI : 20;
 
   // Offsets within a slot: 0..M+N+1 (LTP, TRACE), OffW bits (12 at M = N = 1024).
   localparam int OffW        = $clog2(M + N + 2);
@@ -297,194 +295,95 @@ module ncx_core #(
     .post_increment_o(cfg_post_inc)
   );
 
-  // Memories that are never both read (or both written) in one cycle share a block
-  // RAM: W_in and W_rec one RAM (W_rec above W_in), and E_in and E_rec one RAM; the
-  // traces one RAM of 2 byte lanes {x_post, x_in or x_pre} (x_in[m] at {0, m}, neuron
-  // n's x_pre and x_post at {1, n}); params, state and acc two RAMs of bit lanes (below;
-  // every cycle that writes two of them writes one address). Read selects (busy): the
-  // synapse is in W_rec (w_rd_rec) for ACC_REC, for an LTD slot whose pre is a neuron,
-  // and for LTP's entries M.. (the execute stage's ex_rec one cycle later); the trace
-  // word is LTD's post, else the entry read (rd_idx). Idle: the region the port
-  // accesses (bus_region_i; TRACES: x_is_in_o). The read data of the RAM goes to both
-  // of its memories' users; each uses it only in cycles that read its memory.
-  localparam int WAW = (IL > NL) ? NL + IL : 2 * NL;  // address bits of the larger W
-  localparam int EAW = WAW - 3;
-  localparam int XAW = (IL > NL) ? IL : NL;
-
-  logic w_rd_rec, bus_w_rec_sel, bus_e_rec_sel;
-  logic [WAW-1:0] w_in_raddr_x, w_rec_raddr_x, w_in_waddr_x, w_rec_waddr_x;
-  logic [WAW-1:0] bus_w_in_addr_x, bus_w_rec_addr_x;
-  logic [EAW-1:0] e_in_raddr_x, e_rec_raddr_x, bus_e_in_addr_x, bus_e_rec_addr_x;
+  // The five block RAMs and their ports' multiplexing (ncx_core_mem). Read selects
+  // while busy: the synapse is in W_rec (w_rd_rec) for ACC_REC, for an LTD slot whose pre
+  // is a neuron, and for LTP's entries M.. (the execute stage's ex_rec one cycle later);
+  // the trace word is LTD's post, else the entry read (rd_idx). The neuron RAM is read
+  // at one address (NEURON: offset_q; acc's other reads are in ACC_IN and ACC_REC, where
+  // no parameter or state is used); the late RAM in NEURON at offset_q − 2, so that
+  // neuron n's late fields are read in cycle n + 2 and reach its last stage in cycle
+  // n + 3. acc is stored in its low AccW bits: within a timestep it sums at most M + N
+  // weights of [−128, 127] from 0 (it is 0 after every NEURON phase and state reset, and
+  // at power on), so |acc| <= (M + N) · 128 fits AccW = log2(M + N) + 8 bits.
+  logic           w_rd_rec, x_rd_in;
+  logic [IL-1:0]  x_in_raddr;
+  logic [NL-1:0]  x_n_raddr, late_raddr;
   logic [7:0]     w_rdata, e_rdata;
-  logic [XAW-1:0] x_in_raddr_x, x_n_raddr_x, x_in_waddr_x, x_n_waddr_x;
-  logic [XAW-1:0] bus_x_in_addr_x, bus_x_n_addr_x;
-
-  assign w_rd_rec         = is_acc_rec || (is_ltd && slot_rec_q) || (is_ltp && !(rd_idx < MOff));
-  assign bus_w_rec_sel    = bus_region_i == 3'd2;  // W_REC (docs/protocol.md §9)
-  assign bus_e_rec_sel    = bus_region_i == 3'd4;  // E_REC
-  logic [NL+IL-4:0] e_in_raddr;
-  logic [2*NL-4:0]  e_rec_raddr;
-  logic [IL-1:0]    x_in_raddr;
-  logic [NL-1:0]    x_n_raddr;
-  assign e_in_raddr  = seq_w_in_raddr[NL+IL-1:3];
-  assign e_rec_raddr = seq_w_rec_raddr[2*NL-1:3];
-  assign x_in_raddr  = rd_idx[IL-1:0];
-  assign x_n_raddr   = is_ltd ? rd_idx[NL-1:0] : rd_j[NL-1:0];
-
-  // Zero-extended to the shared address width (no casts: the portable subset).
-  always_comb begin
-    w_in_raddr_x                    = '0;
-    w_in_raddr_x[NL+IL-1:0]         = seq_w_in_raddr;
-    w_rec_raddr_x                   = '0;
-    w_rec_raddr_x[2*NL-1:0]         = seq_w_rec_raddr;
-    w_in_waddr_x                    = '0;
-    w_in_waddr_x[NL+IL-1:0]         = seq_w_in_waddr;
-    w_rec_waddr_x                   = '0;
-    w_rec_waddr_x[2*NL-1:0]         = seq_w_rec_waddr;
-    bus_w_in_addr_x                 = '0;
-    bus_w_in_addr_x[NL+IL-1:0]      = bus_w_in_addr;
-    bus_w_rec_addr_x                = '0;
-    bus_w_rec_addr_x[2*NL-1:0]      = bus_w_rec_addr;
-    e_in_raddr_x                    = '0;
-    e_in_raddr_x[NL+IL-4:0]         = e_in_raddr;
-    e_rec_raddr_x                   = '0;
-    e_rec_raddr_x[2*NL-4:0]         = e_rec_raddr;
-    bus_e_in_addr_x                 = '0;
-    bus_e_in_addr_x[NL+IL-4:0]      = bus_e_in_addr;
-    bus_e_rec_addr_x                = '0;
-    bus_e_rec_addr_x[2*NL-4:0]      = bus_e_rec_addr;
-    x_in_raddr_x                    = '0;
-    x_in_raddr_x[IL-1:0]            = x_in_raddr;
-    x_n_raddr_x                     = '0;
-    x_n_raddr_x[NL-1:0]             = x_n_raddr;
-    x_in_waddr_x                    = '0;
-    x_in_waddr_x[IL-1:0]            = seq_x_in_waddr;
-    x_n_waddr_x                     = '0;
-    x_n_waddr_x[NL-1:0]             = seq_x_n_waddr;
-    bus_x_in_addr_x                 = '0;
-    bus_x_in_addr_x[IL-1:0]         = bus_x_in_addr;
-    bus_x_n_addr_x                  = '0;
-    bus_x_n_addr_x[NL-1:0]          = bus_x_n_addr;
-  end
-
-  ncx_ram_sdp #(
-    .AddrWidth(WAW + 1),
-    .Width    (8)
-  ) u_w (
-    .clk_i  (clk_i),
-    .we_i   (busy ? (seq_w_in_we || seq_w_rec_we) : (bus_w_in_we || bus_w_rec_we)),
-    .waddr_i(busy ? (seq_w_rec_we ? {1'b1, w_rec_waddr_x} : {1'b0, w_in_waddr_x})
-                  : (bus_w_rec_sel ? {1'b1, bus_w_rec_addr_x} : {1'b0, bus_w_in_addr_x})),
-    .wdata_i(busy ? seq_w_wdata : bus_byte),
-    .raddr_i(busy ? (w_rd_rec ? {1'b1, w_rec_raddr_x} : {1'b0, w_in_raddr_x})
-                  : (bus_w_rec_sel ? {1'b1, bus_w_rec_addr_x} : {1'b0, bus_w_in_addr_x})),
-    .rdata_o(w_rdata)
-  );
-  assign w_in_rdata  = w_rdata;
-  assign w_rec_rdata = w_rdata;
-
-  // Enable bits: written only by the region port, read by LTD and LTP.
-  ncx_ram_sdp #(
-    .AddrWidth(EAW + 1),
-    .Width    (8)
-  ) u_e (
-    .clk_i  (clk_i),
-    .we_i   (!busy && (bus_e_in_we || bus_e_rec_we)),
-    .waddr_i(bus_e_rec_sel ? {1'b1, bus_e_rec_addr_x} : {1'b0, bus_e_in_addr_x}),
-    .wdata_i(bus_byte),
-    .raddr_i(busy ? (w_rd_rec ? {1'b1, e_rec_raddr_x} : {1'b0, e_in_raddr_x})
-                  : (bus_e_rec_sel ? {1'b1, bus_e_rec_addr_x} : {1'b0, bus_e_in_addr_x})),
-    .rdata_o(e_rdata)
-  );
-  assign e_in_rdata  = e_rdata;
-  assign e_rec_rdata = e_rdata;
-
-  // The neuron's words, params {θ ^ 0x7FFFFF, reset, bias, δ_v, δ_I, R}, state
-  // {v, I, r} and acc, in two RAMs of bit lanes, one word a neuron each: the neuron RAM
-  // {bias, δ_v, δ_I, v, I, acc} (96 + AccW bits) and the late RAM {θ ^ 0x7FFFFF, reset,
-  // R, r} (64 bits), the fields that only the neuron datapath's last stage uses (it
-  // needs them two cycles after the others). Both are multiples of 16 bits wide, so the
-  // split takes no more block RAM. θ is stored XOR 0x7FFFFF so that the all-zero
-  // power-on word holds θ = 8388607 (semantics §2). The neuron RAM is read at one
-  // address (NEURON: offset_q; acc's other reads are in ACC_IN and ACC_REC, where no
-  // parameter or state is used); the late RAM in NEURON at offset_q − 2, so that neuron
-  // n's late fields are read in cycle n + 2 and reach its last stage in cycle n + 3.
-  // acc is stored in its low AccW bits and read back sign-extended: within a timestep it
-  // sums at most M + N weights of [−128, 127] from 0 (it is 0 after every NEURON phase
-  // and state reset, and at power on), so |acc| <= (M + N) · 128 fits
-  // AccW = log2(M + N) + 8 bits. Only the region port writes params, only the
-  // sequencer acc.
-  localparam int NW = 96 + AccW;
-  logic [NW-1:0]   nrn_rdata, nrn_wdata, nrn_we;
-  logic [63:0]     late_rdata, late_wdata, late_we;
-  logic [NL-1:0]   late_raddr;
-  logic [AccW-1:0] acc_stored;
-  assign nrn_we     = busy ? {48'd0, {24{seq_v_we}}, {24{seq_state_we}}, {AccW{seq_acc_we}}}
-                           : {bus_params_we[55:8], bus_state_we[55:8], {AccW{1'b0}}};
-  assign nrn_wdata  = {bus_params_wdata[55:8],
-                       busy ? seq_state_wdata[55:8] : bus_state_wdata[55:8],
-                       seq_acc_wdata[AccW-1:0]};
-  assign late_we    = busy ? {56'd0, {8{seq_state_we}}}
-                           : {bus_params_we[103:56], bus_params_we[7:0], bus_state_we[7:0]};
-  assign late_wdata = {bus_params_wdata[103:56], bus_params_wdata[7:0],
-                       busy ? seq_state_wdata[7:0] : bus_state_wdata[7:0]};
+  logic [63:0]    late_rdata;
+  logic [15:0]    x_rdata;
+  assign w_rd_rec   = is_acc_rec || (is_ltd && slot_rec_q) || (is_ltp && !(rd_idx < MOff));
+  assign x_rd_in    = !is_ltd && (rd_idx < MOff);
+  assign x_in_raddr = rd_idx[IL-1:0];
+  assign x_n_raddr  = is_ltd ? rd_idx[NL-1:0] : rd_j[NL-1:0];
   assign late_raddr = offset_q[NL-1:0] - NTwo;
 
-  ncx_ram_sdp #(
-    .AddrWidth(NL),
-    .Width    (NW),
-    .Lanes    (NW)
-  ) u_neuron_ram (
-    .clk_i  (clk_i),
-    .we_i   (nrn_we),
-    .waddr_i(busy ? (seq_state_we ? seq_state_waddr : seq_acc_waddr) : bus_record_addr),
-    .wdata_i(nrn_wdata),
-    .raddr_i(busy ? seq_acc_raddr : bus_record_addr),
-    .rdata_o(nrn_rdata)
+  ncx_core_mem #(
+    .NeuronsLog2(NL),
+    .InputsLog2 (IL)
+  ) u_mem (
+    .clk_i             (clk_i),
+    .busy_i            (busy),
+    .bus_region_i      (bus_region_i),
+    .bus_byte_i        (bus_byte),
+    .bus_w_in_addr_i   (bus_w_in_addr),
+    .bus_w_in_we_i     (bus_w_in_we),
+    .bus_w_rec_addr_i  (bus_w_rec_addr),
+    .bus_w_rec_we_i    (bus_w_rec_we),
+    .bus_e_in_addr_i   (bus_e_in_addr),
+    .bus_e_in_we_i     (bus_e_in_we),
+    .bus_e_rec_addr_i  (bus_e_rec_addr),
+    .bus_e_rec_we_i    (bus_e_rec_we),
+    .bus_record_addr_i (bus_record_addr),
+    .bus_params_we_i   (bus_params_we),
+    .bus_params_wdata_i(bus_params_wdata),
+    .bus_state_we_i    (bus_state_we),
+    .bus_state_wdata_i (bus_state_wdata),
+    .bus_x_in_addr_i   (bus_x_in_addr),
+    .bus_x_is_in_i     (bus_x_is_in),
+    .bus_x_in_we_i     (bus_x_in_we),
+    .bus_x_n_addr_i    (bus_x_n_addr),
+    .bus_x_pre_we_i    (bus_x_pre_we),
+    .bus_x_post_we_i   (bus_x_post_we),
+    .w_rd_rec_i        (w_rd_rec),
+    .seq_w_in_raddr_i  (seq_w_in_raddr),
+    .seq_w_rec_raddr_i (seq_w_rec_raddr),
+    .seq_w_in_waddr_i  (seq_w_in_waddr),
+    .seq_w_in_we_i     (seq_w_in_we),
+    .seq_w_rec_waddr_i (seq_w_rec_waddr),
+    .seq_w_rec_we_i    (seq_w_rec_we),
+    .seq_w_wdata_i     (seq_w_wdata),
+    .seq_acc_raddr_i   (seq_acc_raddr),
+    .seq_acc_waddr_i   (seq_acc_waddr),
+    .seq_acc_we_i      (seq_acc_we),
+    .seq_acc_wdata_i   (seq_acc_wdata),
+    .late_raddr_i      (late_raddr),
+    .seq_state_waddr_i (seq_state_waddr),
+    .seq_state_we_i    (seq_state_we),
+    .seq_v_we_i        (seq_v_we),
+    .seq_state_wdata_i (seq_state_wdata),
+    .x_rd_in_i         (x_rd_in),
+    .seq_x_in_raddr_i  (x_in_raddr),
+    .seq_x_n_raddr_i   (x_n_raddr),
+    .seq_x_in_waddr_i  (seq_x_in_waddr),
+    .seq_x_in_we_i     (seq_x_in_we),
+    .seq_x_in_wdata_i  (seq_x_in_wdata),
+    .seq_x_n_waddr_i   (seq_x_n_waddr),
+    .seq_x_pre_we_i    (seq_x_pre_we),
+    .seq_x_pre_wdata_i (seq_x_pre_wdata),
+    .seq_x_post_we_i   (seq_x_post_we),
+    .seq_x_post_wdata_i(seq_x_post_wdata),
+    .w_rdata_o         (w_rdata),
+    .e_rdata_o         (e_rdata),
+    .params_rdata_o    (params_rdata),
+    .state_rdata_o     (state_rdata),
+    .acc_rdata_o       (acc_rdata),
+    .late_rdata_o      (late_rdata),
+    .x_rdata_o         (x_rdata)
   );
-
-  ncx_ram_sdp #(
-    .AddrWidth(NL),
-    .Width    (64),
-    .Lanes    (64)
-  ) u_late_ram (
-    .clk_i  (clk_i),
-    .we_i   (late_we),
-    .waddr_i(busy ? seq_state_waddr : bus_record_addr),
-    .wdata_i(late_wdata),
-    .raddr_i(busy ? late_raddr : bus_record_addr),
-    .rdata_o(late_rdata)
-  );
-  assign params_rdata = {late_rdata[63:16], nrn_rdata[NW-1:NW-48], late_rdata[15:8]};
-  assign state_rdata  = {nrn_rdata[AccW+47:AccW], late_rdata[7:0]};
-  assign acc_stored   = nrn_rdata[AccW-1:0];
-  assign acc_rdata    = {{(20 - AccW) {acc_stored[AccW-1]}}, acc_stored};
-
-  // Traces: {x_post (unused), x_in[m]} at {0, m}; neuron n's {x_post, x_pre} at {1, n}.
-  logic [XAW:0]  x_raddr, x_waddr, bus_x_addr;
-  logic [1:0]    x_we;
-  logic [15:0]   x_rdata, x_wdata;
-  assign x_raddr    = (!is_ltd && (rd_idx < MOff)) ? {1'b0, x_in_raddr_x} : {1'b1, x_n_raddr_x};
-  assign bus_x_addr = bus_x_is_in ? {1'b0, bus_x_in_addr_x} : {1'b1, bus_x_n_addr_x};
-  assign x_waddr    = busy ? (seq_x_in_we ? {1'b0, x_in_waddr_x} : {1'b1, x_n_waddr_x})
-                           : bus_x_addr;
-  assign x_we       = busy ? {seq_x_post_we, seq_x_in_we || seq_x_pre_we}
-                           : {bus_x_post_we, bus_x_in_we || bus_x_pre_we};
-  assign x_wdata    = busy ? {seq_x_post_wdata, seq_x_in_we ? seq_x_in_wdata : seq_x_pre_wdata}
-                           : {bus_byte, bus_byte};
-
-  ncx_ram_sdp #(
-    .AddrWidth(XAW + 1),
-    .Width    (16),
-    .Lanes    (2)
-  ) u_x (
-    .clk_i  (clk_i),
-    .we_i   (x_we),
-    .waddr_i(x_waddr),
-    .wdata_i(x_wdata),
-    .raddr_i(busy ? x_raddr : bus_x_addr),
-    .rdata_o(x_rdata)
-  );
+  assign w_in_rdata   = w_rdata;
+  assign w_rec_rdata  = w_rdata;
+  assign e_in_rdata   = e_rdata;
+  assign e_rec_rdata  = e_rdata;
   assign x_in_rdata   = x_rdata[7:0];
   assign x_pre_rdata  = x_rdata[7:0];
   assign x_post_rdata = x_rdata[15:8];
@@ -501,68 +400,19 @@ module ncx_core #(
   logic [M-1:0]     from_in;  // bit k: k >= ptr_in_q
   logic [N-1:0]     from_n;
 
-  // from_*: the thermometer of the pointer in two levels. The high index bits are
-  // compared once per group of positions (above, at), the low bits once per position
-  // within a group (at or above), and each bit combines the three.
-  localparam int InHiW  = IL / 2;
-  localparam int InLoW  = IL - InHiW;
-  localparam int NHiW   = NL / 2;
-  localparam int NLoW   = NL - NHiW;
+  ncx_thermo #(
+    .IdxWidth(IL)
+  ) u_from_in (
+    .ptr_i (ptr_in_q),
+    .from_o(from_in)
+  );
 
-  logic [2**InHiW-1:0] in_g_above, in_g_at;
-  logic [2**InLoW-1:0] in_j_from;
-  logic [2**NHiW-1:0]  n_g_above, n_g_at;
-  logic [2**NLoW-1:0]  n_j_from;
-  logic [InHiW-1:0]    in_p_hi;
-  logic [InLoW-1:0]    in_p_lo;
-  logic [NHiW-1:0]     n_p_hi;
-  logic [NLoW-1:0]     n_p_lo;
-  assign in_p_hi = ptr_in_q[IL-1:InLoW];
-  assign in_p_lo = ptr_in_q[InLoW-1:0];
-  assign n_p_hi  = ptr_n_q[NL-1:NLoW];
-  assign n_p_lo  = ptr_n_q[NLoW-1:0];
-
-  for (genvar g = 0; g < 2 ** InHiW; g++) begin : gen_in_from
-    localparam logic [InHiW-1:0] G = g;
-    if (g == 0) begin : gen_first
-      assign in_g_above[g] = 1'b0;
-    end else begin : gen_later
-      assign in_g_above[g] = !ptr_in_q[IL] && (G > in_p_hi);
-    end
-    assign in_g_at[g]    = !ptr_in_q[IL] && (G == in_p_hi);
-    for (genvar j = 0; j < 2 ** InLoW; j++) begin : gen_j
-      assign from_in[g*(2**InLoW)+j] = in_g_above[g] || (in_g_at[g] && in_j_from[j]);
-    end
-  end
-  for (genvar j = 0; j < 2 ** InLoW; j++) begin : gen_in_j
-    localparam logic [InLoW-1:0] J = j;
-    if (j == 2 ** InLoW - 1) begin : gen_last
-      assign in_j_from[j] = 1'b1;
-    end else begin : gen_other
-      assign in_j_from[j] = J >= in_p_lo;
-    end
-  end
-
-  for (genvar g = 0; g < 2 ** NHiW; g++) begin : gen_n_from
-    localparam logic [NHiW-1:0] G = g;
-    if (g == 0) begin : gen_first
-      assign n_g_above[g] = 1'b0;
-    end else begin : gen_later
-      assign n_g_above[g] = !ptr_n_q[NL] && (G > n_p_hi);
-    end
-    assign n_g_at[g]    = !ptr_n_q[NL] && (G == n_p_hi);
-    for (genvar j = 0; j < 2 ** NLoW; j++) begin : gen_j
-      assign from_n[g*(2**NLoW)+j] = n_g_above[g] || (n_g_at[g] && n_j_from[j]);
-    end
-  end
-  for (genvar j = 0; j < 2 ** NLoW; j++) begin : gen_n_j
-    localparam logic [NLoW-1:0] J = j;
-    if (j == 2 ** NLoW - 1) begin : gen_last
-      assign n_j_from[j] = 1'b1;
-    end else begin : gen_other
-      assign n_j_from[j] = J >= n_p_lo;
-    end
-  end
+  ncx_thermo #(
+    .IdxWidth(NL)
+  ) u_from_n (
+    .ptr_i (ptr_n_q),
+    .from_o(from_n)
+  );
 
   assign mask_n = (phase_q == PhAccRec) ? prev_q : cur_q;
   assign rem_in = inmask_q & from_in;
@@ -710,8 +560,8 @@ module ncx_core #(
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .valid_i       (nrd_valid_q),
-    .params_i      (nrn_rdata[NW-1:NW-48]),
-    .state_i       (nrn_rdata[AccW+47:AccW]),
+    .params_i      (params_rdata[55:8]),  // {bias, δ_v, δ_I}
+    .state_i       (state_rdata[55:8]),   // {v, I}
     .acc_i         (acc_rdata),
     .weight_shift_i(cfg_weight_shift),
     .late_i        (late_rdata),
@@ -1049,7 +899,7 @@ module ncx_core #(
 
   logic unused_core;
   // (eff_post: x_post's effective value, of which only the decay is stored.)
-  assign unused_core = ^{in_index_i, seq_acc_wdata, unused_rest_in, unused_rest_n, ex_j, rd_j,
+  assign unused_core = ^{in_index_i, unused_rest_in, unused_rest_n, ex_j, rd_j,
                          reset_in_idx, eff_post};
 
   //////////////////////////

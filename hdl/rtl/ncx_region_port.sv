@@ -39,13 +39,11 @@
 // bit 7 after the selection, the entries past a record repeat the record's bytes.
 //
 // Record number without a divider or multiplier: r = floor(x / d) and the byte within
-// the record x − d·r by restoring division by the constant d, one quotient bit a step
-// from bit NeuronsLog2−1 down: while the remainder is below d·2^(k+1) (true at the
-// start because x < d·N, the region's size, which the front end guarantees for every
-// access), step k compares the 6 bits (d = 17) or 5 bits (d = 9) of the remainder from
-// bit k with d and subtracts d·2^k when it fits. Only offset bits NeuronsLog2+4:0 (17)
-// and NeuronsLog2+3:0 (9) enter it; for an offset outside the region the record and
-// byte are meaningless, and no access with one reaches this port. Likewise a TRACES
+// the record x − d·r by restoring division by the constant d (ncx_div_const), valid
+// because x < d·N, the region's size, which the front end guarantees for every access.
+// Only offset bits NeuronsLog2+4:0 (17) and NeuronsLog2+3:0 (9) enter it; for an offset
+// outside the region the record and byte are meaningless, and no access with one
+// reaches this port. Likewise a TRACES
 // offset enters with its low log2(M + 2N) bits (rounded up).
 //
 // Timing: writes at the edge ending their cycle; read data one cycle after the read.
@@ -137,50 +135,27 @@ module ncx_region_port #(
   localparam int X17W = NeuronsLog2 + 5;  // NEURONS offsets: x < 17·N <= 2^X17W
   localparam int X9W  = NeuronsLog2 + 4;  // STATE offsets:   x < 9·N  <= 2^X9W
 
-  // {x / 17, x mod 17} for x < 17·N.
-  function automatic logic [NeuronsLog2+4:0] div17(input logic [X17W-1:0] x);
-    logic [X17W-1:0]        r, low;
-    logic [5:0]             top;  // the remainder from bit k: < 34
-    logic [6:0]             t;    // top − 17, bit 6 the borrow
-    logic [NeuronsLog2-1:0] q;
-    r = x;
-    q = '0;
-    for (int k = NeuronsLog2 - 1; k >= 0; k--) begin
-      top  = 6'(r >> k);
-      low  = r & ((X17W'(1) << k) - X17W'(1));
-      t    = {1'b0, top} - 7'd17;
-      q[k] = !t[6];
-      top  = q[k] ? t[5:0] : top;
-      r    = low | ({{(X17W - 6) {1'b0}}, top} << k);
-    end
-    div17 = {q, r[4:0]};
-  endfunction
-
-  // {x / 9, x mod 9} for x < 9·N.
-  function automatic logic [NeuronsLog2+3:0] div9(input logic [X9W-1:0] x);
-    logic [X9W-1:0]         r, low;
-    logic [4:0]             top;  // < 18
-    logic [5:0]             t;
-    logic [NeuronsLog2-1:0] q;
-    r = x;
-    q = '0;
-    for (int k = NeuronsLog2 - 1; k >= 0; k--) begin
-      top  = 5'(r >> k);
-      low  = r & ((X9W'(1) << k) - X9W'(1));
-      t    = {1'b0, top} - 6'd9;
-      q[k] = !t[5];
-      top  = q[k] ? t[4:0] : top;
-      r    = low | ({{(X9W - 5) {1'b0}}, top} << k);
-    end
-    div9 = {q, r[3:0]};
-  endfunction
-
   logic [NeuronsLog2-1:0] rec17, rec9;
   logic [4:0]             byte17;  // 0..16
   logic [3:0]             byte9;   // 0..8
 
-  assign {rec17, byte17} = div17(bus_offset_i[X17W-1:0]);
-  assign {rec9, byte9}   = div9(bus_offset_i[X9W-1:0]);
+  ncx_div_const #(
+    .QuotWidth(NeuronsLog2),
+    .Divisor  (ncx_pkg::NeuronRecordLen)
+  ) u_div17 (
+    .x_i   (bus_offset_i[X17W-1:0]),
+    .quot_o(rec17),
+    .rem_o (byte17)
+  );
+
+  ncx_div_const #(
+    .QuotWidth(NeuronsLog2),
+    .Divisor  (ncx_pkg::StateRecordLen)
+  ) u_div9 (
+    .x_i   (bus_offset_i[X9W-1:0]),
+    .quot_o(rec9),
+    .rem_o (byte9)
+  );
 
   // TRACES: which memory, and the index within it.
   // The index within x_pre or x_post is (x − M) mod N for both (N divides M + N).

@@ -1,0 +1,263 @@
+// ncx_core_mem — the core's memories: five block RAMs and who addresses them
+//
+// The core's logical memories (ncx_core's header) in five RAMs (ncx_ram_sdp), and the
+// multiplexing of their ports between the region port (ncx_region_port, while idle)
+// and the sequencer (while busy, busy_i). Memories that are never both read (or both
+// written) in one cycle share a block RAM: W_in and W_rec one RAM (W_rec above W_in),
+// and E_in and E_rec one RAM; the traces one RAM of 2 byte lanes {x_post, x_in or x_pre}
+// (x_in[m] at {0, m}, neuron n's x_pre and x_post at {1, n}); params, state and acc two
+// RAMs of bit lanes (below; every cycle that writes two of them writes one address).
+// Each memory's address is zero-extended to its RAM's width (no casts: the portable
+// subset). Read selects (busy): the synapse is in W_rec (w_rd_rec_i) for ACC_REC, for
+// an LTD slot whose pre is a neuron, and for LTP's entries M..; the trace word is an
+// x_in (x_rd_in_i) for an input entry read outside LTD, else a neuron's. Idle: the
+// region the port accesses (bus_region_i; TRACES: bus_x_is_in_i). The read data of a RAM
+// goes to both of its memories' users; each uses it only in cycles that read its memory.
+//
+// The neuron's words, params {θ ^ 0x7FFFFF, reset, bias, δ_v, δ_I, R}, state {v, I, r}
+// and acc, are in two RAMs of bit lanes, one word a neuron each: the neuron RAM
+// {bias, δ_v, δ_I, v, I, acc} (96 + AccW bits) and the late RAM {θ ^ 0x7FFFFF, reset,
+// R, r} (64 bits), the fields that only the neuron datapath's last stage uses (it needs
+// them two cycles after the others: late_raddr_i). Both are multiples of 16 bits wide,
+// so the split takes no more block RAM. acc is stored in its low AccW bits and read back
+// sign-extended (ncx_core says why AccW bits hold it). Only the region port writes
+// params, only the sequencer acc.
+//
+// Timing: writes at the edge ending their cycle, read data one cycle after the read
+// address (no read-during-write bypass).
+module ncx_core_mem #(
+  parameter int NeuronsLog2 = 8,
+  parameter int InputsLog2  = 8
+) (
+  input  logic                               clk_i,
+  input  logic                               busy_i,
+
+  // Region port (idle).
+  input  logic [2:0]                         bus_region_i,
+  input  logic [7:0]                         bus_byte_i,
+  input  logic [NeuronsLog2+InputsLog2-1:0]  bus_w_in_addr_i,
+  input  logic                               bus_w_in_we_i,
+  input  logic [2*NeuronsLog2-1:0]           bus_w_rec_addr_i,
+  input  logic                               bus_w_rec_we_i,
+  input  logic [NeuronsLog2+InputsLog2-4:0]  bus_e_in_addr_i,
+  input  logic                               bus_e_in_we_i,
+  input  logic [2*NeuronsLog2-4:0]           bus_e_rec_addr_i,
+  input  logic                               bus_e_rec_we_i,
+  input  logic [NeuronsLog2-1:0]             bus_record_addr_i,
+  input  logic [103:0]                       bus_params_we_i,
+  input  logic [103:0]                       bus_params_wdata_i,
+  input  logic [55:0]                        bus_state_we_i,
+  input  logic [55:0]                        bus_state_wdata_i,
+  input  logic [InputsLog2-1:0]              bus_x_in_addr_i,
+  input  logic                               bus_x_is_in_i,
+  input  logic                               bus_x_in_we_i,
+  input  logic [NeuronsLog2-1:0]             bus_x_n_addr_i,
+  input  logic                               bus_x_pre_we_i,
+  input  logic                               bus_x_post_we_i,
+
+  // Sequencer (busy): synapses.
+  input  logic                               w_rd_rec_i,
+  input  logic [NeuronsLog2+InputsLog2-1:0]  seq_w_in_raddr_i,
+  input  logic [2*NeuronsLog2-1:0]           seq_w_rec_raddr_i,
+  input  logic [NeuronsLog2+InputsLog2-1:0]  seq_w_in_waddr_i,
+  input  logic                               seq_w_in_we_i,
+  input  logic [2*NeuronsLog2-1:0]           seq_w_rec_waddr_i,
+  input  logic                               seq_w_rec_we_i,
+  input  logic [7:0]                         seq_w_wdata_i,
+  // Neurons.
+  input  logic [NeuronsLog2-1:0]             seq_acc_raddr_i,
+  input  logic [NeuronsLog2-1:0]             seq_acc_waddr_i,
+  input  logic                               seq_acc_we_i,
+  input  logic [19:0]                        seq_acc_wdata_i,
+  input  logic [NeuronsLog2-1:0]             late_raddr_i,
+  input  logic [NeuronsLog2-1:0]             seq_state_waddr_i,
+  input  logic                               seq_state_we_i,  // {I, r} (and v, seq_v_we_i)
+  input  logic                               seq_v_we_i,
+  input  logic [55:0]                        seq_state_wdata_i,
+  // Traces.
+  input  logic                               x_rd_in_i,
+  input  logic [InputsLog2-1:0]              seq_x_in_raddr_i,
+  input  logic [NeuronsLog2-1:0]             seq_x_n_raddr_i,
+  input  logic [InputsLog2-1:0]              seq_x_in_waddr_i,
+  input  logic                               seq_x_in_we_i,
+  input  logic [7:0]                         seq_x_in_wdata_i,
+  input  logic [NeuronsLog2-1:0]             seq_x_n_waddr_i,
+  input  logic                               seq_x_pre_we_i,
+  input  logic [7:0]                         seq_x_pre_wdata_i,
+  input  logic                               seq_x_post_we_i,
+  input  logic [7:0]                         seq_x_post_wdata_i,
+
+  // Read data.
+  output logic [7:0]                         w_rdata_o,       // W_in or W_rec
+  output logic [7:0]                         e_rdata_o,       // E_in or E_rec
+  output logic [103:0]                       params_rdata_o,
+  output logic [55:0]                        state_rdata_o,
+  output logic [19:0]                        acc_rdata_o,
+  output logic [63:0]                        late_rdata_o,    // {θ ^ 0x7FFFFF, reset, R, r}
+  output logic [15:0]                        x_rdata_o        // {x_post, x_in or x_pre}
+);
+
+  localparam int NL   = NeuronsLog2;
+  localparam int IL   = InputsLog2;
+  localparam int N    = 2 ** NL;
+  localparam int M    = 2 ** IL;
+  localparam int AccWI = $clog2(M + N) + 8;  // bits of acc's range (ncx_core)
+  localparam int AccW = (AccWI < 20) ? AccWI : 20;
+  localparam int WAW  = (IL > NL) ? NL + IL : 2 * NL;  // address bits of the larger W
+  localparam int EAW  = WAW - 3;
+  localparam int XAW  = (IL > NL) ? IL : NL;
+
+  logic bus_w_rec_sel, bus_e_rec_sel;
+  assign bus_w_rec_sel = bus_region_i == 3'(ncx_pkg::RegionWeightsRec);
+  assign bus_e_rec_sel = bus_region_i == 3'(ncx_pkg::RegionEnableRec);
+
+  // Zero-extended to the shared address width.
+  logic [WAW-1:0] w_in_raddr_x, w_rec_raddr_x, w_in_waddr_x, w_rec_waddr_x;
+  logic [WAW-1:0] bus_w_in_addr_x, bus_w_rec_addr_x;
+  logic [EAW-1:0] e_in_raddr_x, e_rec_raddr_x, bus_e_in_addr_x, bus_e_rec_addr_x;
+  logic [XAW-1:0] x_in_raddr_x, x_n_raddr_x, x_in_waddr_x, x_n_waddr_x;
+  logic [XAW-1:0] bus_x_in_addr_x, bus_x_n_addr_x;
+  logic [NL+IL-4:0] e_in_raddr;
+  logic [2*NL-4:0]  e_rec_raddr;
+  assign e_in_raddr  = seq_w_in_raddr_i[NL+IL-1:3];
+  assign e_rec_raddr = seq_w_rec_raddr_i[2*NL-1:3];
+
+  always_comb begin
+    w_in_raddr_x                    = '0;
+    w_in_raddr_x[NL+IL-1:0]         = seq_w_in_raddr_i;
+    w_rec_raddr_x                   = '0;
+    w_rec_raddr_x[2*NL-1:0]         = seq_w_rec_raddr_i;
+    w_in_waddr_x                    = '0;
+    w_in_waddr_x[NL+IL-1:0]         = seq_w_in_waddr_i;
+    w_rec_waddr_x                   = '0;
+    w_rec_waddr_x[2*NL-1:0]         = seq_w_rec_waddr_i;
+    bus_w_in_addr_x                 = '0;
+    bus_w_in_addr_x[NL+IL-1:0]      = bus_w_in_addr_i;
+    bus_w_rec_addr_x                = '0;
+    bus_w_rec_addr_x[2*NL-1:0]      = bus_w_rec_addr_i;
+    e_in_raddr_x                    = '0;
+    e_in_raddr_x[NL+IL-4:0]         = e_in_raddr;
+    e_rec_raddr_x                   = '0;
+    e_rec_raddr_x[2*NL-4:0]         = e_rec_raddr;
+    bus_e_in_addr_x                 = '0;
+    bus_e_in_addr_x[NL+IL-4:0]      = bus_e_in_addr_i;
+    bus_e_rec_addr_x                = '0;
+    bus_e_rec_addr_x[2*NL-4:0]      = bus_e_rec_addr_i;
+    x_in_raddr_x                    = '0;
+    x_in_raddr_x[IL-1:0]            = seq_x_in_raddr_i;
+    x_n_raddr_x                     = '0;
+    x_n_raddr_x[NL-1:0]             = seq_x_n_raddr_i;
+    x_in_waddr_x                    = '0;
+    x_in_waddr_x[IL-1:0]            = seq_x_in_waddr_i;
+    x_n_waddr_x                     = '0;
+    x_n_waddr_x[NL-1:0]             = seq_x_n_waddr_i;
+    bus_x_in_addr_x                 = '0;
+    bus_x_in_addr_x[IL-1:0]         = bus_x_in_addr_i;
+    bus_x_n_addr_x                  = '0;
+    bus_x_n_addr_x[NL-1:0]          = bus_x_n_addr_i;
+  end
+
+  // Synapses: W_rec above W_in.
+  ncx_ram_sdp #(
+    .AddrWidth(WAW + 1),
+    .Width    (8)
+  ) u_w (
+    .clk_i  (clk_i),
+    .we_i   (busy_i ? (seq_w_in_we_i || seq_w_rec_we_i) : (bus_w_in_we_i || bus_w_rec_we_i)),
+    .waddr_i(busy_i ? (seq_w_rec_we_i ? {1'b1, w_rec_waddr_x} : {1'b0, w_in_waddr_x})
+                    : (bus_w_rec_sel ? {1'b1, bus_w_rec_addr_x} : {1'b0, bus_w_in_addr_x})),
+    .wdata_i(busy_i ? seq_w_wdata_i : bus_byte_i),
+    .raddr_i(busy_i ? (w_rd_rec_i ? {1'b1, w_rec_raddr_x} : {1'b0, w_in_raddr_x})
+                    : (bus_w_rec_sel ? {1'b1, bus_w_rec_addr_x} : {1'b0, bus_w_in_addr_x})),
+    .rdata_o(w_rdata_o)
+  );
+
+  // Enable bits: written only by the region port, read by LTD and LTP.
+  ncx_ram_sdp #(
+    .AddrWidth(EAW + 1),
+    .Width    (8)
+  ) u_e (
+    .clk_i  (clk_i),
+    .we_i   (!busy_i && (bus_e_in_we_i || bus_e_rec_we_i)),
+    .waddr_i(bus_e_rec_sel ? {1'b1, bus_e_rec_addr_x} : {1'b0, bus_e_in_addr_x}),
+    .wdata_i(bus_byte_i),
+    .raddr_i(busy_i ? (w_rd_rec_i ? {1'b1, e_rec_raddr_x} : {1'b0, e_in_raddr_x})
+                    : (bus_e_rec_sel ? {1'b1, bus_e_rec_addr_x} : {1'b0, bus_e_in_addr_x})),
+    .rdata_o(e_rdata_o)
+  );
+
+  // The neuron RAM and the late RAM.
+  localparam int NW = 96 + AccW;
+  logic [NW-1:0]   nrn_rdata, nrn_wdata, nrn_we;
+  logic [63:0]     late_wdata, late_we;
+  logic [AccW-1:0] acc_stored;
+  assign nrn_we     = busy_i ? {48'd0, {24{seq_v_we_i}}, {24{seq_state_we_i}}, {AccW{seq_acc_we_i}}}
+                             : {bus_params_we_i[55:8], bus_state_we_i[55:8], {AccW{1'b0}}};
+  assign nrn_wdata  = {bus_params_wdata_i[55:8],
+                       busy_i ? seq_state_wdata_i[55:8] : bus_state_wdata_i[55:8],
+                       seq_acc_wdata_i[AccW-1:0]};
+  assign late_we    = busy_i ? {56'd0, {8{seq_state_we_i}}}
+                             : {bus_params_we_i[103:56], bus_params_we_i[7:0], bus_state_we_i[7:0]};
+  assign late_wdata = {bus_params_wdata_i[103:56], bus_params_wdata_i[7:0],
+                       busy_i ? seq_state_wdata_i[7:0] : bus_state_wdata_i[7:0]};
+
+  ncx_ram_sdp #(
+    .AddrWidth(NL),
+    .Width    (NW),
+    .Lanes    (NW)
+  ) u_neuron_ram (
+    .clk_i  (clk_i),
+    .we_i   (nrn_we),
+    .waddr_i(busy_i ? (seq_state_we_i ? seq_state_waddr_i : seq_acc_waddr_i) : bus_record_addr_i),
+    .wdata_i(nrn_wdata),
+    .raddr_i(busy_i ? seq_acc_raddr_i : bus_record_addr_i),
+    .rdata_o(nrn_rdata)
+  );
+
+  ncx_ram_sdp #(
+    .AddrWidth(NL),
+    .Width    (64),
+    .Lanes    (64)
+  ) u_late_ram (
+    .clk_i  (clk_i),
+    .we_i   (late_we),
+    .waddr_i(busy_i ? seq_state_waddr_i : bus_record_addr_i),
+    .wdata_i(late_wdata),
+    .raddr_i(busy_i ? late_raddr_i : bus_record_addr_i),
+    .rdata_o(late_rdata_o)
+  );
+  assign params_rdata_o = {late_rdata_o[63:16], nrn_rdata[NW-1:NW-48], late_rdata_o[15:8]};
+  assign state_rdata_o  = {nrn_rdata[AccW+47:AccW], late_rdata_o[7:0]};
+  assign acc_stored     = nrn_rdata[AccW-1:0];
+  assign acc_rdata_o    = {{(20 - AccW) {acc_stored[AccW-1]}}, acc_stored};
+
+  // Traces: {x_post (unused), x_in[m]} at {0, m}; neuron n's {x_post, x_pre} at {1, n}.
+  logic [XAW:0]  x_raddr, x_waddr, bus_x_addr;
+  logic [1:0]    x_we;
+  logic [15:0]   x_wdata;
+  assign x_raddr    = x_rd_in_i ? {1'b0, x_in_raddr_x} : {1'b1, x_n_raddr_x};
+  assign bus_x_addr = bus_x_is_in_i ? {1'b0, bus_x_in_addr_x} : {1'b1, bus_x_n_addr_x};
+  assign x_waddr    = busy_i ? (seq_x_in_we_i ? {1'b0, x_in_waddr_x} : {1'b1, x_n_waddr_x})
+                             : bus_x_addr;
+  assign x_we       = busy_i ? {seq_x_post_we_i, seq_x_in_we_i || seq_x_pre_we_i}
+                             : {bus_x_post_we_i, bus_x_in_we_i || bus_x_pre_we_i};
+  assign x_wdata    = busy_i ? {seq_x_post_wdata_i, seq_x_in_we_i ? seq_x_in_wdata_i : seq_x_pre_wdata_i}
+                             : {bus_byte_i, bus_byte_i};
+
+  ncx_ram_sdp #(
+    .AddrWidth(XAW + 1),
+    .Width    (16),
+    .Lanes    (2)
+  ) u_x (
+    .clk_i  (clk_i),
+    .we_i   (x_we),
+    .waddr_i(x_waddr),
+    .wdata_i(x_wdata),
+    .raddr_i(busy_i ? x_raddr : bus_x_addr),
+    .rdata_o(x_rdata_o)
+  );
+
+  logic unused_mem;
+  assign unused_mem = ^{seq_w_in_raddr_i[2:0], seq_w_rec_raddr_i[2:0], seq_acc_wdata_i};
+
+endmodule
