@@ -10,7 +10,7 @@
 //!
 //! Reproducibility: the sources are read in sorted order, nextpnr's seed is fixed
 //! ([`DEFAULT_SEED`]), and nothing of the time or the paths enters the netlist, so the
-//! same inputs give the same bitstream (host/tests/hw_flow.rs builds twice and compares).
+//! same inputs give the same bitstream (host/tests/integration/hw_flow.rs builds twice and compares).
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};

@@ -9,8 +9,8 @@ use std::os::unix::fs::{FileTypeExt, symlink};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use ncx::image::codec;
 use crate::run_common::{TINY_STEPS, fixture, tiny_network};
+use ncx::image::codec;
 use tempfile::TempDir;
 
 /// A temporary directory holding `net.ncx` (the tiny network), `net.toml` (the stdp

@@ -6,8 +6,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use ncx::image::codec;
 use crate::run_common::{TINY_STEPS, fixture, stdp_example, tiny_network};
+use ncx::image::codec;
 use tempfile::TempDir;
 
 /// A temporary directory holding `net.ncx`, the tiny network.
