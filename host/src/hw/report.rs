@@ -1,5 +1,5 @@
 //! The JSON build report of `ncx hw build`, and the parsers that fill it from the tools'
-//! outputs ([`tool_output`]: yosys's `stat` table, nextpnr-ice40's utilisation and fmax
+//! outputs (`report/tool_output.rs`: yosys's `stat` table, nextpnr-ice40's utilisation and fmax
 //! lines).
 
 mod tool_output;
