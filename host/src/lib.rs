@@ -11,6 +11,8 @@
 //! - [`image`]: the device image and its `.ncx` container;
 //! - [`driver`]: the ncx/1 host driver — commands, upload, readback, device runs;
 //! - [`hw`]: real boards — the board table, the bitstream flow, the programmer;
+//! - [`learn`]: data sets, encoders, evaluation, offline training and on-chip learning
+//!   of classifiers (docs/learning.md);
 //! - [`link`]: byte pipes to devices (serial, pty, in-process model, fault injector);
 //! - [`stimulus`]: stimulus files → input spikes per timestep;
 //! - [`replay`]: replay a session recorded with `--record` against a fresh device;
@@ -32,6 +34,7 @@ pub mod driver;
 pub mod error;
 pub mod hw;
 pub mod image;
+pub mod learn;
 pub mod link;
 pub mod network;
 pub mod output;

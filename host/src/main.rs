@@ -127,6 +127,11 @@ enum Command {
     /// `ncx hw program --board B [BITSTREAM]` loads it with iceprog or openFPGALoader
     /// (docs/boards.md).
     Hw(cmd::hw::HwArgs),
+    /// Train a classifier for the core: offline for its integer dynamics, or on a device
+    /// with its own STDP (--on-chip).
+    Train(cmd::train::TrainArgs),
+    /// Evaluate an image as a classifier on a labelled data set.
+    Eval(cmd::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -145,6 +150,8 @@ fn main() -> ExitCode {
         Command::Replay(args) => cmd::replay::run(&args),
         Command::Check(args) => cmd::check::run(&args),
         Command::Hw(args) => cmd::hw::run(&args),
+        Command::Train(args) => cmd::train::run(&args),
+        Command::Eval(args) => cmd::eval::run(&args),
     };
     // Every session recorded with `--record` ends with the command's outcome.
     cmd::device::finish_recordings(&result);
