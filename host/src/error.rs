@@ -36,6 +36,8 @@ fn as_help<'a>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Help> {
         crate::hw::HwError,
         crate::image::codec::ImageError,
         crate::image::file::FileError,
+        crate::learn::classifier::ClassifierError,
+        crate::learn::encode::EncoderError,
         crate::link::LinkError,
         crate::link::record::ReadError,
         crate::link::record::RecordError,
