@@ -38,6 +38,7 @@ fn as_help<'a>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Help> {
         crate::image::file::FileError,
         crate::learn::classifier::ClassifierError,
         crate::learn::dataset::DataError,
+        crate::learn::present::PresentError,
         crate::learn::encode::EncoderError,
         crate::link::LinkError,
         crate::link::record::ReadError,

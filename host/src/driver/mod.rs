@@ -20,6 +20,7 @@
 //! `Request`, `Ack`, `OutputFrame`), so host and device cannot disagree on a layout.
 //! On top of the commands: [`upload`](mod@upload) writes and verifies an image,
 //! [`readback`](mod@readback) reads memories back, [`stream`] runs a stimulus,
+//! [`sample`] runs many short samples from a reset state,
 //! [`doctor`](mod@doctor) checks a device step by step.
 
 mod command;
@@ -27,6 +28,7 @@ pub mod doctor;
 mod error;
 mod ops;
 pub mod readback;
+pub mod sample;
 pub mod stream;
 pub mod upload;
 

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use ncx_model::device::{MAX_PROBES, Opcode, OutputFrame};
+use ncx_model::device::{DeviceInfo, MAX_PROBES, Opcode, OutputFrame};
 use ncx_model::{Matrix, TraceKind};
 
 use super::readback::{What, readback};
@@ -194,18 +194,13 @@ pub fn run_on_device_into<L: Link>(
     upload(driver, image, Verify::Crc, &mut NoProgress).map_err(|e| DeviceRunError::Setup(Box::new(e)))?;
     let probes = recorder.probed().to_vec();
     driver.channel.probe(&probes).map_err(|e| DeviceRunError::Setup(Box::new(e)))?;
-    let info = *driver.info();
-    let period = if image.config.period > 0 && info.clock_hz > 0 {
-        Duration::from_secs_f64(f64::from(image.config.period) / f64::from(info.clock_hz))
-    } else {
-        Duration::ZERO
-    };
-    driver.channel.set_period(period);
+    driver.channel.set_period(pacing(image, driver.info()));
     driver.channel.clear_outputs();
 
     progress.init(steps as u64);
     let started = Instant::now();
-    let mut streaming = Streaming { recorder: &mut recorder, sink, acknowledged: 0, input_spikes: 0 };
+    let mut on_step = |timestep, spikes: &[u16], probes: &[ProbeSample]| recorder.step(timestep, spikes, probes, sink);
+    let mut streaming = Streaming { on_step: &mut on_step, acknowledged: 0, input_spikes: 0 };
     let streamed = stream(driver, stimulus, steps_u32, &mut streaming, progress);
     let (acknowledged, input_spikes) = (streaming.acknowledged, streaming.input_spikes);
     let wall = started.elapsed();
@@ -287,21 +282,34 @@ pub fn run_on_device_into<L: Link>(
     Ok((summary, device_run))
 }
 
+/// The timestep period of `image` on the device of `info` (zero: free-running).
+pub(super) fn pacing(image: &Image, info: &DeviceInfo) -> Duration {
+    if image.config.period > 0 && info.clock_hz > 0 {
+        Duration::from_secs_f64(f64::from(image.config.period) / f64::from(info.clock_hz))
+    } else {
+        Duration::ZERO
+    }
+}
+
+/// What is done with each timestep's output (its timestep from the run's first, 0
+/// up; the spikes of every neuron, ascending; the probe samples).
+pub(super) type OnStep<'a> = dyn FnMut(u64, &[u16], &[ProbeSample]) -> Result<(), OutputError> + 'a;
+
 /// What the streaming loop updates as it goes.
-struct Streaming<'r, 's> {
-    recorder: &'r mut Recorder,
-    sink: &'s mut dyn Sink,
+pub(super) struct Streaming<'a, 'f> {
+    /// Takes each timestep's output, in timestep order.
+    pub(super) on_step: &'a mut OnStep<'f>,
     /// INPUTs acknowledged: timesteps `0..acknowledged`.
-    acknowledged: u64,
+    pub(super) acknowledged: u64,
     /// Input spikes sent in acknowledged INPUTs.
-    input_spikes: u64,
+    pub(super) input_spikes: u64,
 }
 
 /// A failure of the streaming loop: the command that failed (if any) and why.
-type StreamFailure = Box<(Option<Opcode>, StopCause)>;
+pub(super) type StreamFailure = Box<(Option<Opcode>, StopCause)>;
 
 /// RUN, INPUTs within the window, outputs, RESENDs, STOP (module docs).
-fn stream<L: Link>(
+pub(super) fn stream<L: Link>(
     driver: &mut Driver<L>,
     stimulus: &Stimulus,
     steps: u32,
@@ -351,8 +359,7 @@ fn stream<L: Link>(
                         v: p.v,
                         i: p.i,
                     }));
-                    out.recorder
-                        .step(timestep, &frame.spikes, &samples, out.sink)
+                    (out.on_step)(timestep, &frame.spikes, &samples)
                         .map_err(|e| Box::new((None, StopCause::Output(e))))?;
                     done += 1;
                 }
