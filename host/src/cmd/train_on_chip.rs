@@ -1,8 +1,63 @@
-//! `ncx train --on-chip`: learn on a device with the core's own STDP (being written:
-//! issue 12).
+//! `ncx train --on-chip`: learn on a device with the core's own STDP
+//! (docs/learning.md §6). Reads the architecture and the data, trains through
+//! `ncx::learn::onchip`, writes the output folder and prints a summary.
 
+use std::path::Path;
+
+use anyhow::Context;
+use ncx::driver::DriverOptions;
+use ncx::learn::dataset::Dataset;
+use ncx::learn::onchip::write::write_outputs;
+use ncx::learn::onchip::{Arch, OnchipError, OnchipOptions, train};
+
+use crate::cmd::progress::Bar;
 use crate::cmd::train::TrainArgs;
 
-pub(crate) fn run(_args: &TrainArgs) -> anyhow::Result<()> {
-    anyhow::bail!("ncx train --on-chip is being written (issue 12)")
+pub(crate) fn run(args: &TrainArgs) -> anyhow::Result<()> {
+    let arch = Arch::load(&args.arch).map_err(OnchipError::from)?;
+    let all = Dataset::load(&args.data)?;
+    let data = match &args.split {
+        Some(split) => all.select(split)?,
+        None => all.clone(),
+    };
+    let mut inputs: Vec<&Path> = vec![&args.arch, &args.data];
+    if let Some(split) = &args.split {
+        inputs.push(&split.path);
+    }
+    let options = OnchipOptions { target: args.target.clone(), seed: args.seed };
+    println!(
+        "training {} on the chip: {} samples of {}, {} epochs, target {}, seed {}",
+        arch.name,
+        data.samples.len(),
+        args.data.display(),
+        arch.training.epochs,
+        options.target.name(),
+        options.seed
+    );
+    let mut connect = DriverOptions::default();
+    let mut bar = Bar::new(false, "samples");
+    let trained = train(&arch, &data, &options, &mut connect, &mut bar, &mut |e| {
+        println!(
+            "epoch {:>3}: train accuracy {:6.2} %, mean |dw| {:.3}, {:.2} spikes/sample, {} silent",
+            e.epoch,
+            100.0 * e.train_accuracy,
+            e.mean_abs_dw,
+            e.spikes_per_sample,
+            e.silent
+        );
+    })?;
+    let written = write_outputs(&args.output, &arch, &trained, &inputs)
+        .with_context(|| format!("cannot write the trained network into {}", args.output.display()))?;
+    let kept = trained.epochs.iter().find(|e| e.epoch == trained.kept);
+    println!(
+        "kept epoch {} (train accuracy {:.2} %), {:.1} s on {}",
+        trained.kept,
+        kept.map_or(0.0, |e| 100.0 * e.train_accuracy),
+        trained.seconds,
+        options.target.name()
+    );
+    for path in &written {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }
