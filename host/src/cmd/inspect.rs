@@ -119,6 +119,14 @@ fn render(out: &mut impl Write, s: &Summary) -> io::Result<()> {
             writeln!(out, "{}", line.trim_end())?;
         }
     }
+    if let Some(c) = &s.classifier {
+        writeln!(out, "classifier:")?;
+        writeln!(out, "  input {} -> output {}, {} timesteps per sample", c.input, c.output, c.timesteps)?;
+        let e = &c.encoder;
+        writeln!(out, "  encoder: {}, max_value {}, max_probability {}", e.kind, e.max_value, e.max_probability)?;
+        let labels: Vec<String> = c.labels.iter().map(u16::to_string).collect();
+        writeln!(out, "  vote {} over {} classes; labels {}", c.vote, c.classes, labels.join(" "))?;
+    }
     for m in &s.matrices {
         render_matrix(out, m)?;
     }

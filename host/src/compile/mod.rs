@@ -222,6 +222,7 @@ fn metadata(net: &Network, placement: &place::Placement) -> Metadata {
         clock_hz: (net.core.clock_mhz * 1e6).round() as u32,
         populations,
         inputs,
+        classifier: None,
     }
 }
 

@@ -5,9 +5,11 @@
 //! field of `ncx_model::spec::FIELDS`, the section count), framed sections each with
 //! its own CRC-32, and a SHA-256 of everything before it. [`decode`] checks the
 //! container first (`framing`), then interprets the header and the sections (`device`
-//! for what the core needs, `metadata` for names and placement), and reports the first
+//! for what the core needs, `metadata` for names and placement, `classifier` for the
+//! optional use as a classifier), and reports the first
 //! broken rule as an [`ImageError`]. It never panics, whatever the input.
 
+mod classifier;
 mod device;
 mod error;
 mod framing;
@@ -28,28 +30,37 @@ pub const MAGIC: [u8; 8] = *b"NCXIMAGE";
 /// The format version this code writes and reads.
 pub const VERSION: u16 = 1;
 
-/// The image as `.ncx` bytes: the seven sections of [`SectionKind::ALL`], in id order.
+/// The image as `.ncx` bytes: the sections of [`SectionKind::ALL`] in id order — the
+/// classifier section only when the image has a classifier, so an image without one
+/// has exactly the seven sections of the first version-1 writers.
 ///
 /// Values are written as they are, so an image that breaks a rule (a value outside
 /// its field, a table whose length does not match the geometry) gives bytes that
 /// [`decode`] refuses. Names longer than 255 bytes are cut, and lists longer than
 /// 65535 entries are shortened: [`check`] reports those images.
 pub fn encode(image: &Image) -> Vec<u8> {
-    let payloads = SectionKind::ALL.map(|kind| match kind {
-        SectionKind::Config => device::encode_config(&image.config),
-        SectionKind::WeightsIn => device::encode_weights(&image.w_in),
-        SectionKind::WeightsRec => device::encode_weights(&image.w_rec),
-        SectionKind::EnableIn => device::encode_bits(&image.plastic_in),
-        SectionKind::EnableRec => device::encode_bits(&image.plastic_rec),
-        SectionKind::Neurons => device::encode_neurons(&image.neurons),
-        SectionKind::Metadata => metadata::encode(&image.meta),
-    });
-    let framed: usize = payloads.iter().map(|p| p.len() + 12).sum();
+    let payloads: Vec<(SectionKind, Vec<u8>)> = SectionKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let payload = match kind {
+                SectionKind::Config => device::encode_config(&image.config),
+                SectionKind::WeightsIn => device::encode_weights(&image.w_in),
+                SectionKind::WeightsRec => device::encode_weights(&image.w_rec),
+                SectionKind::EnableIn => device::encode_bits(&image.plastic_in),
+                SectionKind::EnableRec => device::encode_bits(&image.plastic_rec),
+                SectionKind::Neurons => device::encode_neurons(&image.neurons),
+                SectionKind::Metadata => metadata::encode(&image.meta),
+                SectionKind::Classifier => classifier::encode(image.meta.classifier.as_ref()?),
+            };
+            Some((kind, payload))
+        })
+        .collect();
+    let framed: usize = payloads.iter().map(|(_, p)| p.len() + 12).sum();
     let mut out = Vec::with_capacity(framing::HEADER_LEN + framed + framing::HASH_LEN);
     // A geometry holds at most 1024 neurons and inputs: both fit 16 bits.
     let (neurons, inputs) = (image.geometry.neurons() as u16, image.geometry.inputs() as u16);
-    framing::write_header(&mut out, neurons, inputs, SectionKind::ALL.len() as u16);
-    for (kind, payload) in SectionKind::ALL.iter().zip(&payloads) {
+    framing::write_header(&mut out, neurons, inputs, payloads.len() as u16);
+    for (kind, payload) in &payloads {
         let flags = if kind.required() { FLAG_REQUIRED } else { 0 };
         framing::write_section(&mut out, kind.id(), flags, payload);
     }
@@ -80,24 +91,26 @@ pub fn decode(bytes: &[u8]) -> Result<Image, ImageError> {
         ImageError::Geometry { offset, source }
     })?;
 
-    let [config, w_in, w_rec, e_in, e_rec, neurons, meta] = sections(&frames)?;
+    let ([config, w_in, w_rec, e_in, e_rec, neurons, meta], classifier) = sections(&frames)?;
     let (n, m) = (geometry.neurons(), geometry.inputs());
-    Ok(Image {
-        geometry,
-        config: device::decode_config(config)?,
-        w_in: device::decode_weights(w_in, SectionKind::WeightsIn, n, m)?,
-        w_rec: device::decode_weights(w_rec, SectionKind::WeightsRec, n, n)?,
-        plastic_in: device::decode_bits(e_in, SectionKind::EnableIn, n, m)?,
-        plastic_rec: device::decode_bits(e_rec, SectionKind::EnableRec, n, n)?,
-        neurons: device::decode_neurons(neurons, n)?,
-        meta: metadata::decode(meta, geometry)?,
-    })
+    let config = device::decode_config(config)?;
+    let w_in = device::decode_weights(w_in, SectionKind::WeightsIn, n, m)?;
+    let w_rec = device::decode_weights(w_rec, SectionKind::WeightsRec, n, n)?;
+    let plastic_in = device::decode_bits(e_in, SectionKind::EnableIn, n, m)?;
+    let plastic_rec = device::decode_bits(e_rec, SectionKind::EnableRec, n, n)?;
+    let neurons = device::decode_neurons(neurons, n)?;
+    let mut meta = metadata::decode(meta, geometry)?;
+    meta.classifier = classifier.map(|frame| classifier::decode(frame, &meta)).transpose()?;
+    Ok(Image { geometry, config, w_in, w_rec, plastic_in, plastic_rec, neurons, meta })
 }
 
-/// The frame of every known section, in id order: refuses unknown flags, unknown
-/// required sections, duplicates and missing sections; skips unknown optional ones.
-fn sections<'f, 'a>(frames: &'f [Frame<'a>]) -> Result<[&'f Frame<'a>; 7], ImageError> {
-    let mut found: [Option<&Frame<'a>>; 7] = [None; 7];
+/// The frame of every section that every image has, in id order, and the classifier
+/// section if there is one: refuses unknown flags, unknown required sections,
+/// duplicates and missing sections; skips unknown optional ones.
+type Sections<'f, 'a> = ([&'f Frame<'a>; 7], Option<&'f Frame<'a>>);
+
+fn sections<'f, 'a>(frames: &'f [Frame<'a>]) -> Result<Sections<'f, 'a>, ImageError> {
+    let mut found: [Option<&Frame<'a>>; 8] = [None; 8];
     for frame in frames {
         let Frame { index, id, flags, offset, .. } = *frame;
         if flags & !FLAG_REQUIRED != 0 {
@@ -115,10 +128,13 @@ fn sections<'f, 'a>(frames: &'f [Frame<'a>]) -> Result<[&'f Frame<'a>; 7], Image
         }
         found[slot] = Some(frame);
     }
-    if let [Some(a), Some(b), Some(c), Some(d), Some(e), Some(f), Some(g)] = found {
-        return Ok([a, b, c, d, e, f, g]);
+    if let [Some(a), Some(b), Some(c), Some(d), Some(e), Some(f), Some(g), classifier] = found {
+        return Ok(([a, b, c, d, e, f, g], classifier));
     }
-    let missing = SectionKind::ALL.into_iter().zip(found).find_map(|(kind, frame)| frame.is_none().then_some(kind));
+    let missing = SectionKind::ALL
+        .into_iter()
+        .zip(found)
+        .find_map(|(kind, frame)| (kind.always() && frame.is_none()).then_some(kind));
     Err(ImageError::MissingSection { section: missing.unwrap_or(SectionKind::Config) })
 }
 
@@ -137,6 +153,8 @@ pub fn check(image: &Image) -> Result<(), ImageError> {
         "the network name"
     } else if back.meta.populations != image.meta.populations {
         "the population list"
+    } else if back.meta.classifier != image.meta.classifier {
+        "the classifier"
     } else {
         "the input group list"
     };

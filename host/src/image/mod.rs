@@ -14,6 +14,8 @@ pub mod summary;
 
 use ncx_model::{Core, CoreConfig, Geometry, Matrix, ModelError, NeuronParams};
 
+use crate::learn::classifier::Classifier;
+
 /// A compiled network, ready to load into a core.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Image {
@@ -49,6 +51,8 @@ pub struct Metadata {
     pub populations: Vec<Block>,
     /// Input groups, in declaration order, each a contiguous range of input axons.
     pub inputs: Vec<Block>,
+    /// How the image is used as a classifier, if it is one (docs/learning.md §3).
+    pub classifier: Option<Classifier>,
 }
 
 /// A named, contiguous range of core neurons or input axons.

@@ -1,7 +1,7 @@
 //! What `ncx inspect` shows about an image: [`Summary`] collects it — identity, geometry,
 //! widths, configuration, placement, per-matrix weight statistics broken down by
-//! projection (source block → population), and neuron parameter ranges per
-//! population. It serialises to the JSON of `ncx inspect --json`
+//! projection (source block → population), neuron parameter ranges per population,
+//! and the classifier if the image has one. It serialises to the JSON of `ncx inspect --json`
 //! (docs/image-format.md §8); the binary renders the same data as text.
 
 use serde::Serialize;
@@ -42,6 +42,39 @@ pub struct Summary {
     pub matrices: Vec<MatrixSummary>,
     /// Neuron parameter ranges per population (then the unplaced neurons, if any).
     pub neurons: Vec<NeuronGroup>,
+    /// The image's use as a classifier; absent from the JSON when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classifier: Option<ClassifierSummary>,
+}
+
+/// The image's use as a classifier (docs/learning.md §3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassifierSummary {
+    /// The input group the features drive.
+    pub input: String,
+    /// The population whose spikes are counted.
+    pub output: String,
+    /// Timesteps per sample.
+    pub timesteps: u32,
+    /// The input encoder.
+    pub encoder: EncoderSummary,
+    /// `"sum"` or `"mean"`.
+    pub vote: &'static str,
+    /// Number of classes (largest label + 1).
+    pub classes: usize,
+    /// The class of each output neuron, in order.
+    pub labels: Vec<u16>,
+}
+
+/// An input encoder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EncoderSummary {
+    /// `"rate"` or `"poisson"`.
+    pub kind: &'static str,
+    /// The feature value that fires with the highest probability.
+    pub max_value: f32,
+    /// That probability, per timestep.
+    pub max_probability: f64,
 }
 
 /// N and M.
@@ -271,6 +304,19 @@ impl Summary {
                 ),
             ],
             neurons: neuron_groups(image),
+            classifier: meta.classifier.as_ref().map(|c| ClassifierSummary {
+                input: c.input.clone(),
+                output: c.output.clone(),
+                timesteps: c.timesteps,
+                encoder: EncoderSummary {
+                    kind: c.encoder.kind.name(),
+                    max_value: c.encoder.max_value,
+                    max_probability: c.encoder.max_probability,
+                },
+                vote: c.vote.name(),
+                classes: c.classes(),
+                labels: c.labels.clone(),
+            }),
         }
     }
 }

@@ -57,6 +57,7 @@ fn network() -> Image {
         clock_hz: 50_000_000,
         populations: vec![Block { record: true, probe: vec![0, 7], ..block("exc", 0, 8) }, block("inh", 8, 4)],
         inputs: vec![block("drive", 0, 8), block("ctx", 8, 8)],
+        classifier: None,
     };
     image
 }

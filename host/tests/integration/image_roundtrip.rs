@@ -64,6 +64,7 @@ fn the_largest_image_is_2917824_bytes() {
         inputs: (0..1024)
             .map(|i| Block { name: name(i), start: i as u16, len: 1, record: false, probe: vec![] })
             .collect(),
+        classifier: None,
     };
     let bytes = encode(&image);
     // Metadata: 268 + 265·1024 + 263·1024 = 540940; device sections 2376722;

@@ -37,6 +37,7 @@ mod image_file;
 mod image_golden;
 mod image_roundtrip;
 mod image_rules;
+mod learn_format;
 mod link_emulate;
 mod link_faulty;
 mod link_model;

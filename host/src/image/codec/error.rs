@@ -331,6 +331,57 @@ pub enum ImageError {
         /// Whether the index was listed before.
         duplicate: bool,
     },
+    /// A variable-length section other than the metadata (the classifier) ends inside
+    /// an item.
+    #[error(
+        "the {} section ends early: {what} needs {needed} bytes at offset {offset}, but the section ends at offset \
+         {end}",
+        .section.name()
+    )]
+    SectionShort {
+        /// The section.
+        section: SectionKind,
+        /// The item (`"the label count"`).
+        what: String,
+        /// Where it starts.
+        offset: usize,
+        /// How many bytes it needs.
+        needed: usize,
+        /// Where the payload ends.
+        end: usize,
+    },
+    /// A variable-length section other than the metadata has bytes after its last item.
+    #[error("the {} section has {count} unused bytes at offset {offset}", .section.name())]
+    SectionLeftover {
+        /// The section.
+        section: SectionKind,
+        /// Where they start.
+        offset: usize,
+        /// How many.
+        count: usize,
+    },
+    /// The classifier's input or output names no block of the image.
+    #[error(fmt = classifier_name)]
+    ClassifierName {
+        /// `"input"` or `"output"`.
+        key: &'static str,
+        /// What it must name: an input group or a population.
+        kind: BlockKind,
+        /// The name.
+        name: String,
+        /// Offset of the name.
+        offset: usize,
+        /// The names of the image's blocks of that kind.
+        known: Vec<String>,
+    },
+    /// The classifier breaks one of its rules (docs/learning.md §3).
+    #[error("{message} (classifier section, offset {offset})")]
+    ClassifierRule {
+        /// Offset of the offending item.
+        offset: usize,
+        /// The rule broken, with the values (`ncx::learn::classifier::ClassifierError`'s message).
+        message: String,
+    },
     /// An in-memory image that [`encode`](super::encode) cannot store exactly.
     #[error(
         "the image cannot be stored exactly: {what} would read back differently (names are limited to 255 bytes, \
@@ -340,6 +391,25 @@ pub enum ImageError {
         /// The part that would change.
         what: &'static str,
     },
+}
+
+/// The message of [`ImageError::ClassifierName`].
+fn classifier_name(
+    key: &str,
+    kind: &BlockKind,
+    name: &str,
+    offset: &usize,
+    known: &[String],
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let kind = kind.name();
+    write!(f, "the classifier's {key} `{name}` at offset {offset} names no {kind} of the image")?;
+    if known.is_empty() {
+        write!(f, " (it has none)")
+    } else {
+        let known: Vec<String> = known.iter().map(|n| format!("`{n}`")).collect();
+        write!(f, " (its {kind}s: {})", known.join(", "))
+    }
 }
 
 /// The message of [`ImageError::BadMagic`].
@@ -451,7 +521,11 @@ impl Help for ImageError {
             | ImageError::BlockRange { .. }
             | ImageError::BlockOverlap { .. }
             | ImageError::DuplicateName { .. }
-            | ImageError::Probe { .. } => FOREIGN.into(),
+            | ImageError::Probe { .. }
+            | ImageError::SectionShort { .. }
+            | ImageError::SectionLeftover { .. }
+            | ImageError::ClassifierName { .. }
+            | ImageError::ClassifierRule { .. } => FOREIGN.into(),
         })
     }
 }

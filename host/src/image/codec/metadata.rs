@@ -43,14 +43,17 @@ pub(crate) fn encode(meta: &Metadata) -> Vec<u8> {
     out
 }
 
-fn put_name(out: &mut Vec<u8>, name: &str) {
+pub(super) fn put_name(out: &mut Vec<u8>, name: &str) {
     let bytes = &name.as_bytes()[..name.len().min(NAME_MAX)];
     out.push(bytes.len() as u8);
     out.extend_from_slice(bytes);
 }
 
-/// Reads the metadata payload, turning every overrun into [`ImageError::MetadataShort`].
-struct Cursor<'a> {
+/// Reads a variable-length payload (the metadata or the classifier), turning every
+/// overrun into [`ImageError::MetadataShort`] or [`ImageError::SectionShort`].
+pub(super) struct Cursor<'a> {
+    /// The section read.
+    section: SectionKind,
     payload: &'a [u8],
     /// Offset of the payload in the file.
     base: usize,
@@ -59,38 +62,56 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    /// A cursor at the start of the payload of `frame`, the `section` section.
+    pub(super) fn new(section: SectionKind, frame: &Frame<'a>) -> Cursor<'a> {
+        Cursor { section, payload: frame.payload, base: frame.payload_offset(), pos: 0 }
+    }
+
     /// Absolute offset of the next byte.
-    fn offset(&self) -> usize {
+    pub(super) fn offset(&self) -> usize {
         self.base + self.pos
     }
 
-    fn take(&mut self, count: usize, what: impl FnOnce() -> String) -> Result<&'a [u8], ImageError> {
+    /// The error if bytes are left after the last item.
+    pub(super) fn finish(&self) -> Result<(), ImageError> {
+        if self.pos >= self.payload.len() {
+            return Ok(());
+        }
+        let (offset, count) = (self.offset(), self.payload.len() - self.pos);
+        Err(match self.section {
+            SectionKind::Metadata => ImageError::MetadataLeftover { offset, count },
+            section => ImageError::SectionLeftover { section, offset, count },
+        })
+    }
+
+    pub(super) fn take(&mut self, count: usize, what: impl FnOnce() -> String) -> Result<&'a [u8], ImageError> {
         match self.payload.get(self.pos..self.pos + count) {
             Some(bytes) => {
                 self.pos += count;
                 Ok(bytes)
             }
-            None => Err(ImageError::MetadataShort {
-                what: what(),
-                offset: self.offset(),
-                needed: count,
-                end: self.base + self.payload.len(),
-            }),
+            None => {
+                let (what, offset, needed, end) = (what(), self.offset(), count, self.base + self.payload.len());
+                Err(match self.section {
+                    SectionKind::Metadata => ImageError::MetadataShort { what, offset, needed, end },
+                    section => ImageError::SectionShort { section, what, offset, needed, end },
+                })
+            }
         }
     }
 
-    fn u8(&mut self, what: impl FnOnce() -> String) -> Result<u8, ImageError> {
+    pub(super) fn u8(&mut self, what: impl FnOnce() -> String) -> Result<u8, ImageError> {
         Ok(self.take(1, what)?.first().copied().unwrap_or(0))
     }
 
-    fn u16(&mut self, what: impl FnOnce() -> String) -> Result<u16, ImageError> {
+    pub(super) fn u16(&mut self, what: impl FnOnce() -> String) -> Result<u16, ImageError> {
         match self.take(2, what)? {
             &[a, b] => Ok(u16::from_le_bytes([a, b])),
             _ => Ok(0),
         }
     }
 
-    fn u32(&mut self, what: impl FnOnce() -> String) -> Result<u32, ImageError> {
+    pub(super) fn u32(&mut self, what: impl FnOnce() -> String) -> Result<u32, ImageError> {
         match self.take(4, what)? {
             &[a, b, c, d] => Ok(u32::from_le_bytes([a, b, c, d])),
             _ => Ok(0),
@@ -98,7 +119,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A length-prefixed UTF-8 name; `what` says whose.
-    fn name(&mut self, what: &dyn Fn() -> String) -> Result<String, ImageError> {
+    pub(super) fn name(&mut self, what: &dyn Fn() -> String) -> Result<String, ImageError> {
         let at = self.offset();
         let len = self.u8(|| format!("the length of {}", what()))?;
         let bytes = self.take(len.into(), || format!("{} ({len} bytes)", what()))?;
@@ -111,16 +132,15 @@ impl<'a> Cursor<'a> {
 
 /// Decode and check the metadata of an image of `geometry`.
 pub(crate) fn decode(frame: &Frame<'_>, geometry: Geometry) -> Result<Metadata, ImageError> {
-    let mut cursor = Cursor { payload: frame.payload, base: frame.payload_offset(), pos: 0 };
+    let mut cursor = Cursor::new(SectionKind::Metadata, frame);
     let name = cursor.name(&|| "the network name".to_owned())?;
     let timestep_us = cursor.u32(|| "timestep_us".to_owned())?;
     let clock_hz = cursor.u32(|| "clock_hz".to_owned())?;
     let populations = blocks(&mut cursor, BlockKind::Population, geometry.neurons())?;
     let inputs = blocks(&mut cursor, BlockKind::InputGroup, geometry.inputs())?;
-    if cursor.pos < frame.payload.len() {
-        return Err(ImageError::MetadataLeftover { offset: cursor.offset(), count: frame.payload.len() - cursor.pos });
-    }
-    Ok(Metadata { name, timestep_us, clock_hz, populations, inputs })
+    cursor.finish()?;
+    // The classifier, in its own section, is decoded after the metadata it refers to.
+    Ok(Metadata { name, timestep_us, clock_hz, populations, inputs, classifier: None })
 }
 
 /// A count and that many blocks of `kind`, on a core with `limit` neurons or inputs.

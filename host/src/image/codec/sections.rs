@@ -1,5 +1,6 @@
-//! The sections of a version-1 image: their ids, names and whether a reader that
-//! does not know them must refuse the image (docs/image-format.md §3).
+//! The sections of a version-1 image: their ids, names, whether a reader that does
+//! not know them must refuse the image, and whether every image has them
+//! (docs/image-format.md §3).
 
 /// A section that version 1 of the format defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,11 +19,13 @@ pub enum SectionKind {
     Neurons,
     /// Id 7: names, timing and placement of populations and input groups.
     Metadata,
+    /// Id 8: the image's use as a classifier (only in images that have one).
+    Classifier,
 }
 
 impl SectionKind {
     /// Every section, in id order (the order a writer puts them in).
-    pub const ALL: [SectionKind; 7] = [
+    pub const ALL: [SectionKind; 8] = [
         SectionKind::Config,
         SectionKind::WeightsIn,
         SectionKind::WeightsRec,
@@ -30,6 +33,7 @@ impl SectionKind {
         SectionKind::EnableRec,
         SectionKind::Neurons,
         SectionKind::Metadata,
+        SectionKind::Classifier,
     ];
 
     /// The section id stored in the file.
@@ -42,6 +46,7 @@ impl SectionKind {
             SectionKind::EnableRec => 5,
             SectionKind::Neurons => 6,
             SectionKind::Metadata => 7,
+            SectionKind::Classifier => 8,
         }
     }
 
@@ -60,13 +65,20 @@ impl SectionKind {
             SectionKind::EnableRec => "E_rec",
             SectionKind::Neurons => "neuron parameters",
             SectionKind::Metadata => "metadata",
+            SectionKind::Classifier => "classifier",
         }
     }
 
     /// Whether a writer sets the `required` flag: every section the device needs is
-    /// required; the metadata (for the host only) is not.
+    /// required; the metadata and the classifier (for the host only) are not.
     pub const fn required(self) -> bool {
-        !matches!(self, SectionKind::Metadata)
+        !matches!(self, SectionKind::Metadata | SectionKind::Classifier)
+    }
+
+    /// Whether every image has the section: all but the classifier, which only an
+    /// image used as a classifier has.
+    pub const fn always(self) -> bool {
+        !matches!(self, SectionKind::Classifier)
     }
 }
 

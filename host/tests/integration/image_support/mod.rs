@@ -181,6 +181,7 @@ pub(crate) fn tiny() -> Image {
         clock_hz: 100_000_000,
         populations: vec![Block { name: "exc".to_owned(), start: 0, len: 2, record: true, probe: vec![1] }],
         inputs: vec![Block { name: "in".to_owned(), start: 0, len: 4, record: false, probe: vec![] }],
+        classifier: None,
     };
     image
 }
@@ -208,7 +209,8 @@ pub(crate) fn valid_image() -> impl Strategy<Value = Image> {
                 let plastic_in = (0..n * m).map(|_| rng.below(1000) < density).collect();
                 let plastic_rec = (0..n * n).map(|_| rng.below(1000) < density).collect();
                 let neurons = (0..n).map(|_| neuron(&mut rng)).collect();
-                let meta = Metadata { name: name.clone(), timestep_us, clock_hz, populations, inputs };
+                let meta =
+                    Metadata { name: name.clone(), timestep_us, clock_hz, populations, inputs, classifier: None };
                 Image { geometry, config, w_in, w_rec, plastic_in, plastic_rec, neurons, meta }
             })
         },
