@@ -166,7 +166,7 @@ pub(crate) fn predict(
 
 /// `work` of every item, in the order of `items`, on up to `threads` threads (item
 /// `i` on thread `i mod threads`).
-fn in_threads<I: Sync, R: Send>(items: &[I], threads: usize, work: impl Fn(&I) -> R + Sync) -> Vec<R> {
+pub(crate) fn in_threads<I: Sync, R: Send>(items: &[I], threads: usize, work: impl Fn(&I) -> R + Sync) -> Vec<R> {
     let threads = threads.clamp(1, items.len().max(1));
     if threads == 1 {
         return items.iter().map(&work).collect();
@@ -177,7 +177,13 @@ fn in_threads<I: Sync, R: Send>(items: &[I], threads: usize, work: impl Fn(&I) -
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 scope.spawn(move || {
-                    items.iter().enumerate().skip(t).step_by(threads).map(|(i, item)| (i, work(item))).collect::<Vec<_>>()
+                    items
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, item)| (i, work(item)))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();

@@ -174,8 +174,7 @@ mod tests {
         // Hidden rows of W_in are synapses, output rows are not (no skip).
         assert_eq!(s.mask_in, [[true; 3], [true; 3], [false; 3], [false; 3]].concat());
         // W_rec: only hidden (pre 0, 1) → output (post 2, 3).
-        let expected_rec: Vec<bool> =
-            (0..4).flat_map(|post| (0..4).map(move |pre| post >= 2 && pre < 2)).collect();
+        let expected_rec: Vec<bool> = (0..4).flat_map(|post| (0..4).map(move |pre| post >= 2 && pre < 2)).collect();
         assert_eq!(s.mask_rec, expected_rec);
         assert!(s.w_in.iter().zip(&s.mask_in).all(|(&w, &on)| on || w == 0.0));
         assert!(s.w_rec.iter().zip(&s.mask_rec).all(|(&w, &on)| on || w == 0.0));

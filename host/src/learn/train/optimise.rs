@@ -55,7 +55,7 @@ impl Adam {
         let correction1 = 1.0 - BETA1.powi(t);
         let correction2 = 1.0 - BETA2.powi(t);
         let scale = 1.0 / samples.max(1) as f32;
-        let mut update = |w: &mut [f32], mask: &[bool], g: &[f32], m: &mut [f32], v: &mut [f32]| {
+        let update = |w: &mut [f32], mask: &[bool], g: &[f32], m: &mut [f32], v: &mut [f32]| {
             for i in 0..w.len() {
                 if !mask[i] {
                     continue;
