@@ -64,10 +64,8 @@ pub enum PresentError {
         source: ConnectError,
     },
     /// The image could not be uploaded to the device.
-    #[error("cannot upload the image to {target}: {source}")]
+    #[error("cannot upload the image: {source}")]
     Upload {
-        /// The target as written.
-        target: String,
         /// The driver's error.
         #[source]
         source: DriverError,
@@ -80,10 +78,8 @@ pub enum PresentError {
         source: DeviceRunError,
     },
     /// The weights could not be read back from the device.
-    #[error("cannot read the weights back from {target}: {source}")]
+    #[error("cannot read the weights back: {source}")]
     Readback {
-        /// The target as written.
-        target: String,
         /// The driver's error.
         #[source]
         source: DriverError,
@@ -197,8 +193,7 @@ impl DevicePresenter {
         let mut session = connect
             .connect(&link, link_name, image.geometry)
             .map_err(|source| PresentError::Connect { target: name.clone(), source })?;
-        let loaded =
-            load(&mut session, image).map_err(|source| PresentError::Upload { target: name.clone(), source })?;
+        let loaded = load(&mut session, image).map_err(|source| PresentError::Upload { source })?;
         Ok(DevicePresenter { image: image.clone(), session, loaded, target: name })
     }
 }
@@ -213,7 +208,7 @@ impl Presenter for DevicePresenter {
 
     fn learned(&mut self) -> Result<Image, PresentError> {
         let back = readback(&mut self.session, What::Weights, &mut NoProgress)
-            .map_err(|source| PresentError::Readback { target: self.target.clone(), source })?;
+            .map_err(|source| PresentError::Readback { source })?;
         let mut image = self.image.clone();
         if let Some(weights) = back.weights {
             image.w_in = weights.w_in;
