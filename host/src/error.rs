@@ -39,6 +39,7 @@ fn as_help<'a>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Help> {
         crate::learn::classifier::ClassifierError,
         crate::learn::dataset::DataError,
         crate::learn::eval::EvalError,
+        crate::learn::onchip::OnchipError,
         crate::learn::present::PresentError,
         crate::learn::train::TrainError,
         crate::learn::encode::EncoderError,
