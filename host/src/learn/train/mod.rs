@@ -347,7 +347,7 @@ pub struct Report {
 /// and measure its accuracy on the model (module docs).
 pub fn run(request: &Request<'_>, progress: &mut dyn TrainProgress) -> Result<Report, TrainError> {
     let Request { arch, dir, .. } = *request;
-    write::prepare_dir(dir, arch)?;
+    write::prepare_dir(dir, arch, request.inputs)?;
     let mut outputs: Vec<PathBuf> = write::FIXED_NAMES.iter().map(|n| dir.join(n)).collect();
     let (i, h, o) = (&arch.input, &arch.hidden.name, &arch.output.name);
     outputs.extend(

@@ -5,10 +5,10 @@
 //! and the SVGs.
 //!
 //! The folder is created if it does not exist. If it exists it may hold only files
-//! that `ncx train` writes (from an earlier run, which are replaced); any other file
-//! makes it refuse the folder before writing anything, so that a mistyped `-o` never
-//! mixes a training's files into an unrelated folder. Every file is written whole or
-//! not at all.
+//! that `ncx train` writes (from an earlier run, which are replaced), the files it
+//! reads (the architecture, say) and a `README.md`; anything else makes it refuse the
+//! folder before writing anything, so that a mistyped `-o` never mixes a training's
+//! files into an unrelated folder. Every file is written whole or not at all.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -43,8 +43,12 @@ fn is_ours(name: &str, arch: &Arch) -> bool {
 }
 
 /// Check (and create) the output folder: it may only hold files that a training with
-/// this architecture writes.
-pub(crate) fn prepare_dir(dir: &Path, arch: &Arch) -> Result<(), TrainError> {
+/// this architecture writes, the `inputs` and a `README.md`.
+pub(crate) fn prepare_dir(dir: &Path, arch: &Arch, inputs: &[&Path]) -> Result<(), TrainError> {
+    let same = |a: &Path, b: &Path| match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
     let io_error = |source: io::Error| TrainError::Dir { dir: dir.to_path_buf(), source };
     match fs::read_dir(dir) {
         Ok(entries) => {
@@ -52,7 +56,8 @@ pub(crate) fn prepare_dir(dir: &Path, arch: &Arch) -> Result<(), TrainError> {
                 let entry = entry.map_err(io_error)?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let plain = entry.file_type().map_err(io_error)?.is_file();
-                if !plain || !is_ours(&name, arch) {
+                let read = inputs.iter().any(|input| same(input, &entry.path()));
+                if !plain || !(is_ours(&name, arch) || name == "README.md" || read) {
                     return Err(TrainError::Foreign { dir: dir.to_path_buf(), file: PathBuf::from(name) });
                 }
             }
