@@ -20,6 +20,7 @@ pub(crate) fn run(args: &TrainArgs) -> anyhow::Result<()> {
         Some(split) => all.select(split)?,
         None => all.clone(),
     };
+    let test_data = args.test.as_ref().map(|test| all.select(test)).transpose()?;
     let mut inputs: Vec<&Path> = vec![&args.arch, &args.data];
     if let Some(split) = &args.split {
         inputs.push(&split.path);
@@ -58,6 +59,23 @@ pub(crate) fn run(args: &TrainArgs) -> anyhow::Result<()> {
     );
     for path in &written {
         println!("wrote {}", path.display());
+    }
+    if let (Some(test), Some(test_data)) = (&args.test, &test_data) {
+        let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let eval = ncx::learn::eval::EvalOptions { target: args.target.clone(), seed: args.seed, threads };
+        let result = ncx::learn::eval::evaluate(
+            &trained.image,
+            test_data,
+            &eval,
+            &mut connect,
+            &mut Bar::new(false, "samples"),
+        )?;
+        println!(
+            "test accuracy {:.2} % on {} samples of {}",
+            100.0 * result.accuracy(),
+            test_data.samples.len(),
+            test.key
+        );
     }
     Ok(())
 }

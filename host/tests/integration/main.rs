@@ -38,6 +38,7 @@ mod image_golden;
 mod image_roundtrip;
 mod image_rules;
 mod learn_format;
+mod learn_onchip;
 mod learn_train;
 mod link_emulate;
 mod link_faulty;
