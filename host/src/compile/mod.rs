@@ -222,7 +222,7 @@ fn metadata(net: &Network, placement: &place::Placement) -> Metadata {
         clock_hz: (net.core.clock_mhz * 1e6).round() as u32,
         populations,
         inputs,
-        classifier: None,
+        classifier: net.classifier.clone(),
     }
 }
 

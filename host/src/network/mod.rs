@@ -1,11 +1,12 @@
 //! Network descriptions (docs/network-format.md): TOML files in physical terms —
-//! populations, input groups, projections, STDP — read, checked and resolved into a
-//! typed [`Network`] in float units. Every problem is a [`Diagnostic`] that names
-//! the file, line, column and key.
+//! populations, input groups, projections, STDP and the optional use as a classifier
+//! — read, checked and resolved into a typed [`Network`] in float units. Every problem
+//! is a [`Diagnostic`] that names the file, line, column and key.
 //!
 //! [`load`] reads a file and everything it includes; [`load_str`] does the same for
 //! text already in memory. [`crate::compile`] turns the result into a device image.
 
+mod classifier;
 mod data;
 mod diagnostic;
 pub(crate) mod math;

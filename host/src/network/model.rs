@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use ncx_model::{NeuronParams, TraceMode};
 
 use super::source::Loc;
+use crate::learn::classifier::Classifier;
 
 /// A whole network: the top-level file and everything it includes.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +26,8 @@ pub struct Network {
     pub projections: Vec<Projection>,
     /// STDP settings (`[stdp]`), if the description has them.
     pub stdp: Option<StdpSpec>,
+    /// How the image is used as a classifier (`[classifier]`), if the description says.
+    pub classifier: Option<Classifier>,
     /// Every file read, top-level file first.
     pub files: Vec<PathBuf>,
 }

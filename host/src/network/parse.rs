@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use ncx_model::{NeuronParams, TraceMode, spec};
 
+use super::classifier::{self, ClassifierDecl};
 use super::diagnostic::Diagnostic;
 use super::model::{
     CoreSpec, Count, FloatParams, InputGroup, Locs, NeuronModel, Pacing, Population, Refractory, Sign, Stdp, StdpSpec,
@@ -37,6 +38,8 @@ pub(crate) struct FileDecl {
     pub(crate) populations: Vec<Population>,
     pub(crate) inputs: Vec<InputGroup>,
     pub(crate) projections: Vec<ProjectionDecl>,
+    /// The `[classifier]` table (top-level file only).
+    pub(crate) classifier: Option<ClassifierDecl>,
 }
 
 /// A name reference with where it is written.
@@ -84,11 +87,11 @@ pub(crate) struct ProjectionDecl {
     pub(crate) locs: Locs,
 }
 
-const TOP_KEYS: [&str; 7] = ["name", "include", "core", "stdp", "population", "input", "projection"];
-const TOP_ONLY: [&str; 3] = ["name", "core", "stdp"];
+const TOP_KEYS: [&str; 8] = ["name", "include", "core", "stdp", "population", "input", "projection", "classifier"];
+const TOP_ONLY: [&str; 4] = ["name", "core", "stdp", "classifier"];
 
 /// Read one parsed file. `top` is whether it is the top-level file (only that one may
-/// set `name`, `[core]` and `[stdp]`).
+/// set `name`, `[core]`, `[stdp]` and `[classifier]`).
 pub(crate) fn file(root: &Tbl<'_, '_>, top: bool, includer: Option<&std::path::Path>) -> Result<FileDecl, Diagnostic> {
     if !top {
         for key in TOP_ONLY {
@@ -117,7 +120,9 @@ pub(crate) fn file(root: &Tbl<'_, '_>, top: bool, includer: Option<&std::path::P
     let populations = tables(root, "population")?.iter().map(population).collect::<Result<_, _>>()?;
     let inputs = tables(root, "input")?.iter().map(input).collect::<Result<_, _>>()?;
     let projections = tables(root, "projection")?.iter().map(projection).collect::<Result<_, _>>()?;
-    Ok(FileDecl { name, core, stdp, includes, populations, inputs, projections })
+    let classifier =
+        root.get("classifier").map(|v| classifier::parse(&v.table("a table (`[classifier]`)")?)).transpose()?;
+    Ok(FileDecl { name, core, stdp, includes, populations, inputs, projections, classifier })
 }
 
 /// The tables of an array of tables (`[[key]]`).
@@ -127,7 +132,7 @@ fn tables<'a, 'i>(root: &Tbl<'a, 'i>, key: &str) -> Result<Vec<Tbl<'a, 'i>>, Dia
     v.array(&expected)?.iter().map(|item| item.table(&expected)).collect()
 }
 
-fn locs(t: &Tbl<'_, '_>) -> Locs {
+pub(crate) fn locs(t: &Tbl<'_, '_>) -> Locs {
     let mut keys: std::collections::BTreeMap<String, Loc> =
         t.map.iter().map(|(k, v)| (k.get_ref().to_string(), Loc::new(t.file, v.span()))).collect();
     keys.insert(String::new(), t.loc());

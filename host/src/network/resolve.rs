@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::rng::SplitMix64;
 
+use super::classifier;
 use super::data;
 use super::diagnostic::Diagnostic;
 use super::model::{Connectivity, CoreSpec, Locs, Network, Projection, Sign, Source, Synapse};
@@ -40,6 +41,7 @@ pub(crate) fn network(top: &Arc<SourceFile>, files: Vec<(Arc<SourceFile>, FileDe
     let mut name = None;
     let mut core = None;
     let mut stdp = None;
+    let mut classifier_decl = None;
     let mut populations = Vec::new();
     let mut inputs = Vec::new();
     let mut decls = Vec::new();
@@ -49,6 +51,7 @@ pub(crate) fn network(top: &Arc<SourceFile>, files: Vec<(Arc<SourceFile>, FileDe
             name = decl.name;
             core = decl.core;
             stdp = decl.stdp;
+            classifier_decl = decl.classifier;
         } else {
             paths.push(file.path.clone());
         }
@@ -98,7 +101,8 @@ pub(crate) fn network(top: &Arc<SourceFile>, files: Vec<(Arc<SourceFile>, FileDe
             stem
         }
     };
-    let mut net = Network { name, core, populations, inputs, projections: Vec::new(), stdp, files: paths };
+    let classifier = classifier_decl.map(|c| classifier::resolve(c, &populations, &inputs)).transpose()?;
+    let mut net = Network { name, core, populations, inputs, projections: Vec::new(), stdp, classifier, files: paths };
     let mut owners: HashMap<(Source, usize), Vec<u32>> = HashMap::new();
     for (file, decl) in decls {
         let projection = projection(&net, &names, &file, decl)?;

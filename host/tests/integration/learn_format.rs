@@ -288,3 +288,183 @@ proptest! {
         prop_assert_eq!(codec::check(&image), Ok(()));
     }
 }
+
+/// A description with a 64-axon input group `pixels`, a 10-neuron population `digit`
+/// (line 5) and a population `other`; `classifier` is the `[classifier]` table from
+/// line 9 on.
+fn network(classifier: &str) -> String {
+    format!(
+        "name = \"c\"\n\
+         [[input]]\nname = \"pixels\"\nsize = 64\n\
+         [[population]]\nname = \"digit\"\nsize = 10\nthreshold = 1.0\n\
+         {classifier}\n\
+         [[population]]\nname = \"other\"\nsize = 2\nthreshold = 1.0\n"
+    )
+}
+
+const TABLE: &str = "[classifier]\ninput = \"pixels\"\noutput = \"digit\"\ntimesteps = 32\n\
+                     encoder = { kind = \"poisson\", max_value = 16, max_probability = 0.2 }";
+
+fn compile(text: &str) -> Result<ncx::compile::Compiled, ncx::compile::CompileError> {
+    ncx::compile::compile_str(std::path::Path::new("net.toml"), text, &ncx::compile::CompileOptions::default())
+}
+
+/// The error's message, line, column, key and help.
+fn diagnostic(text: &str) -> (String, usize, usize, String, String) {
+    match compile(text) {
+        Ok(_) => panic!("compiled:\n{text}"),
+        Err(ncx::compile::CompileError::Invalid(d)) => {
+            let lc = d.loc.as_ref().expect("a location").line_col();
+            (d.message, lc.line, lc.column, d.key.unwrap_or_default(), d.help.unwrap_or_default())
+        }
+        Err(e) => panic!("not a description error: {e}"),
+    }
+}
+
+#[test]
+fn a_classifier_table_compiles_into_the_image() {
+    let compiled = compile(&network(&format!("{TABLE}\nlabels = [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]\nvote = \"mean\"")))
+        .expect("compiles");
+    let expected = Classifier {
+        input: "pixels".into(),
+        output: "digit".into(),
+        timesteps: 32,
+        encoder: Encoder { kind: Encoding::Poisson, max_value: 16.0, max_probability: 0.2 },
+        labels: vec![9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+        vote: Vote::Mean,
+    };
+    assert_eq!(compiled.image.meta.classifier.as_ref(), Some(&expected));
+    assert_eq!(compiled.network.classifier.as_ref(), Some(&expected));
+    // The image round-trips with it.
+    let back = codec::decode(&codec::encode(&compiled.image)).unwrap();
+    assert_eq!(back.meta.classifier, Some(expected));
+
+    // Defaults: labels 0..size-1, vote sum; a rate encoder.
+    let table = TABLE.replace("poisson", "rate").replace("max_value = 16", "max_value = 15.5");
+    let compiled = compile(&network(&table)).expect("compiles");
+    let c = compiled.image.meta.classifier.expect("a classifier");
+    assert_eq!(c.labels, (0..10).collect::<Vec<u16>>());
+    assert_eq!(c.vote, Vote::Sum);
+    assert_eq!(c.encoder, Encoder { kind: Encoding::Rate, max_value: 15.5, max_probability: 0.2 });
+
+    // Without the table, no classifier.
+    assert_eq!(compile(&network("")).unwrap().image.meta.classifier, None);
+}
+
+/// A diagnostic's message, line, column, key and help.
+type Expected = (&'static str, usize, usize, &'static str, &'static str);
+
+#[test]
+fn every_error_of_the_table_names_its_place() {
+    let cases: Vec<(String, Expected)> = vec![
+        (
+            TABLE.replace("input = \"pixels\"", "input = \"pixel\""),
+            ("unknown input group `pixel` in `classifier.input`", 10, 9, "classifier.input", "did you mean `pixels`?"),
+        ),
+        (
+            TABLE.replace("input = \"pixels\"", "input = \"digit\""),
+            (
+                "unknown input group `digit` in `classifier.input`",
+                10,
+                9,
+                "classifier.input",
+                "`digit` is a population, not an input group; `classifier.input` names input group",
+            ),
+        ),
+        (
+            TABLE.replace("output = \"digit\"", "output = \"digits\""),
+            (
+                "unknown population `digits` in `classifier.output`",
+                11,
+                10,
+                "classifier.output",
+                "did you mean `digit`?",
+            ),
+        ),
+        (
+            format!("{TABLE}\nlabels = [0, 1, 2]"),
+            (
+                "`labels` has 3 entries but population `digit` has 10 neurons",
+                14,
+                10,
+                "classifier.labels",
+                "give one class per neuron of `digit`, in order, or leave `labels` out for 0..9",
+            ),
+        ),
+        (
+            format!("{TABLE}\nlabels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10]"),
+            (
+                "classifier labels give no neuron to class 9 (the labels go up to 10)",
+                14,
+                10,
+                "classifier.labels",
+                "every class from 0 to the largest label needs at least one neuron of the output population",
+            ),
+        ),
+        (
+            TABLE.replace("kind = \"poisson\"", "kind = \"poison\""),
+            (
+                "`kind` = \"poison\" is not an encoder",
+                13,
+                20,
+                "classifier.encoder.kind",
+                "did you mean \"poisson\"? The choices are \"rate\" and \"poisson\"",
+            ),
+        ),
+        (
+            TABLE.replace("timesteps = 32", "timesteps = 0"),
+            (
+                "`timesteps` = 0 is out of range: it must be from 1 to 4294967295",
+                12,
+                13,
+                "classifier.timesteps",
+                "the timesteps per sample: at least 1, e.g. 32",
+            ),
+        ),
+        (
+            TABLE.replace("max_probability = 0.2", "max_probability = 1.5"),
+            (
+                "`max_probability` = 1.5 is out of range: it must be from 0 to 1",
+                13,
+                65,
+                "classifier.encoder.max_probability",
+                "a spike probability per timestep, e.g. 0.2 (200 Hz at 1 ms timesteps)",
+            ),
+        ),
+        (
+            TABLE.replace("max_value = 16", "max_value = 0"),
+            (
+                "`max_value` = 0 is out of range: it must be above 0 and fit a 32-bit float",
+                13,
+                43,
+                "classifier.encoder.max_value",
+                "the largest feature value of the data set (16 for data/digits)",
+            ),
+        ),
+        (
+            format!("{TABLE}\nvote = \"man\""),
+            (
+                "`vote` = \"man\" is not a vote",
+                14,
+                8,
+                "classifier.vote",
+                "did you mean \"mean\"? The choices are \"sum\" and \"mean\"",
+            ),
+        ),
+        (
+            format!("{TABLE}\nlables = [0]"),
+            (
+                "unknown key `lables` in `classifier`",
+                14,
+                1,
+                "classifier.lables",
+                "did you mean `labels`? The keys of `classifier` are `input`, `output`, `timesteps`, `encoder`, \
+                 `labels`, `vote`",
+            ),
+        ),
+    ];
+    for (table, (message, line, column, key, help)) in cases {
+        let got = diagnostic(&network(&table));
+        assert_eq!(got, (message.to_owned(), line, column, key.to_owned(), help.to_owned()), "{table}");
+    }
+}
