@@ -52,6 +52,8 @@ pub struct EvalOptions {
 pub struct Evaluation {
     /// Each sample's 0-based row in its data file.
     pub rows: Vec<usize>,
+    /// Each sample's 1-based line in its data file.
+    pub lines: Vec<usize>,
     /// Each sample's label.
     pub labels: Vec<u16>,
     /// Each sample's predicted class; `None` when no output neuron spiked.
@@ -115,6 +117,53 @@ impl Evaluation {
     /// Samples per second of wall time (0 when no time was measured).
     pub fn images_per_second(&self) -> f64 {
         if self.seconds > 0.0 { self.samples() as f64 / self.seconds } else { 0.0 }
+    }
+
+    /// The confusion matrix as CSV: a header `true,0,1,…,none`, then one line per true
+    /// class with its counts per predicted class and its no-spike count.
+    pub fn confusion_csv(&self) -> String {
+        let mut out = String::from("true");
+        (0..self.classes).for_each(|c| out.push_str(&format!(",{c}")));
+        out.push_str(",none\n");
+        for (class, row) in self.confusion().iter().enumerate() {
+            out.push_str(&class.to_string());
+            row.iter().for_each(|n| out.push_str(&format!(",{n}")));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Every sample's outcome as CSV: `row,line,label,prediction,correct` (the
+    /// prediction empty when no output neuron spiked; correct 1 or 0), in the order of
+    /// the data set.
+    pub fn predictions_csv(&self) -> String {
+        let mut out = String::from("row,line,label,prediction,correct\n");
+        for (i, (&label, prediction)) in self.labels.iter().zip(&self.predictions).enumerate() {
+            let row = self.rows.get(i).copied().unwrap_or(i);
+            let line = self.lines.get(i).map_or(String::new(), usize::to_string);
+            let predicted = prediction.map_or(String::new(), |p| p.to_string());
+            let correct = u8::from(*prediction == Some(label));
+            out.push_str(&format!("{row},{line},{label},{predicted},{correct}\n"));
+        }
+        out
+    }
+
+    /// The confusion matrix as text for a terminal: a header of predicted classes and
+    /// `-` (no spike), one line per true class, columns right-aligned.
+    pub fn confusion_text(&self) -> String {
+        let m = self.confusion();
+        let width = m.iter().flatten().map(|n| n.to_string().len()).chain([self.classes.to_string().len(), 1]).max();
+        let width = width.unwrap_or(1);
+        let label_width = "true".len().max(self.classes.to_string().len());
+        let mut out = format!("{:>label_width$} |", "true");
+        (0..self.classes).for_each(|c| out.push_str(&format!(" {c:>width$}")));
+        out.push_str(&format!(" {:>width$}\n", "-"));
+        for (class, row) in m.iter().enumerate() {
+            out.push_str(&format!("{class:>label_width$} |"));
+            row.iter().for_each(|n| out.push_str(&format!(" {n:>width$}")));
+            out.push('\n');
+        }
+        out
     }
 }
 
@@ -303,6 +352,7 @@ pub fn evaluate(
     }
     Ok(Evaluation {
         rows: data.samples.iter().map(|s| s.row).collect(),
+        lines: data.samples.iter().map(|s| s.line).collect(),
         labels: data.samples.iter().map(|s| s.label).collect(),
         predictions,
         counts,
@@ -543,6 +593,12 @@ mod tests {
         assert_eq!(e.accuracy(), 0.4);
         assert_eq!(e.confusion(), [vec![1, 1, 1], vec![1, 1, 0]]);
         assert_eq!(e.recall(), [Some(1.0 / 3.0), Some(0.5)]);
+        assert_eq!(e.confusion_csv(), "true,0,1,none\n0,1,1,1\n1,1,1,0\n");
+        assert_eq!(
+            e.predictions_csv(),
+            "row,line,label,prediction,correct\n10,11,0,0,1\n11,12,1,1,1\n12,13,0,,0\n13,14,1,0,0\n14,15,0,1,0\n"
+        );
+        assert_eq!(e.confusion_text(), "true | 0 1 -\n   0 | 1 1 1\n   1 | 1 1 0\n");
         // Mean: class 1 scores (2 + 2) / 2 = 2 in sample 3 and (4 + 0) / 2 = 2 in sample 4.
         let mean = eval(&image(Vote::Mean), &data(), "model", 1).unwrap();
         assert_eq!(mean.predictions, [Some(0), Some(1), None, Some(0), Some(0)]);
@@ -664,6 +720,7 @@ mod tests {
         ) {
             let e = Evaluation {
                 rows: (0..pairs.len()).collect(),
+                lines: (1..=pairs.len()).collect(),
                 labels: pairs.iter().map(|p| p.0).collect(),
                 predictions: pairs.iter().map(|p| p.1).collect(),
                 counts: vec![vec![]; pairs.len()],
