@@ -323,7 +323,7 @@ fn schedule_defaults() -> Schedule {
         logit_scale: 0.3,
         surrogate_slope: 4.0,
         init_gain: 1.0,
-        test_seed: 101,
+        test_seed: 100,
     }
 }
 
