@@ -42,6 +42,7 @@ use crate::error::Help;
 use crate::image::Image;
 use crate::learn::classifier::{Classifier, Vote};
 use crate::learn::dataset::{DataError, Dataset, Sample};
+use crate::learn::plot::PlotError;
 use crate::learn::present::{ModelPresenter, PresentError};
 use crate::network::Diagnostic;
 use crate::output::{self, OutputError};
@@ -203,6 +204,9 @@ pub enum TrainError {
     /// The model could not run the compiled image.
     #[error(transparent)]
     Present(#[from] PresentError),
+    /// A plot could not be drawn.
+    #[error(transparent)]
+    Plot(#[from] PlotError),
 }
 
 impl Help for TrainError {
@@ -213,6 +217,7 @@ impl Help for TrainError {
             TrainError::Data(e) => return e.help(),
             TrainError::Output(e) => return e.help(),
             TrainError::Present(e) => return e.help(),
+            TrainError::Plot(e) => return e.help(),
             TrainError::NoSamples { .. } => "give a data set with samples, or a split that names some (--split)",
             TrainError::TestFeatures { .. } => "test on a split of the same data set (--test FILE.json:KEY)",
             TrainError::Dir { .. } => "check the path: ncx train creates the folder (its parent must exist)",
@@ -367,6 +372,8 @@ pub fn run(request: &Request<'_>, progress: &mut dyn TrainProgress) -> Result<Re
         .unwrap_or_else(|| "trained".to_owned());
     let mut files = write::network_files(&trained, &name, request.provenance);
     files.files.push(("training.csv".to_owned(), write::training_csv(&trained.epochs)));
+    files.files.push(("accuracy.svg".to_owned(), write::accuracy_svg(&trained.epochs, arch.training.test_seed)?));
+    files.files.push(("weights.svg".to_owned(), write::weights_svg(&trained)?));
     let mut written = write::write_files(dir, &files)?;
 
     let net = dir.join("net.toml");

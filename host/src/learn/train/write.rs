@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use super::arch::Arch;
 use super::{EpochStats, SeedAccuracy, TrainError, Trained};
+use crate::learn::plot::{self, PlotError};
 use crate::output;
 
 /// The names `ncx train` may write besides the weight matrices (`*.csv` named after
@@ -157,6 +158,40 @@ pub(crate) fn test_csv(seeds: &[SeedAccuracy]) -> Vec<u8> {
         let _ = writeln!(out, "{},{},{},{:.6}", s.seed, s.correct, s.samples, s.accuracy());
     }
     out.into_bytes()
+}
+
+/// `accuracy.svg`: the training accuracy and (with test samples) the test accuracy of
+/// the integer forward pass per epoch, in %.
+pub(crate) fn accuracy_svg(epochs: &[EpochStats], test_seed: u64) -> Result<Vec<u8>, PlotError> {
+    let percent = |f: fn(&EpochStats) -> Option<f64>| -> Vec<(f64, f64)> {
+        epochs.iter().filter_map(|e| Some((e.epoch as f64, 100.0 * f(e)?))).collect()
+    };
+    let mut series = vec![("training samples (the epoch's draws)".to_owned(), percent(|e| Some(e.train_accuracy)))];
+    let test = percent(|e| e.test_accuracy);
+    if !test.is_empty() {
+        series.push((format!("test samples (encoder seed {test_seed})"), test));
+    }
+    Ok(plot::curve_svg("accuracy per epoch", "epoch", "accuracy (%)", &series)?.into_bytes())
+}
+
+/// `weights.svg`: the `W_in` row of every trained neuron (hidden, then output) as a
+/// tile, square when the feature count is a square (8 × 8 for the digits).
+pub(crate) fn weights_svg(trained: &Trained) -> Result<Vec<u8>, PlotError> {
+    let (features, hidden) = (trained.features(), trained.arch.hidden.size);
+    let root = features.isqrt();
+    let tile_width = if root * root == features { root } else { features };
+    let titles: Vec<String> = (0..trained.neurons())
+        .map(|n| {
+            if n < hidden {
+                format!("{} {n}", trained.arch.hidden.name)
+            } else {
+                let label = trained.classifier.labels[n - hidden];
+                format!("{} {} ({label})", trained.arch.output.name, n - hidden)
+            }
+        })
+        .collect();
+    let svg = plot::weight_tiles_svg(&trained.w_in, trained.neurons(), features, tile_width, &titles)?;
+    Ok(svg.into_bytes())
 }
 
 /// Write `files` into `dir`, each whole or not at all.
