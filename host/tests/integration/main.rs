@@ -37,6 +37,7 @@ mod image_file;
 mod image_golden;
 mod image_roundtrip;
 mod image_rules;
+mod learn_eval;
 mod learn_format;
 mod learn_onchip;
 mod learn_train;
