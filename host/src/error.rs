@@ -43,6 +43,7 @@ fn as_help<'a>(e: &'a (dyn Error + 'static)) -> Option<&'a dyn Help> {
         crate::learn::present::PresentError,
         crate::learn::train::TrainError,
         crate::learn::encode::EncoderError,
+        crate::learn::plot::PlotError,
         crate::link::LinkError,
         crate::link::record::ReadError,
         crate::link::record::RecordError,
