@@ -290,7 +290,7 @@ fn shape(arch: &Arch, data: &Dataset, test: Option<&Dataset>) -> Result<(Layout,
     }
     let classes = data.classes();
     let size = arch.output.size;
-    if size % classes != 0 {
+    if !size.is_multiple_of(classes) {
         return Err(Diagnostic::new(format!(
             "`output.size` = {size} is not a multiple of the {classes} classes of {}",
             data.path.display()
