@@ -468,3 +468,44 @@ fn every_error_of_the_table_names_its_place() {
         assert_eq!(got, (message.to_owned(), line, column, key.to_owned(), help.to_owned()), "{table}");
     }
 }
+
+#[test]
+fn ncx_inspect_shows_the_classifier() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.ncx");
+    let mut image = tiny_classifier();
+    if let Some(c) = image.meta.classifier.as_mut() {
+        c.vote = Vote::Mean;
+        c.labels = vec![1, 0];
+    }
+    ncx::image::file::write_file(&path, &image).unwrap();
+    let path = path.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ncx")).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&["inspect", path]);
+    let expected = "classifier:\n  input in -> output exc, 32 timesteps per sample\n  encoder: poisson, max_value 16, \
+                    max_probability 0.2\n  vote mean over 2 classes; labels 1 0\n";
+    assert!(text.contains(expected), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&run(&["inspect", path, "--json"])).unwrap();
+    assert_eq!(
+        json["classifier"],
+        serde_json::json!({
+            "input": "in",
+            "output": "exc",
+            "timesteps": 32,
+            "encoder": {"kind": "poisson", "max_value": 16.0, "max_probability": 0.2},
+            "vote": "mean",
+            "classes": 2,
+            "labels": [1, 0],
+        })
+    );
+    // An image without a classifier has no `classifier` key.
+    let plain = dir.path().join("plain.ncx");
+    ncx::image::file::write_file(&plain, &tiny()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&run(&["inspect", plain.to_str().unwrap(), "--json"])).unwrap();
+    assert!(json.get("classifier").is_none());
+    assert!(!run(&["inspect", plain.to_str().unwrap()]).contains("classifier"));
+}
