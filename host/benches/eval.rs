@@ -2,9 +2,9 @@
 //! end (encode, reset, run, read out, vote) on the digits classifier.
 //!
 //! A plain harness (no criterion): `cargo bench -p ncx --bench eval`. The workload is
-//! the network of examples/digits (64 pixels → 10 class neurons, its class-template
-//! weights) compiled on a 64 × 64 core, with a classifier of 32 timesteps per sample and
-//! a Poisson encoder (max_value 16, max_probability 0.5); the samples are the 594 test
+//! the trained digits classifier of examples/digits-trained (64 × 64: 64 pixel inputs,
+//! 54 hidden and 10 output neurons, 32 timesteps per sample, Poisson encoder with
+//! max_value 16 and max_probability 1, docs/learning.md §5); the samples are the 594 test
 //! images of data/digits, repeated 8 times per batch (4 752 presentations; each
 //! repetition draws the same spikes, as a sample's spikes depend only on the seed and
 //! its row). Each case (1 thread, every thread of the machine) runs one untimed batch,
@@ -29,15 +29,8 @@ const REPEAT: usize = 8;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let example = root.join("examples/digits");
-    let text = std::fs::read_to_string(example.join("net.toml"))?
-        .replace("[core]\n", "[core]\nneurons = 64\ninputs = 64\n")
-        .replace("probe = \"all\"\n", "");
-    let text = format!(
-        "{text}\n[classifier]\ninput = \"pixels\"\noutput = \"digit\"\ntimesteps = 32\nencoder = {{ kind = \
-         \"poisson\", max_value = 16, max_probability = 0.5 }}\n"
-    );
-    let image = compile::compile_str(&example.join("net.toml"), &text, &CompileOptions::default())?.image;
+    let image =
+        compile::compile_file(&root.join("examples/digits-trained/net.toml"), &CompileOptions::default())?.image;
     let data = root.join("data/digits");
     let test = Dataset::load(&data.join("digits.csv.gz"))?
         .select(&SplitSpec { path: data.join("digits_split.json"), key: "test".into() })?;
@@ -46,8 +39,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let all = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cases: Vec<usize> = if all > 1 { vec![1, all] } else { vec![1] };
     println!(
-        "eval: digits 64x64, 32 timesteps, poisson; {} presentations per batch ({} test images x {REPEAT}); {} \
-         threads available",
+        "eval: examples/digits-trained (64x64, 32 timesteps, poisson); {} presentations per batch ({} test \
+         images x {REPEAT}); {} threads available",
         batch.samples.len(),
         test.samples.len(),
         all

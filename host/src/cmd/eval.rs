@@ -53,6 +53,11 @@ pub(crate) struct EvalArgs {
     #[arg(long, value_name = "N", default_value_t = ncx::driver::RETRIES)]
     pub(crate) retries: u32,
 
+    /// Draw the confusion matrix as an SVG (rows: true class; columns: predicted class,
+    /// then none).
+    #[arg(long, value_name = "SVG")]
+    pub(crate) confusion_svg: Option<PathBuf>,
+
     /// Write the confusion matrix as CSV (true,0,1,…,none).
     #[arg(long, value_name = "CSV")]
     pub(crate) confusion_csv: Option<PathBuf>,
@@ -119,8 +124,12 @@ pub(crate) fn run(args: &EvalArgs) -> anyhow::Result<()> {
 }
 
 /// The contents of the files asked for, before any is written.
-fn render_files<'a>(args: &'a EvalArgs, e: &Evaluation, _title: &str) -> anyhow::Result<Vec<(&'a Path, String)>> {
+fn render_files<'a>(args: &'a EvalArgs, e: &Evaluation, title: &str) -> anyhow::Result<Vec<(&'a Path, String)>> {
     let mut files = Vec::new();
+    if let Some(path) = &args.confusion_svg {
+        let svg = ncx::learn::plot::confusion_svg(&e.confusion(), title).context("cannot draw the confusion matrix")?;
+        files.push((path.as_path(), svg));
+    }
     if let Some(path) = &args.confusion_csv {
         files.push((path.as_path(), e.confusion_csv()));
     }

@@ -223,6 +223,8 @@ fn the_cli_prints_the_report_and_writes_the_csvs() {
             "p.csv",
             "--confusion-csv",
             "c.csv",
+            "--confusion-svg",
+            "c.svg",
         ],
     );
     assert_eq!(status, Some(0), "{stderr}");
@@ -243,7 +245,9 @@ fn the_cli_prints_the_report_and_writes_the_csvs() {
     assert!(stdout.contains("confusion (rows: true class; columns: predicted class, - = no spike):\n  true |"));
     assert!(stdout.contains(" thread"), "{stdout}");
     assert!(stdout.contains("images/s ("), "{stdout}");
-    assert!(stdout.ends_with("wrote c.csv\nwrote p.csv\n"), "{stdout}");
+    assert!(stdout.ends_with("wrote c.svg\nwrote c.csv\nwrote p.csv\n"), "{stdout}");
+    let svg = std::fs::read_to_string(dir.path().join("c.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
     let confusion = std::fs::read_to_string(dir.path().join("c.csv")).unwrap();
     assert_eq!(confusion.lines().next(), Some("true,0,1,2,3,4,5,6,7,8,9,none"));
     let total: u32 =
