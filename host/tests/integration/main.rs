@@ -27,6 +27,7 @@ mod driver_cli;
 mod driver_faults;
 mod driver_model;
 mod examples;
+mod examples_neurocorex;
 mod hw_boards;
 mod hw_flow;
 mod hw_hil;
