@@ -187,14 +187,7 @@ fn the_host_choices_follow_the_seed() {
     sorted.sort_unstable();
     assert_eq!(sorted, (0..10).collect::<Vec<_>>());
     // The sample phase (timesteps) then the contrast phase of the dark features only.
-    let contrast = arch.encoder;
-    let inputs = training_inputs(
-        &arch,
-        &ncx::learn::encode::Encoder { max_probability: 0.5, ..contrast },
-        &data.samples[0],
-        7,
-        0,
-    );
+    let inputs = training_inputs(&arch, &data.samples[0], 7, 0);
     assert_eq!(inputs.len(), 12 + 6);
     assert!(inputs[..12].iter().flatten().all(|&i| i < 8));
     assert!(inputs[12..].iter().flatten().all(|&i| i >= 8));

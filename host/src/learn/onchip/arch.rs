@@ -16,8 +16,19 @@ use crate::network::{Diagnostic, SourceFile, read_text};
 /// Where to read what the keys mean.
 const DOC: &str = "docs/learning.md §6 lists every key of an on-chip architecture";
 
-const TOP_KEYS: &[&str] =
-    &["method", "name", "timesteps", "vote", "core", "encoder", "excitatory", "inhibitory", "stdp", "training"];
+const TOP_KEYS: &[&str] = &[
+    "method",
+    "name",
+    "timesteps",
+    "readout",
+    "vote",
+    "core",
+    "encoder",
+    "excitatory",
+    "inhibitory",
+    "stdp",
+    "training",
+];
 const CORE_KEYS: &[&str] = &["neurons", "inputs"];
 const ENCODER_KEYS: &[&str] = &["kind", "max_value", "max_probability"];
 const EXCITATORY_KEYS: &[&str] = &["size", "threshold", "refractory", "lateral", "initial_weights"];
@@ -100,8 +111,12 @@ pub struct Arch {
     pub geometry: Geometry,
     /// How a sample's features become input spikes.
     pub encoder: Encoder,
-    /// Timesteps of a sample (training and evaluation).
+    /// Timesteps of a training sample.
     pub timesteps: u32,
+    /// The trained network integrates `readout` times longer: a sample lasts
+    /// `timesteps × readout` timesteps and the excitatory threshold is
+    /// `threshold × readout` (1 = as trained).
+    pub readout: u32,
     /// How the classifier votes.
     pub vote: Vote,
     /// The learning population.
@@ -153,6 +168,18 @@ impl Arch {
             Some(v) => v.int_in(1, 127, "a sample lasts 1 to 127 timesteps (the relays' timer counts to it)")? as u32,
             None => 24,
         };
+        let readout = match top.get("readout") {
+            Some(v) => {
+                let r = v.int_in(1, 127, "the trained network integrates 1 to 127 times as long as training")?;
+                if r * i64::from(timesteps) > 127 {
+                    return Err(v
+                        .err(format!("`readout` = {r} makes a sample {} timesteps long", r * i64::from(timesteps)))
+                        .help("timesteps × readout is at most 127 (the relays' timer counts to it)"));
+                }
+                r as u32
+            }
+            None => 1,
+        };
         let vote = match top.get("vote") {
             None => Vote::Mean,
             Some(v) => match v.str()? {
@@ -189,11 +216,32 @@ impl Arch {
                 .help("make [excitatory] size + [inhibitory] size at most [core] neurons"));
         }
 
+        if i64::from(excitatory.threshold) * i64::from(readout) > spec::THRESHOLD.max() {
+            let at = exc.req("threshold", "")?;
+            return Err(at
+                .err(format!(
+                    "`threshold` = {} times `readout` = {readout} does not fit the core's 24-bit threshold",
+                    excitatory.threshold
+                ))
+                .help("lower the threshold or the readout"));
+        }
         let st = table(&top, "stdp", STDP_KEYS)?;
         let stdp = stdp(&st)?;
         let tr = table(&top, "training", TRAINING_KEYS)?;
         let training = training(&tr)?;
-        Ok(Arch { path: path.to_owned(), name, geometry, encoder, timesteps, vote, excitatory, relays, stdp, training })
+        Ok(Arch {
+            path: path.to_owned(),
+            name,
+            geometry,
+            encoder,
+            timesteps,
+            readout,
+            vote,
+            excitatory,
+            relays,
+            stdp,
+            training,
+        })
     }
 }
 

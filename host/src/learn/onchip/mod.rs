@@ -20,6 +20,7 @@ use std::path::PathBuf;
 pub use self::arch::Arch;
 pub use self::train::{EpochReport, OnchipOptions, Trained, train};
 use crate::error::Help;
+use crate::learn::plot::PlotError;
 use crate::learn::present::PresentError;
 use crate::network::Diagnostic;
 use crate::output::OutputError;
@@ -69,6 +70,9 @@ pub enum OnchipError {
     /// An output could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The weight tiles could not be drawn.
+    #[error(transparent)]
+    Plot(#[from] PlotError),
 }
 
 impl Help for OnchipError {
@@ -85,6 +89,7 @@ impl Help for OnchipError {
             ),
             OnchipError::Present(e) => e.help(),
             OnchipError::Output(e) => e.help(),
+            OnchipError::Plot(e) => e.help(),
         }
     }
 }

@@ -34,10 +34,11 @@ const CLOCK_HZ: u32 = 100_000_000;
 const WEIGHT_TAG: u64 = 0x1417_0000;
 
 /// The parameters of an excitatory neuron: integrate-and-fire (no leak), instantaneous
-/// current (δ_I = 4095), reset to 0.
-pub fn excitatory_params(arch: &Arch) -> NeuronParams {
+/// current (δ_I = 4095), reset to 0; the threshold is multiplied by `scale` (1 while
+/// learning, the architecture's `readout` in the trained network).
+pub fn excitatory_params(arch: &Arch, scale: u32) -> NeuronParams {
     NeuronParams {
-        threshold: arch.excitatory.threshold,
+        threshold: arch.excitatory.threshold * scale as i32,
         reset: 0,
         bias: 0,
         v_decay: 0,
@@ -46,11 +47,19 @@ pub fn excitatory_params(arch: &Arch) -> NeuronParams {
     }
 }
 
-/// The parameters of a relay neuron: bias 1 and threshold `timesteps`, so that alone it
-/// fires in the last timestep of a sample (the timer); any excitatory spike, or a relay
-/// spike, makes it fire in the next timestep (the latch).
-pub fn relay_params(arch: &Arch) -> NeuronParams {
-    NeuronParams { threshold: arch.timesteps as i32, reset: 0, bias: 1, v_decay: 0, i_decay: 4095, refractory: 0 }
+/// The parameters of a relay neuron: bias 1 and threshold `timesteps × scale` (the
+/// length of a sample), so that alone it fires in the last timestep of a sample (the
+/// timer); any excitatory spike, or a relay spike, makes it fire in the next timestep
+/// (the latch).
+pub fn relay_params(arch: &Arch, scale: u32) -> NeuronParams {
+    NeuronParams {
+        threshold: (arch.timesteps * scale) as i32,
+        reset: 0,
+        bias: 1,
+        v_decay: 0,
+        i_decay: 4095,
+        refractory: 0,
+    }
 }
 
 /// The image that training starts from: `features` inputs, the excitatory neurons'
@@ -58,7 +67,7 @@ pub fn relay_params(arch: &Arch) -> NeuronParams {
 /// then pre ascending, one `below` draw each), all of them plastic, STDP on.
 /// `labels` is the classifier's labels (one per excitatory neuron).
 pub fn initial_image(arch: &Arch, features: usize, labels: Vec<u16>, seed: u64) -> Image {
-    let mut image = eval_image(arch, features, labels, &[]);
+    let mut image = network_image(arch, features, labels, &[], 1);
     let m = arch.geometry.inputs();
     let (lo, hi) = arch.excitatory.initial_weights;
     let span = (i64::from(hi) - i64::from(lo) + 1) as u64;
@@ -74,8 +83,14 @@ pub fn initial_image(arch: &Arch, features: usize, labels: Vec<u16>, seed: u64) 
 }
 
 /// The trained network: `w_in` (the excitatory rows, `size × features`, row-major)
-/// as its input weights, nothing plastic, STDP off, with its classifier.
+/// as its input weights, nothing plastic, STDP off, with its classifier; a sample lasts
+/// `timesteps × readout` timesteps and the excitatory threshold is `threshold × readout`.
 pub fn eval_image(arch: &Arch, features: usize, labels: Vec<u16>, w_in: &[i8]) -> Image {
+    network_image(arch, features, labels, w_in, arch.readout)
+}
+
+/// The network with `w_in`, its thresholds and sample length scaled by `scale`.
+fn network_image(arch: &Arch, features: usize, labels: Vec<u16>, w_in: &[i8], scale: u32) -> Image {
     let mut image = Image::empty(arch.geometry);
     let (n, m) = (arch.geometry.neurons(), arch.geometry.inputs());
     let (exc, relays) = (arch.excitatory.size, arch.relays);
@@ -83,7 +98,7 @@ pub fn eval_image(arch: &Arch, features: usize, labels: Vec<u16>, w_in: &[i8]) -
         image.w_in[row * m..row * m + weights.len()].copy_from_slice(weights);
     }
     for post in 0..exc {
-        image.neurons[post] = excitatory_params(arch);
+        image.neurons[post] = excitatory_params(arch, scale);
         for pre in 0..exc {
             image.w_rec[post * n + pre] = arch.excitatory.lateral;
         }
@@ -92,7 +107,7 @@ pub fn eval_image(arch: &Arch, features: usize, labels: Vec<u16>, w_in: &[i8]) -
         }
     }
     for post in exc..exc + relays {
-        image.neurons[post] = relay_params(arch);
+        image.neurons[post] = relay_params(arch, scale);
         for pre in 0..exc + relays {
             image.w_rec[post * n + pre] = RELAY_EXCITATION;
         }
@@ -111,7 +126,7 @@ pub fn eval_image(arch: &Arch, features: usize, labels: Vec<u16>, w_in: &[i8]) -
         classifier: Some(Classifier {
             input: INPUT.to_owned(),
             output: EXCITATORY.to_owned(),
-            timesteps: arch.timesteps,
+            timesteps: arch.timesteps * scale,
             encoder: arch.encoder,
             labels,
             vote: arch.vote,
@@ -136,7 +151,7 @@ pub fn learned_rows(image: &Image, size: usize, features: usize) -> Vec<i8> {
 /// the classifier. `ncx compile` turns it into [`eval_image`]'s image.
 pub fn network_toml(arch: &Arch, features: usize, labels: &[u16], weights_csv: &str) -> String {
     let exc = &arch.excitatory;
-    let e = excitatory_params(arch);
+    let e = excitatory_params(arch, arch.readout);
     let mut t = String::new();
     let _ = writeln!(t, "# Trained on the chip by `ncx train --on-chip` (docs/learning.md §6): the input weights");
     let _ = writeln!(t, "# in {weights_csv} were learned by the core's own STDP.");
@@ -158,7 +173,7 @@ pub fn network_toml(arch: &Arch, features: usize, labels: &[u16], weights_csv: &
         e.threshold, e.i_decay, e.refractory
     );
     if arch.relays > 0 {
-        let r = relay_params(arch);
+        let r = relay_params(arch, arch.readout);
         let _ = writeln!(t);
         let _ = writeln!(t, "[[population]]\nname = \"{RELAY}\"\nsize = {}\nrecord = false", arch.relays);
         let _ = writeln!(
@@ -201,7 +216,11 @@ pub fn network_toml(arch: &Arch, features: usize, labels: &[u16], weights_csv: &
     };
     let labels: Vec<String> = labels.iter().map(u16::to_string).collect();
     let _ = writeln!(t);
-    let _ = writeln!(t, "[classifier]\ninput = \"{INPUT}\"\noutput = \"{EXCITATORY}\"\ntimesteps = {}", arch.timesteps);
+    let _ = writeln!(
+        t,
+        "[classifier]\ninput = \"{INPUT}\"\noutput = \"{EXCITATORY}\"\ntimesteps = {}",
+        arch.timesteps * arch.readout
+    );
     let _ = writeln!(
         t,
         "encoder = {{ kind = \"{kind}\", max_value = {:?}, max_probability = {:?} }}",

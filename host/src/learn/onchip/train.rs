@@ -112,8 +112,6 @@ pub fn train(
     let (features, classes, size) = (data.features, data.classes(), arch.excitatory.size);
     let teacher_labels: Vec<u16> = (0..size).map(|n| (n % classes) as u16).collect();
     let mut image = initial_image(arch, features, teacher_labels.clone(), options.seed);
-    let contrast = Encoder { kind: Encoding::Poisson, ..arch.encoder };
-    let contrast = Encoder { max_probability: arch.training.contrast_probability, ..contrast };
     let per_epoch = 2 * data.samples.len() as u64;
     progress.init(u64::from(arch.training.epochs) * per_epoch);
     let mut done = 0;
@@ -121,11 +119,10 @@ pub fn train(
     let mut best: Option<(f64, u32, Vec<i8>, Vec<u16>)> = None;
     for epoch in 0..arch.training.epochs {
         let before = learned_rows(&image, size, features);
-        let (spikes, silent) =
-            learn_epoch(arch, data, &mut image, classes, &contrast, options, epoch, connect, &mut |n| {
-                done += n;
-                progress.update(done);
-            })?;
+        let (spikes, silent) = learn_epoch(arch, data, &mut image, classes, options, epoch, connect, &mut |n| {
+            done += n;
+            progress.update(done);
+        })?;
         let rows = learned_rows(&image, size, features);
         let dw: u64 = before.iter().zip(&rows).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
         let (labels, accuracy) = assign(arch, data, &rows, &teacher_labels, classes, options, connect, &mut |n| {
@@ -175,13 +172,18 @@ pub fn epoch_order(data: &Dataset, classes: usize, teacher: Teacher, seed: u64, 
 /// The input spikes of a training sample in `epoch`: the sample phase (`timesteps`,
 /// the architecture's encoder) then the contrast phase (`contrast_timesteps`, the
 /// complement `max_value − x` through a Poisson encoder with the contrast probability).
-pub fn training_inputs(arch: &Arch, contrast: &Encoder, sample: &Sample, seed: u64, epoch: u32) -> Vec<Vec<u16>> {
+pub fn training_inputs(arch: &Arch, sample: &Sample, seed: u64, epoch: u32) -> Vec<Vec<u16>> {
     let row = sample.row as u64;
     let e = u64::from(epoch);
     let mut inputs = arch.encoder.encode(&sample.features, arch.timesteps, mix(seed ^ mix(SAMPLE_TAG + e)), row);
     if arch.training.contrast_timesteps > 0 {
         let complement: Vec<f32> = sample.features.iter().map(|&x| arch.encoder.max_value - x).collect();
         let steps = arch.training.contrast_timesteps;
+        let contrast = Encoder {
+            kind: Encoding::Poisson,
+            max_value: arch.encoder.max_value,
+            max_probability: arch.training.contrast_probability,
+        };
         inputs.extend(contrast.encode(&complement, steps, mix(seed ^ mix(CONTRAST_TAG + e)), row));
     }
     inputs
@@ -195,7 +197,6 @@ fn learn_epoch(
     data: &Dataset,
     image: &mut Image,
     classes: usize,
-    contrast: &Encoder,
     options: &OnchipOptions,
     epoch: u32,
     connect: &mut dyn Connect,
@@ -222,7 +223,7 @@ fn learn_epoch(
         }
         let mut presenter = open(&block, &options.target, connect)?;
         for &i in &order[at..end] {
-            let inputs = training_inputs(arch, contrast, &data.samples[i], options.seed, epoch);
+            let inputs = training_inputs(arch, &data.samples[i], options.seed, epoch);
             let counts = presenter.present(&inputs)?;
             let fired: u64 = counts.iter().take(size).map(|&c| u64::from(c)).sum();
             spikes += fired;
@@ -261,7 +262,7 @@ fn assign(
     let mut per_class = vec![0u64; classes];
     let mut all_counts = Vec::with_capacity(data.samples.len());
     for sample in &data.samples {
-        let inputs = arch.encoder.encode(&sample.features, arch.timesteps, seed, sample.row as u64);
+        let inputs = arch.encoder.encode(&sample.features, arch.timesteps * arch.readout, seed, sample.row as u64);
         let counts = presenter.present(&inputs)?;
         let class = usize::from(sample.label);
         per_class[class] += 1;
@@ -275,7 +276,7 @@ fn assign(
     let classifier = Classifier {
         input: INPUT.to_owned(),
         output: EXCITATORY.to_owned(),
-        timesteps: arch.timesteps,
+        timesteps: arch.timesteps * arch.readout,
         encoder: arch.encoder,
         labels: labels.clone(),
         vote: arch.vote,

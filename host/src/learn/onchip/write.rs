@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::network::{network_toml, weights_csv};
 use super::{Arch, OnchipError, Trained};
+use crate::learn::plot::weight_tiles_svg;
 use crate::output::{self, OutputError};
 
 /// The files written into the output folder.
@@ -60,7 +61,7 @@ pub fn write_outputs(
 
     let size = arch.excitatory.size;
     let titles: Vec<String> = trained.labels.iter().enumerate().map(|(n, l)| format!("#{n}: {l}")).collect();
-    let svg = format!("<svg>{size} {} {titles:?}</svg>", tile_width(trained.features));
+    let svg = weight_tiles_svg(&trained.weights, size, trained.features, tile_width(trained.features), &titles)?;
     let contents = [
         network_toml(arch, trained.features, &trained.labels, FILES[1]),
         weights_csv(&trained.weights, trained.features),
