@@ -75,12 +75,21 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DataError {
-    /// The data file could not be read (or its gzip stream is corrupt).
+    /// The data file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The data file starts with the gzip magic bytes but does not decompress.
+    #[error("cannot decompress {path} (gzip): {source}")]
+    Gzip {
+        /// The file.
+        path: PathBuf,
+        /// The decoder's error.
         #[source]
         source: io::Error,
     },
@@ -275,6 +284,10 @@ impl Help for DataError {
     fn help(&self) -> Option<Cow<'_, str>> {
         let help = match self {
             DataError::Read { .. } => "check the path; a data set is a CSV file (features then label), gzipped or not",
+            DataError::Gzip { .. } => {
+                "the file starts like gzip (bytes 1f 8b) but its stream is corrupt or cut short; get it again, or \
+                 give the CSV uncompressed"
+            }
             DataError::Empty { .. } | DataError::Blank { .. } | DataError::NotText { .. } => {
                 "a data set is a CSV text file, one sample a line: its features then its label, no header"
             }
@@ -315,7 +328,7 @@ impl Dataset {
             let mut out = Vec::new();
             flate2::read::MultiGzDecoder::new(bytes)
                 .read_to_end(&mut out)
-                .map_err(|source| DataError::Read { path: path.to_owned(), source })?;
+                .map_err(|source| DataError::Gzip { path: path.to_owned(), source })?;
             Cow::Owned(out)
         } else {
             Cow::Borrowed(bytes)
@@ -526,8 +539,8 @@ mod tests {
         let mut truncated = gzip(plain.as_bytes());
         truncated.truncate(truncated.len() - 9);
         let e = Dataset::parse(Path::new("x.csv.gz"), &truncated).unwrap_err();
-        assert!(matches!(e, DataError::Read { .. }), "{e:?}");
-        assert!(message(&e).starts_with("cannot read x.csv.gz: "), "{e}");
+        assert!(matches!(e, DataError::Gzip { .. }), "{e:?}");
+        assert!(message(&e).starts_with("cannot decompress x.csv.gz (gzip): "), "{e}");
     }
 
     #[test]
