@@ -9,7 +9,8 @@
 //! core's exact integer dynamics; [`run`] does the whole job of `ncx train`: train,
 //! write the network description and its weight files, compile what was written, check
 //! that the image holds exactly the trained integers, and measure its accuracy on the
-//! test samples by running it on the model for several encoder seeds.
+//! test samples by evaluating it on the model ([`crate::learn::eval::evaluate`], what
+//! `ncx eval` does) for several encoder seeds.
 //!
 //! - `arch`: the architecture description;
 //! - `network`: the layout, the float shadow weights and their int8 rounding;
@@ -38,14 +39,17 @@ use self::backward::Loss;
 use self::fit::Plan;
 use self::network::{Init, Layout, Shadow};
 use crate::compile::{self, CompileError, CompileOptions};
+use crate::driver::DriverOptions;
 use crate::error::Help;
 use crate::image::Image;
 use crate::learn::classifier::{Classifier, Vote};
-use crate::learn::dataset::{DataError, Dataset, Sample};
+use crate::learn::dataset::{DataError, Dataset};
+use crate::learn::eval::{self, EvalError, EvalOptions};
 use crate::learn::plot::PlotError;
-use crate::learn::present::{ModelPresenter, PresentError};
 use crate::network::Diagnostic;
 use crate::output::{self, OutputError};
+use crate::progress::NoProgress;
+use crate::run::Target;
 
 /// What one epoch of training did.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,9 +205,9 @@ pub enum TrainError {
         /// The first difference.
         what: String,
     },
-    /// The model could not run the compiled image.
+    /// The compiled image could not be evaluated on the model.
     #[error(transparent)]
-    Present(#[from] PresentError),
+    Eval(#[from] EvalError),
     /// A plot could not be drawn.
     #[error(transparent)]
     Plot(#[from] PlotError),
@@ -216,7 +220,7 @@ impl Help for TrainError {
             TrainError::Arch(_) => return None,
             TrainError::Data(e) => return e.help(),
             TrainError::Output(e) => return e.help(),
-            TrainError::Present(e) => return e.help(),
+            TrainError::Eval(e) => return e.help(),
             TrainError::Plot(e) => return e.help(),
             TrainError::NoSamples { .. } => "give a data set with samples, or a split that names some (--split)",
             TrainError::TestFeatures { .. } => "test on a split of the same data set (--test FILE.json:KEY)",
@@ -386,10 +390,9 @@ pub fn run(request: &Request<'_>, progress: &mut dyn TrainProgress) -> Result<Re
     let mut checks = Vec::new();
     if let Some(test) = request.test {
         for &seed in request.check_seeds {
-            let predictions =
-                model_predictions(&image, &trained.classifier, &test.samples, seed, request.options.threads)?;
-            let correct = test.samples.iter().zip(&predictions).filter(|(s, p)| **p == Some(s.label)).count();
-            checks.push(SeedAccuracy { seed, correct, samples: test.samples.len() });
+            let options = EvalOptions { target: Target::Model, seed, threads: request.options.threads };
+            let evaluation = eval::evaluate(&image, test, &options, &mut DriverOptions::default(), &mut NoProgress)?;
+            checks.push(SeedAccuracy { seed, correct: evaluation.correct(), samples: evaluation.samples() });
         }
         let report = write::Files { files: vec![("test.csv".to_owned(), write::test_csv(&checks))] };
         written.extend(write::write_files(dir, &report)?);
@@ -428,48 +431,4 @@ fn compare(image: &Image, trained: &Trained) -> Result<(), String> {
         return Err(format!("weight_shift is {}, trained {}", image.config.weight_shift, trained.arch.weight_shift));
     }
     Ok(())
-}
-
-/// The predictions of `image` run on the model ([`ModelPresenter`]) for `samples`
-/// encoded with `seed`, on up to `threads` threads.
-fn model_predictions(
-    image: &Image,
-    classifier: &Classifier,
-    samples: &[Sample],
-    seed: u64,
-    threads: usize,
-) -> Result<Vec<Option<u16>>, TrainError> {
-    let (input, output) = (image.meta.input_group(&classifier.input), image.meta.population(&classifier.output));
-    let (Some(input), Some(output)) = (input, output) else {
-        return Err(TrainError::Mismatch {
-            path: PathBuf::from(&image.meta.name),
-            what: format!("it has no input group `{}` or no population `{}`", classifier.input, classifier.output),
-        });
-    };
-    let (first_input, outputs) = (input.start, usize::from(output.start)..usize::from(output.start + output.len));
-    let chunks: Vec<&[Sample]> = samples.chunks(32).collect();
-    let work = |chunk: &&[Sample]| -> Result<Vec<Option<u16>>, TrainError> {
-        let mut presenter = ModelPresenter::new(image)?;
-        let mut inputs = Vec::new();
-        let mut counts = vec![0u32; image.geometry.neurons()];
-        chunk
-            .iter()
-            .map(|sample| {
-                let encoder = &classifier.encoder;
-                encoder.encode_into(&sample.features, classifier.timesteps, seed, sample.row as u64, &mut inputs);
-                for step in &mut inputs {
-                    step.iter_mut().for_each(|a| *a += first_input);
-                }
-                counts.fill(0);
-                presenter.present_into(&inputs, &mut counts)?;
-                Ok(classifier.predict(&counts[outputs.clone()]))
-            })
-            .collect()
-    };
-    let results = fit::in_threads(&chunks, threads, work);
-    let mut predictions = Vec::with_capacity(samples.len());
-    for chunk in results {
-        predictions.extend(chunk?);
-    }
-    Ok(predictions)
 }
