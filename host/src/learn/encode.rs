@@ -23,7 +23,7 @@ use std::str::FromStr;
 use thiserror::Error;
 
 use crate::error::Help;
-use crate::stimulus::encode::{mix, Bernoulli};
+use crate::stimulus::encode::{Bernoulli, mix};
 
 /// The most features an encoder drives: input indices are `u16`.
 pub const MAX_FEATURES: usize = 1 << 16;
