@@ -214,14 +214,15 @@ fn the_model_and_the_device_model_learn_the_same_weights() {
     assert_eq!(model.epochs, device.epochs);
 }
 
-/// A short schedule on the 64 x 64 digits network: 6 samples of 16 timesteps.
+/// A short schedule on the 64 x 64 digits network: 6 samples of 16 + 4 timesteps, one
+/// epoch, the assignment at 16 timesteps.
 fn short_digits_arch() -> Arch {
     let text = std::fs::read_to_string(Path::new(EXAMPLE).join("arch.toml")).unwrap();
-    let text = text.replacen("timesteps = 24", "timesteps = 16", 1).replacen("epochs = 12", "epochs = 1", 1).replacen(
-        "contrast_timesteps = 8",
-        "contrast_timesteps = 4",
-        1,
-    );
+    let text = text
+        .replacen("timesteps = 24", "timesteps = 16", 1)
+        .replacen("readout = 4", "readout = 1", 1)
+        .replacen("epochs = 12", "epochs = 1", 1)
+        .replacen("contrast_timesteps = 8", "contrast_timesteps = 4", 1);
     parse(&text)
 }
 

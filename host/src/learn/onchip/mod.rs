@@ -6,8 +6,8 @@
 //!
 //! - [`arch`]: the architecture description (`method = "stdp"`);
 //! - [`network`]: the image that learns, and the trained network as a description;
-//! - [`train`]: the training loop, label assignment and per-epoch reports;
-//! - [`write`]: the output folder (network, weights, learning curve, weight tiles).
+//! - [`mod@train`]: the training loop, label assignment and per-epoch reports;
+//! - [`mod@write`]: the output folder (network, weights, learning curve, weight tiles).
 
 pub mod arch;
 pub mod network;
