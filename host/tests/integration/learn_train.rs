@@ -228,3 +228,110 @@ fn the_committed_example_classifies_the_test_digits_on_the_model() {
         assert!(accuracy >= 0.95, "seed {seed}: {:.2} %", 100.0 * accuracy);
     }
 }
+
+#[test]
+fn the_cli_trains_writes_and_reports_the_model_accuracy() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("arch.toml");
+    fs::write(
+        &arch,
+        "timesteps = 8\n[core]\nneurons = 16\ninputs = 64\n[encoder]\nkind = \"rate\"\nmax_value = 16\n\
+         max_probability = 1.0\n[input]\nname = \"pixels\"\n[hidden]\nsize = 4\n[output]\nsize = 10\n\
+         [training]\nepochs = 1\n",
+    )
+    .unwrap();
+    // A data set of 40 digits and a split file naming them all as train and test.
+    let all = digits();
+    let mut csv = String::new();
+    for s in &all.samples[..40] {
+        let values: Vec<String> = s.features.iter().map(|x| x.to_string()).collect();
+        csv.push_str(&format!("{},{}\n", values.join(","), s.label));
+    }
+    let data = dir.path().join("few.csv");
+    fs::write(&data, csv).unwrap();
+    let rows: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+    let split = dir.path().join("split.json");
+    fs::write(&split, format!("{{\"all\": [{}]}}", rows.join(","))).unwrap();
+    let out_dir = dir.path().join("out");
+    let (arch, data, split, out) =
+        (arch.to_str().unwrap(), data.to_str().unwrap(), split.to_str().unwrap(), out_dir.to_str().unwrap());
+    let all_split = format!("{split}:all");
+    let out = ncx(&[
+        "train",
+        arch,
+        "--data",
+        data,
+        "--split",
+        &all_split,
+        "--test",
+        &all_split,
+        "-o",
+        out,
+        "--test-seeds",
+        "4,5",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("64 inputs -> 4 hidden -> 10 outputs (14 of 16 neurons, 8 timesteps per sample"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("40 samples, 1 epochs, seed 1"), "{stdout}");
+    assert!(stdout.contains("seed    4:") && stdout.contains("seed    5:") && stdout.contains("mean "), "{stdout}");
+    // The rate encoder ignores the seed: both seeds score the same.
+    let test_csv = fs::read_to_string(out_dir.join("test.csv")).unwrap();
+    let lines: Vec<&str> = test_csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{test_csv}");
+    assert_eq!(lines[1].split_once(',').unwrap().1, lines[2].split_once(',').unwrap().1, "{test_csv}");
+    for name in ["net.toml", "accuracy.svg", "weights.svg", "training.csv"] {
+        assert!(out_dir.join(name).is_file(), "{name}");
+    }
+}
+
+#[test]
+fn bad_data_exits_2_naming_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("ragged.csv");
+    fs::write(&data, "1,2,3,0\n1,2,1\n").unwrap();
+    let out_dir = dir.path().join("out");
+    let out = ncx(&[
+        "train",
+        "examples/digits-trained/arch.toml",
+        "--data",
+        data.to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("ragged.csv line 2 has 3 values, line 1 has 4"), "{stderr}");
+    assert!(!out_dir.exists());
+}
+
+#[test]
+fn an_input_in_the_folder_is_never_written_over() {
+    // The architecture saved as DIR/net.toml: training must refuse before writing.
+    let dir = tempfile::tempdir().unwrap();
+    let arch_path = dir.path().join("net.toml");
+    fs::write(
+        &arch_path,
+        "timesteps = 4\n[encoder]\nkind = \"rate\"\nmax_value = 16\nmax_probability = 1.0\n[output]\nsize = 10\n",
+    )
+    .unwrap();
+    let arch = Arch::load(&arch_path).unwrap();
+    let train_set = first(&split(&digits(), "train"), 16);
+    let request = Request {
+        arch: &arch,
+        train: &train_set,
+        test: None,
+        inputs: &[arch_path.as_path()],
+        dir: dir.path(),
+        options: TrainOptions { seed: 1, threads: 1 },
+        check_seeds: &[],
+        provenance: "",
+    };
+    let e = train::run(&request, &mut NoProgress).expect_err("net.toml is the architecture");
+    assert!(e.to_string().contains("output is the input"), "{e}");
+    assert!(fs::read_to_string(&arch_path).unwrap().starts_with("timesteps = 4"));
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}

@@ -29,6 +29,9 @@ const TRAINING: &[&str] = &[
     "test_seed",
 ];
 
+/// The weight shift without `core.weight_shift`.
+const DEFAULT_SHIFT: u8 = 6;
+
 /// Where the architecture's docs are.
 const DOCS: &str = "docs/learning.md §5.1 lists every key of an architecture";
 
@@ -132,14 +135,18 @@ impl Arch {
         let timesteps =
             top.req("timesteps", "the timesteps per sample, e.g. `timesteps = 32`")?.int_in(1, 65535, DOCS)? as u32;
 
-        let core = table(&top, "core")?;
-        core.allow(CORE)?;
-        let neurons = geometry(&core, "neurons")?;
-        let inputs = geometry(&core, "inputs")?;
-        let inputs_loc = core.get("inputs").map_or_else(|| core.loc(), |v| v.loc());
-        let weight_shift = match core.get("weight_shift") {
-            Some(v) => v.int_in(0, 15, "the core's weight_shift is 0..15 (docs/semantics.md §2)")? as u8,
-            None => 6,
+        let (neurons, inputs, weight_shift, inputs_loc) = match top.get("core") {
+            Some(v) => {
+                let core = v.table("a table (`[core]`)")?;
+                core.allow(CORE)?;
+                let weight_shift = match core.get("weight_shift") {
+                    Some(v) => v.int_in(0, 15, "the core's weight_shift is 0..15 (docs/semantics.md §2)")? as u8,
+                    None => DEFAULT_SHIFT,
+                };
+                let inputs_loc = core.get("inputs").map_or_else(|| core.loc(), |v| v.loc());
+                (geometry(&core, "neurons")?, geometry(&core, "inputs")?, weight_shift, inputs_loc)
+            }
+            None => (64, 64, DEFAULT_SHIFT, top.loc()),
         };
 
         let enc = table(&top, "encoder")?;
