@@ -332,3 +332,57 @@ fn an_output_over_an_input_is_refused_before_any_work() {
     assert!(stderr.contains("output is the input"), "{stderr}");
     assert_eq!(std::fs::read_to_string(dir.path().join("good.csv")).unwrap(), "1,0,1,0\n");
 }
+
+/// Samples of `steps` timesteps each, every input of `m` spiking with probability 1/4.
+fn random_samples(m: usize, samples: usize, steps: usize, seed: u64) -> Vec<Vec<Vec<u16>>> {
+    let mut rng = ncx::SplitMix64::new(seed);
+    (0..samples).map(|_| (0..steps).map(|_| (0..m as u16).filter(|_| rng.below(4) == 0).collect()).collect()).collect()
+}
+
+/// The presenters of `targets` on `image` give the counts of the model's, sample after
+/// sample, and the same learned weights at the end; the number of spikes counted.
+fn presenters_agree(image: &Image, samples: &[Vec<Vec<u16>>], targets: &[&str]) -> u32 {
+    use ncx::learn::present::open_default;
+    let mut model = open_default(image, &Target::Model).unwrap();
+    let expected: Vec<Vec<u32>> = samples.iter().map(|s| model.present(s).unwrap()).collect();
+    let learned = model.learned().unwrap();
+    for target in targets {
+        let mut device = open_default(image, &target.parse().unwrap()).unwrap();
+        for (i, sample) in samples.iter().enumerate() {
+            assert_eq!(device.present(sample).unwrap(), expected[i], "{target}: sample {i}");
+        }
+        let back = device.learned().unwrap();
+        assert_eq!((back.w_in, back.w_rec), (learned.w_in.clone(), learned.w_rec.clone()), "{target}");
+    }
+    expected.iter().flatten().sum()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+    /// Random images (STDP on or off) and random samples: `model-device` counts every
+    /// neuron's spikes as the model does, the reset between samples keeps the weights
+    /// (learned ones with STDP on) and clears the rest, and the weights read back are
+    /// the model's.
+    #[test]
+    fn model_device_presents_random_images_as_the_model(
+        seed in proptest::prelude::any::<u64>(),
+        stdp in proptest::prelude::any::<bool>(),
+        shape in 0usize..3,
+        steps in 1usize..24,
+    ) {
+        let (n, m) = [(16, 16), (32, 16), (16, 64)][shape];
+        let image = crate::driver_support::image(n, m, seed, stdp);
+        presenters_agree(&image, &random_samples(m, 3, steps, seed), &["model-device"]);
+    }
+}
+
+#[test]
+#[cfg_attr(not(have_verilator), ignore = "Verilator not found: install it with scripts/setup.sh")]
+fn verilator_presents_random_images_as_the_model() {
+    for (seed, stdp) in [(1, false), (2, true)] {
+        let image = crate::driver_support::image(16, 16, seed, stdp);
+        let spikes = presenters_agree(&image, &random_samples(16, 3, 20, seed), &["verilator"]);
+        assert!(spikes > 0, "the image should spike");
+    }
+}
