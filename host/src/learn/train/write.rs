@@ -220,4 +220,17 @@ mod tests {
         let text = String::from_utf8(training_csv(&[e])).expect("UTF-8");
         assert_eq!(text, "epoch,loss,train_accuracy,test_accuracy,learning_rate\n1,0.500000,0.250000,,1.000000\n");
     }
+
+    #[test]
+    fn the_accuracy_plot_has_a_training_and_a_test_curve() {
+        let epoch =
+            |epoch, test| EpochStats { epoch, loss: 1.0, train_accuracy: 0.5, test_accuracy: test, learning_rate: 1.0 };
+        let svg = String::from_utf8(accuracy_svg(&[epoch(1, Some(0.4)), epoch(2, Some(0.6))], 77).expect("drawn"))
+            .expect("UTF-8");
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains("accuracy per epoch") && svg.contains("training samples"), "{svg}");
+        assert!(svg.contains("test samples (encoder seed 77)"), "{svg}");
+        let svg = String::from_utf8(accuracy_svg(&[epoch(1, None)], 77).expect("drawn")).expect("UTF-8");
+        assert!(!svg.contains("test samples"), "no test curve without test samples");
+    }
 }
