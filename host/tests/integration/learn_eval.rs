@@ -386,3 +386,16 @@ fn verilator_presents_random_images_as_the_model() {
         assert!(spikes > 0, "the image should spike");
     }
 }
+
+/// Through the fault injector (bytes dropped: lost replies retried, lost output frames
+/// asked for again with RESEND) the predictions and counts are still the model's.
+#[test]
+fn a_lossy_link_gives_the_predictions_and_counts_of_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = digits_image(dir.path());
+    let data = first(&test_split(), 100);
+    let mut connect = DriverOptions { retries: 50, ..DriverOptions::default() };
+    let model = eval_on(&image, &data, "model", 1, &mut connect);
+    let lossy = eval_on(&image, &data, "faulty:3:drop=0.002", 1, &mut connect);
+    assert_same(&model, &lossy, "faulty");
+}
