@@ -268,7 +268,6 @@ impl Help for EvalError {
                 "add a [classifier] table to the network (input, output, timesteps, encoder; docs/learning.md §3) and \
                  compile it again, or train one with `ncx train`"
             }
-            EvalError::Classifier(e) => return e.help(),
             EvalError::Missing { .. } => {
                 "the [classifier] table names an [[input]] group and a [[population]] of the network"
             }
@@ -280,7 +279,8 @@ impl Help for EvalError {
                 "evaluate on the data the classifier was built for, or give it more classes (labels)"
             }
             EvalError::NoSamples { .. } => "give a data set (or a split) with at least one sample",
-            EvalError::Open(_) | EvalError::Sample { .. } => return None,
+            // The cause's help (the classifier's, the device's) follows the message.
+            EvalError::Classifier(_) | EvalError::Open(_) | EvalError::Sample { .. } => return None,
         }))
     }
 }
@@ -690,7 +690,12 @@ mod tests {
         );
         let mut shape = image(Vote::Sum);
         shape.meta.populations[1].len = 4;
-        assert!(matches!(eval(&shape, &data(), "model", 1).unwrap_err(), EvalError::Classifier(_)));
+        let e = eval(&shape, &data(), "model", 1).unwrap_err();
+        assert!(matches!(e, EvalError::Classifier(_)), "{e:?}");
+        // One help line: the classifier's.
+        let report = crate::error::Report(&e).to_string();
+        assert_eq!(report.matches("\nhelp: ").count(), 1, "{report}");
+        assert!(report.contains("one label per neuron"), "{report}");
         let empty = Dataset { samples: vec![], ..data() };
         assert_eq!(message(&eval(&image(Vote::Sum), &empty, "model", 1).unwrap_err()), "d.csv: no sample to evaluate");
     }
