@@ -98,7 +98,15 @@ pub(crate) fn run(args: &EvalArgs) -> anyhow::Result<()> {
             e => anyhow::Error::new(e),
         })
         .with_context(|| format!("cannot evaluate {} on {}", args.image.display(), args.target))?;
-    let title = format!("{} on {} ({} samples)", image.meta.name, data.path.display(), evaluation.samples());
+    let title = format!(
+        "{} on {}: {}/{} = {:.2} % ({})",
+        image.meta.name,
+        args.target,
+        evaluation.correct(),
+        evaluation.samples(),
+        100.0 * evaluation.accuracy(),
+        data.path.file_name().map_or(data.path.display().to_string(), |f| f.to_string_lossy().into_owned())
+    );
     let files = render_files(args, &evaluation, &title)?;
     let created = files
         .iter()
