@@ -116,7 +116,6 @@ impl Arch {
             Diagnostic::new(format!("invalid TOML: {}", e.message().trim_end())).at(Loc::new(&file, span)).help(DOCS)
         })?;
         let top = Tbl::root(&file, &root);
-        top.allow(TOP)?;
         if let Some(method) = top.get("method") {
             match method.str()? {
                 "surrogate" => {}
@@ -132,6 +131,8 @@ impl Arch {
                 }
             }
         }
+        // After `method`: an on-chip architecture has keys of its own.
+        top.allow(TOP)?;
         let timesteps =
             top.req("timesteps", "the timesteps per sample, e.g. `timesteps = 32`")?.int_in(1, 65535, DOCS)? as u32;
 
@@ -443,6 +444,9 @@ batch = 16
         assert!(e.contains("`threshold` = 0 must be above 0") && e.contains("arch.toml:19:13"), "{e}");
         let e = error("method = \"surrogate\"", "method = \"stdp\"");
         assert!(e.contains("on-chip learning") && e.contains("ncx train --on-chip"), "{e}");
+        // An on-chip architecture's own keys do not hide what it is.
+        let e = parse("name = \"x\"\nmethod = \"stdp\"\n[excitatory]\n").expect_err("stdp").to_string();
+        assert!(e.contains("ncx train --on-chip") && e.contains("arch.toml:2:10"), "{e}");
         let e = error("timesteps = 32", "timesteps = 0");
         assert!(e.contains("`timesteps` = 0 is out of range: it must be from 1 to 65535"), "{e}");
         assert!(e.contains("arch.toml:2:13"), "{e}");
