@@ -37,7 +37,8 @@ pub(crate) struct TrainArgs {
     /// Learn on a device with the core's own STDP (the architecture's method must be `stdp`).
     #[arg(long)]
     pub(crate) on_chip: bool,
-    /// Where on-chip learning runs (`model`, `model-device`, `verilator`, `serial:PATH`, …).
+    /// Where on-chip learning runs (`model`, `model-device`, `verilator`, `serial:PATH`, …);
+    /// offline training runs on the host and takes only `model`.
     #[arg(long, default_value = "model")]
     pub(crate) target: Target,
     /// Worker threads (default: every core of the machine).
@@ -55,6 +56,13 @@ pub(crate) struct TrainArgs {
 pub(crate) fn run(args: &TrainArgs) -> anyhow::Result<()> {
     if args.on_chip {
         return crate::cmd::train_on_chip::run(args);
+    }
+    if args.target != Target::Model {
+        anyhow::bail!(
+            "--target is where --on-chip learning runs; offline training runs on the host and checks the result \
+             on the model\nhelp: evaluate the trained network on another target with `ncx eval DIR/net.toml \
+             --target T`"
+        );
     }
     let arch = Arch::load(&args.arch).map_err(train::TrainError::from)?;
     let data = Dataset::load(&args.data).map_err(train::TrainError::from)?;
