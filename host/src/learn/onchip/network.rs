@@ -258,3 +258,63 @@ fn quote(s: &str) -> String {
     q.push('"');
     q
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arch() -> Arch {
+        let text = "method = \"stdp\"\ntimesteps = 20\nreadout = 3\n[core]\nneurons = 16\ninputs = 16\n\
+                    [encoder]\nkind = \"rate\"\nmax_value = 16\nmax_probability = 0.5\n\
+                    [excitatory]\nsize = 3\nthreshold = 100\nlateral = -7\ninitial_weights = [-2, 2]\n\
+                    [inhibitory]\nsize = 2\n[stdp]\na_plus = 1\na_minus = 1\nshift = 0\npre_decay = 0\npost_decay = 0\n\
+                    [training]\nepochs = 1\n";
+        Arch::parse(std::path::Path::new("a.toml"), text).expect("a valid architecture")
+    }
+
+    #[test]
+    fn the_trained_network_scales_the_threshold_and_the_timer_by_the_readout() {
+        let a = arch();
+        assert_eq!(excitatory_params(&a, 1).threshold, 100);
+        assert_eq!(excitatory_params(&a, a.readout).threshold, 300);
+        assert_eq!(relay_params(&a, 1).threshold, 20);
+        assert_eq!(relay_params(&a, a.readout).threshold, 60);
+        let image = eval_image(&a, 4, vec![0, 1, 0], &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        assert_eq!(image.w_in[..4], [1, 2, 3, 4]);
+        assert_eq!(image.w_in[16..20], [5, 6, 7, 8]);
+        assert_eq!(image.w_in[32..36], [9, 10, 11, 12]);
+        // Row 0 of W_rec: the three excitatory neurons (itself included), then the relays.
+        assert_eq!(image.w_rec[..6], [-7, -7, -7, RELAY_INHIBITION, RELAY_INHIBITION, 0]);
+        // A relay hears every excitatory neuron and every relay.
+        assert_eq!(image.w_rec[3 * 16..3 * 16 + 6], [127, 127, 127, 127, 127, 0]);
+        assert!(!image.config.stdp.enabled && image.plastic_in.iter().all(|&p| !p));
+        assert_eq!(image.meta.classifier.as_ref().map(|c| c.timesteps), Some(60));
+    }
+
+    #[test]
+    fn the_initial_image_draws_its_weights_in_range_and_makes_them_plastic() {
+        let a = arch();
+        let image = initial_image(&a, 4, vec![0, 1, 0], 5);
+        for post in 0..3 {
+            for pre in 0..16 {
+                let (w, plastic) = (image.w_in[post * 16 + pre], image.plastic_in[post * 16 + pre]);
+                assert_eq!(plastic, pre < 4, "{post} {pre}");
+                assert!(if pre < 4 { (-2..=2).contains(&w) } else { w == 0 }, "{post} {pre}: {w}");
+            }
+        }
+        assert!(image.config.stdp.enabled);
+        assert_eq!(image.neurons[0].threshold, 100, "training runs at readout 1");
+        assert_eq!(image, initial_image(&a, 4, vec![0, 1, 0], 5));
+        assert_ne!(image.w_in, initial_image(&a, 4, vec![0, 1, 0], 6).w_in);
+    }
+
+    #[test]
+    fn csv_and_toml_strings_are_written_exactly() {
+        assert_eq!(weights_csv(&[1, -2, 3, -128], 2), "1,-2\n3,-128\n");
+        assert_eq!(quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000A\"");
+        let text = network_toml(&arch(), 4, &[2, 0, 1], "w.csv");
+        assert!(text.contains("timesteps = 60\n"), "{text}");
+        assert!(text.contains("labels = [2, 0, 1]\nvote = \"mean\"\n"), "{text}");
+        assert!(text.contains("[population.raw]\nthreshold = 300\n"), "{text}");
+    }
+}

@@ -80,3 +80,15 @@ pub fn write_outputs(
     }
     Ok(paths)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_square_number_of_features_makes_square_tiles() {
+        assert_eq!(tile_width(64), 8);
+        assert_eq!(tile_width(16), 4);
+        assert_eq!(tile_width(10), 10);
+    }
+}
