@@ -26,7 +26,13 @@ pub(crate) fn run(args: &TrainArgs) -> anyhow::Result<()> {
         inputs.push(&split.path);
     }
     let options = OnchipOptions { target: args.target.clone(), seed: args.seed };
-    println!(
+    let quiet = args.quiet;
+    let say = |line: String| {
+        if !quiet {
+            println!("{line}");
+        }
+    };
+    say(format!(
         "training {} on the chip: {} samples of {}, {} epochs, target {}, seed {}",
         arch.name,
         data.samples.len(),
@@ -34,48 +40,50 @@ pub(crate) fn run(args: &TrainArgs) -> anyhow::Result<()> {
         arch.training.epochs,
         options.target.name(),
         options.seed
-    );
+    ));
     let mut connect = DriverOptions::default();
-    let mut bar = Bar::new(false, "samples");
+    let mut bar = Bar::new(args.quiet, "samples");
     let trained = train(&arch, &data, &options, &mut connect, &mut bar, &mut |e| {
-        println!(
+        say(format!(
             "epoch {:>3}: train accuracy {:6.2} %, mean |dw| {:.3}, {:.2} spikes/sample, {} silent",
             e.epoch,
             100.0 * e.train_accuracy,
             e.mean_abs_dw,
             e.spikes_per_sample,
             e.silent
-        );
+        ));
     })?;
     let written = write_outputs(&args.output, &arch, &trained, &inputs)
         .with_context(|| format!("cannot write the trained network into {}", args.output.display()))?;
     let kept = trained.epochs.iter().find(|e| e.epoch == trained.kept);
-    println!(
+    say(format!(
         "kept epoch {} (train accuracy {:.2} %), {:.1} s on {}",
         trained.kept,
         kept.map_or(0.0, |e| 100.0 * e.train_accuracy),
         trained.seconds,
         options.target.name()
-    );
+    ));
     for path in &written {
-        println!("wrote {}", path.display());
+        say(format!("wrote {}", path.display()));
     }
     if let (Some(test), Some(test_data)) = (&args.test, &test_data) {
         let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-        let eval = ncx::learn::eval::EvalOptions { target: args.target.clone(), seed: args.seed, threads };
-        let result = ncx::learn::eval::evaluate(
-            &trained.image,
-            test_data,
-            &eval,
-            &mut connect,
-            &mut Bar::new(false, "samples"),
-        )?;
-        println!(
-            "test accuracy {:.2} % on {} samples of {}",
-            100.0 * result.accuracy(),
-            test_data.samples.len(),
-            test.key
-        );
+        for &seed in &args.test_seeds {
+            let eval = ncx::learn::eval::EvalOptions { target: args.target.clone(), seed, threads };
+            let result = ncx::learn::eval::evaluate(
+                &trained.image,
+                test_data,
+                &eval,
+                &mut connect,
+                &mut Bar::new(args.quiet, "samples"),
+            )?;
+            say(format!(
+                "test accuracy {:.2} % on {} samples of {}, encoder seed {seed}",
+                100.0 * result.accuracy(),
+                test_data.samples.len(),
+                test.key
+            ));
+        }
     }
     Ok(())
 }

@@ -319,14 +319,29 @@ fn the_cli_trains_writes_the_folder_and_reports() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::write(dir.path().join("split.json"), r#"{"all": [0, 1, 2, 3, 4, 5]}"#).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ncx"))
-        .args(["train", "arch.toml", "--on-chip", "--data", "two.csv", "-o", "out", "--test", "split.json:all"])
+        .args([
+            "train",
+            "arch.toml",
+            "--on-chip",
+            "--data",
+            "two.csv",
+            "-o",
+            "out",
+            "--test",
+            "split.json:all",
+            "--test-seeds",
+            "7,8",
+        ])
         .current_dir(dir.path())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("epoch   2: train accuracy 100.00 %"), "{stdout}");
-    assert!(stdout.contains("test accuracy 100.00 % on 6 samples of all"), "{stdout}");
+    for seed in [7, 8] {
+        let line = format!("test accuracy 100.00 % on 6 samples of all, encoder seed {seed}\n");
+        assert!(stdout.contains(&line), "{stdout}");
+    }
     for file in ["net.toml", "weights.csv", "learning.csv", "weights.svg"] {
         assert!(dir.path().join("out").join(file).is_file(), "{file}");
     }
