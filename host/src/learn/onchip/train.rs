@@ -117,36 +117,41 @@ pub fn train(
     let mut done = 0;
     let mut reports = Vec::new();
     let mut best: Option<(f64, u32, Vec<i8>, Vec<u16>)> = None;
-    for epoch in 0..arch.training.epochs {
-        let before = learned_rows(&image, size, features);
-        let (spikes, silent) = learn_epoch(arch, data, &mut image, classes, options, epoch, connect, &mut |n| {
-            done += n;
-            progress.update(done);
-        })?;
-        let rows = learned_rows(&image, size, features);
-        let dw: u64 = before.iter().zip(&rows).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
-        let (labels, accuracy) = assign(arch, data, &rows, &teacher_labels, classes, options, connect, &mut |n| {
-            done += n;
-            progress.update(done);
-        })?;
-        let report = EpochReport {
-            epoch: epoch + 1,
-            train_accuracy: accuracy,
-            mean_abs_dw: dw as f64 / rows.len().max(1) as f64,
-            spikes_per_sample: spikes as f64 / data.samples.len() as f64,
-            silent,
-        };
-        on_epoch(&report);
-        reports.push(report);
-        let better = match (&best, arch.training.keep) {
-            (None, _) | (Some(_), Keep::Last) => true,
-            (Some((b, ..)), Keep::Best) => accuracy > *b,
-        };
-        if better {
-            best = Some((accuracy, epoch + 1, rows, labels));
+    let mut epochs = || -> Result<(), OnchipError> {
+        for epoch in 0..arch.training.epochs {
+            let before = learned_rows(&image, size, features);
+            let (spikes, silent) = learn_epoch(arch, data, &mut image, classes, options, epoch, connect, &mut |n| {
+                done += n;
+                progress.update(done);
+            })?;
+            let rows = learned_rows(&image, size, features);
+            let dw: u64 = before.iter().zip(&rows).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
+            let (labels, accuracy) = assign(arch, data, &rows, &teacher_labels, classes, options, connect, &mut |n| {
+                done += n;
+                progress.update(done);
+            })?;
+            let report = EpochReport {
+                epoch: epoch + 1,
+                train_accuracy: accuracy,
+                mean_abs_dw: dw as f64 / rows.len().max(1) as f64,
+                spikes_per_sample: spikes as f64 / data.samples.len() as f64,
+                silent,
+            };
+            on_epoch(&report);
+            reports.push(report);
+            let better = match (&best, arch.training.keep) {
+                (None, _) | (Some(_), Keep::Last) => true,
+                (Some((b, ..)), Keep::Best) => accuracy > *b,
+            };
+            if better {
+                best = Some((accuracy, epoch + 1, rows, labels));
+            }
         }
-    }
+        Ok(())
+    };
+    let outcome = epochs();
     progress.finish();
+    outcome?;
     let (_, kept, weights, labels) = best.unwrap_or_else(|| (0.0, 0, Vec::new(), teacher_labels.clone()));
     let image = eval_image(arch, features, labels.clone(), &weights);
     Ok(Trained { image, weights, labels, epochs: reports, kept, features, seconds: start.elapsed().as_secs_f64() })
