@@ -5,6 +5,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -33,6 +34,12 @@ pub(crate) struct DeviceArgs {
     #[arg(long, value_name = "N", default_value_t = ncx::driver::RETRIES)]
     pub(crate) retries: u32,
 
+    /// Milliseconds every reply and output frame may take on top of its byte times (50:
+    /// a real device's USB latency); for a device slower than real time, e.g. the RTL
+    /// virtual board of `ncx emulate --backend verilator`: --slack 5000.
+    #[arg(long, value_name = "MS", default_value = "50", value_parser = parse_slack)]
+    pub(crate) slack: Duration,
+
     /// Record the session to FILE: every byte each way with its time, and a manifest
     /// (versions, command line, target, HELLO, files named on the command line with their
     /// SHA-256); `ncx replay FILE` plays it back (docs/recording.md). A new file, or a
@@ -41,7 +48,26 @@ pub(crate) struct DeviceArgs {
     pub(crate) record: Option<PathBuf>,
 }
 
+/// `--slack MS`: whole milliseconds, at most an hour ([`ncx::driver::MAX_SLACK`]).
+pub(crate) fn parse_slack(text: &str) -> Result<Duration, String> {
+    let max = ncx::driver::MAX_SLACK.as_millis();
+    match text.parse::<u64>() {
+        Ok(ms) if u128::from(ms) <= max => Ok(Duration::from_millis(ms)),
+        _ => Err(format!("expected whole milliseconds from 0 to {max} (an hour), e.g. 5000")),
+    }
+}
+
+/// The driver's options for `--retries` and `--slack`.
+pub(crate) fn driver_options(retries: u32, slack: Duration) -> DriverOptions {
+    DriverOptions { retries, slack, ..DriverOptions::default() }
+}
+
 impl DeviceArgs {
+    /// The driver's options of `--retries` and `--slack`.
+    pub(crate) fn options(&self) -> DriverOptions {
+        driver_options(self.retries, self.slack)
+    }
+
     /// The target as written, `--port P` written as `serial:P`, with the recording asked
     /// for; [`connect`] parses it.
     pub(crate) fn target(&self) -> DeviceTarget {
@@ -157,20 +183,23 @@ fn record_link(
 ///
 /// With a file to record to (`--record`, [`DeviceTarget`]), the path is checked before
 /// the target is opened, and the session is recorded from the first byte (docs/recording.md).
-pub(crate) fn connect(target: &DeviceTarget, retries: u32, geometry: Option<Geometry>) -> anyhow::Result<Session> {
+pub(crate) fn connect(
+    target: &DeviceTarget,
+    options: DriverOptions,
+    geometry: Option<Geometry>,
+) -> anyhow::Result<Session> {
     let link = LinkTarget::parse(&target.text)?;
-    connect_link(&link, &target.text, target.record.as_deref(), retries, geometry)
+    connect_link(&link, &target.text, target.record.as_deref(), options, geometry)
 }
 
 /// Open `link` (written `name`; a simulated target — `model`, `pty`, `verilator` — gets a
-/// fresh device of `geometry`, or of the target's default geometry) and connect,
-/// re-sending each command up to `retries` times; the session recorded to `record` if
-/// given.
+/// fresh device of `geometry`, or of the target's default geometry) and connect with
+/// `options` (`--retries`, `--slack`); the session recorded to `record` if given.
 fn connect_link(
     link: &LinkTarget,
     name: &str,
     record: Option<&Path>,
-    retries: u32,
+    options: DriverOptions,
     geometry: Option<Geometry>,
 ) -> anyhow::Result<Session> {
     let Some(geometry) = geometry.or_else(|| link.default_geometry()) else {
@@ -184,7 +213,6 @@ fn connect_link(
     if let (Some(path), Some(files)) = (record, files) {
         opened = record_link(path, files, link, geometry, opened)?;
     }
-    let options = DriverOptions { retries, ..DriverOptions::default() };
     let driver =
         Driver::connect_with(opened, options).with_context(|| format!("cannot connect to the device on {name}"))?;
     if let Some(recorder) = record.and(current_recording()) {
@@ -193,11 +221,12 @@ fn connect_link(
     Ok(driver)
 }
 
-/// How `ncx run` reaches a device target: [`connect_link`] with `--retries`, recording
-/// to `--record` with the run's manifest ([`record_run`]).
+/// How `ncx run` (and `ncx eval`) reaches a device target: [`connect_link`] with
+/// `--retries` and `--slack`, recording to `--record` with the run's manifest
+/// ([`record_run`]).
 pub(crate) struct RunConnect<'a> {
-    /// Re-sends of a command after a timeout.
-    pub(crate) retries: u32,
+    /// The driver's options: re-sends of a command after a timeout, the slack of every wait.
+    pub(crate) options: DriverOptions,
     /// Where to record the session.
     pub(crate) record: Option<&'a Path>,
     /// The image the run uploads, for the manifest.
@@ -208,7 +237,7 @@ pub(crate) struct RunConnect<'a> {
 
 impl Connect for RunConnect<'_> {
     fn connect(&mut self, link: &LinkTarget, name: &str, geometry: Geometry) -> Result<Session, ConnectError> {
-        let driver = connect_link(link, name, self.record, self.retries, Some(geometry))?;
+        let driver = connect_link(link, name, self.record, self.options, Some(geometry))?;
         if let Some(recorder) = self.record.and(current_recording()) {
             record_run(&recorder, self.image, self.steps)
                 .with_context(|| format!("cannot record to {}", recorder.path().display()))?;

@@ -31,7 +31,7 @@ fn ms(d: Duration) -> String {
 
 pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<()> {
     let target = args.device.target();
-    let report = doctor(|| connect(&target, args.device.retries, None), Path::new(BUILD_REPORTS))?;
+    let report = doctor(|| connect(&target, args.device.options(), None), Path::new(BUILD_REPORTS))?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     for check in &report.checks {
         print(&mut out, check)?;

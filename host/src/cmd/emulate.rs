@@ -42,6 +42,12 @@ pub(crate) struct EmulateArgs {
     pub(crate) quiet: bool,
 }
 
+/// The note `--backend verilator` prints: the board is slower than the device it
+/// reports, so hosts need more than the 50 ms slack of a real device (docs/reliability.md §8).
+const RTL_NOTE: &str = "note: this board simulates the RTL slower than real time (far slower than the clock it \
+                        reports in HELLO); give hosts more time for every reply with --slack 5000, e.g. `ncx eval \
+                        ... --target serial:PATH --slack 5000`";
+
 /// What can play the board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Backend {
@@ -93,6 +99,9 @@ pub(crate) fn run(args: &EmulateArgs) -> anyhow::Result<()> {
     }
     if !args.quiet {
         eprintln!("connect with --target serial:{path}; Ctrl-C stops");
+        if args.backend == Backend::Verilator {
+            eprintln!("{RTL_NOTE}");
+        }
     }
     let started = Instant::now();
     let stats = match &mut device {

@@ -81,7 +81,7 @@ impl Progress for BytesBar {
 pub(crate) fn run(args: &FlashArgs) -> anyhow::Result<()> {
     let target = args.device.target();
     let image = file::read_file(&args.image)?;
-    let mut driver = connect(&target, args.device.retries, Some(image.geometry))?;
+    let mut driver = connect(&target, args.device.options(), Some(image.geometry))?;
     let verify = match args.verify {
         VerifyArg::Crc => Verify::Crc,
         VerifyArg::Full => Verify::Full,

@@ -18,7 +18,7 @@ pub(crate) struct InfoArgs {
 }
 
 pub(crate) fn run(args: &InfoArgs) -> anyhow::Result<()> {
-    let driver = connect(&args.device.target(), args.device.retries, None)?;
+    let driver = connect(&args.device.target(), args.device.options(), None)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     render(&mut out, &driver.link_name(), driver.info())?;
     out.flush()?;

@@ -61,7 +61,7 @@ pub(crate) fn run(args: &ReadbackArgs) -> anyhow::Result<()> {
         WhatArg::State => What::State,
         WhatArg::All => What::All,
     };
-    let mut driver = connect(&target, args.device.retries, None)?;
+    let mut driver = connect(&target, args.device.options(), None)?;
     let back = readback(&mut driver, what, &mut BytesBar::new(args.quiet))
         .with_context(|| format!("cannot read back from {}", target))?;
     let written = output::readback::write(&args.output, &back, format).map_err(|e| match e {

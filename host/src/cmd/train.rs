@@ -41,6 +41,12 @@ pub(crate) struct TrainArgs {
     /// offline training runs on the host and takes only `model`.
     #[arg(long, default_value = "model")]
     pub(crate) target: Target,
+    /// With --on-chip on a device target: milliseconds every reply and output frame may
+    /// take on top of its byte times (50: a real device's USB latency); for a device
+    /// slower than real time, e.g. the RTL virtual board of `ncx emulate --backend
+    /// verilator`: --slack 5000.
+    #[arg(long, value_name = "MS", default_value = "50", value_parser = crate::cmd::device::parse_slack)]
+    pub(crate) slack: std::time::Duration,
     /// Worker threads (default: every core of the machine).
     #[arg(long)]
     pub(crate) threads: Option<usize>,
@@ -62,6 +68,12 @@ pub(crate) fn run(args: &TrainArgs) -> anyhow::Result<()> {
             "--target is where --on-chip learning runs; offline training runs on the host and checks the result \
              on the model\nhelp: evaluate the trained network on another target with `ncx eval DIR/net.toml \
              --target T`"
+        );
+    }
+    if args.slack != ncx::driver::SLACK {
+        anyhow::bail!(
+            "--slack is for --on-chip learning on a device; offline training runs on the host\nhelp: leave out \
+             --slack, or give it to `ncx eval DIR/net.toml --target T --slack MS`"
         );
     }
     let arch = Arch::load(&args.arch).map_err(train::TrainError::from)?;

@@ -3,7 +3,10 @@
 //! to wait for its reply (§11), and what a NAK means and what to do about it (§7).
 //!
 //! **Timeouts** (§11) are counted in byte times, `10 · divisor / clock_hz` (8N1: ten
-//! bits per byte), plus [`SLACK`] (50 ms) for the host's scheduling and USB latency:
+//! bits per byte), plus a slack for the host's scheduling and USB latency
+//! ([`super::DriverOptions::slack`], [`SLACK`] = 50 ms by default; a device slower than
+//! real time, such as the RTL virtual board of `ncx emulate --backend verilator`, needs
+//! seconds — `--slack` on the command line):
 //!
 //! - HELLO, RESET, STOP, PROBE, STATUS and RESEND: two maximal frames' worth,
 //!   `2 · MAX_FRAME` byte times (for RESEND this covers its ACK; the output frames that
@@ -24,8 +27,12 @@ use std::time::Duration;
 use ncx_model::device::{Nak, Opcode, StatusCode};
 use ncx_model::wire::MAX_FRAME;
 
-/// Added to every timeout: the host's scheduling and USB latency.
+/// Added to every timeout by default ([`super::DriverOptions::slack`]): the host's
+/// scheduling and USB latency.
 pub const SLACK: Duration = Duration::from_millis(50);
+/// The largest slack a session uses ([`super::DriverOptions::slack`]): an hour; more
+/// is taken as an hour.
+pub const MAX_SLACK: Duration = Duration::from_secs(3600);
 /// Retries after the first try (§11): the same frame, the same seq.
 pub const RETRIES: u32 = 5;
 /// The baud rate assumed until HELLO has told the real one: HELLO's timeout is
@@ -34,15 +41,23 @@ pub const HANDSHAKE_BAUD: u32 = 115_200;
 
 /// How long to wait for the reply to one try of `command` (module docs): `request`
 /// and `reply` are the frame lengths in bytes, `byte_time` the link's byte time,
-/// `period` the timestep period of a paced run (zero otherwise).
-pub fn timeout(command: Opcode, request: usize, reply: usize, byte_time: Duration, period: Duration) -> Duration {
+/// `period` the timestep period of a paced run (zero otherwise), `slack` the wait on
+/// top of the byte times ([`SLACK`] by default). Saturates at [`Duration::MAX`].
+pub fn timeout(
+    command: Opcode,
+    request: usize,
+    reply: usize,
+    byte_time: Duration,
+    period: Duration,
+    slack: Duration,
+) -> Duration {
     let bytes = |n: usize| byte_time.saturating_mul(u32::try_from(n).unwrap_or(u32::MAX));
     match command {
         Opcode::Hello | Opcode::Reset | Opcode::Stop | Opcode::Probe | Opcode::Status | Opcode::Resend => {
-            bytes(2 * MAX_FRAME) + SLACK
+            bytes(2 * MAX_FRAME).saturating_add(slack)
         }
-        Opcode::Write | Opcode::Read | Opcode::Crc => bytes(request + reply) + SLACK,
-        Opcode::Run | Opcode::Input => bytes(request + reply) + SLACK + period,
+        Opcode::Write | Opcode::Read | Opcode::Crc => bytes(request + reply).saturating_add(slack),
+        Opcode::Run | Opcode::Input => bytes(request + reply).saturating_add(slack).saturating_add(period),
     }
 }
 
@@ -89,6 +104,37 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn every_timeout_adds_the_slack_asked_for() {
+        let byte = byte_time(100_000_000, 100); // 10 µs at 1 Mbaud
+        let period = Duration::from_millis(3);
+        let all = [
+            Opcode::Hello,
+            Opcode::Reset,
+            Opcode::Stop,
+            Opcode::Probe,
+            Opcode::Status,
+            Opcode::Resend,
+            Opcode::Write,
+            Opcode::Read,
+            Opcode::Crc,
+            Opcode::Run,
+            Opcode::Input,
+        ];
+        for command in all {
+            let default = timeout(command, 20, 11, byte, period, SLACK);
+            let patient = timeout(command, 20, 11, byte, period, Duration::from_secs(5));
+            let none = timeout(command, 20, 11, byte, period, Duration::ZERO);
+            assert_eq!(default - none, SLACK, "{command}");
+            assert_eq!(patient - none, Duration::from_secs(5), "{command}");
+            assert_eq!(timeout(command, 20, 11, byte, period, Duration::MAX), Duration::MAX, "{command}");
+        }
+        // The byte times themselves: two maximal frames, or the frames both ways.
+        assert_eq!(timeout(Opcode::Hello, 20, 11, byte, period, SLACK), byte * 2 * MAX_FRAME as u32 + SLACK);
+        assert_eq!(timeout(Opcode::Write, 20, 11, byte, period, SLACK), byte * 31 + SLACK);
+        assert_eq!(timeout(Opcode::Input, 20, 11, byte, period, SLACK), byte * 31 + SLACK + period);
+    }
 
     #[test]
     fn a_failed_handshake_suggests_several_dozen_retries() {

@@ -7,7 +7,12 @@
 //! device is off, unconfigured or not connected (the message says so); when bytes came
 //! back — damaged frames, cut-off frames, replies to other tries — the device is there
 //! and the link is noisy: the message gives the counts and the help a larger `--retries`
-//! (docs/reliability.md §4).
+//! (docs/reliability.md §4). When replies to earlier commands came back after their wait
+//! (stale replies), the device answers, but late: the help suggests a larger `--slack`
+//! first ([`super::DriverOptions::slack`]), since retries of a device slower than its
+//! timeouts only add resynchronisations for it to work through (docs/reliability.md §8);
+//! when, besides, no frame came back damaged, the message says the device answers late
+//! instead of calling the link noisy.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -18,7 +23,7 @@ use ncx_model::Geometry;
 use ncx_model::device::{Nak, Opcode};
 use ncx_model::wire::layout::Region;
 
-use super::command::nak_help;
+use super::command::{MAX_SLACK, nak_help};
 use crate::error::Help;
 use crate::link::LinkError;
 
@@ -150,6 +155,12 @@ fn timeout_message(
             "no reply to {command} on {link} after {attempts} attempts of {ms} ms each (last command acknowledged: \
              {last})\nnothing at all came back ({secs:.2} s)"
         )
+    } else if seen.is_late() && seen.is_undamaged() {
+        write!(
+            f,
+            "no reply to {command} on {link} after {attempts} attempts (each waiting up to {ms} ms, {secs:.2} s in \
+             all; last command acknowledged: {last}): the device answers, but late\nwhat came back: {seen}"
+        )
     } else {
         write!(
             f,
@@ -167,6 +178,19 @@ impl Help for DriverError {
             DriverError::Timeout { link, seen, .. } if seen.is_silent() => format!(
                 "check that the device is powered, configured with the NCX-1 bitstream and connected to {link}, and \
                  that nothing else uses the port; `ncx doctor --target {link}` checks the link"
+            )
+            .into(),
+            DriverError::Timeout { seen, timeout, suggested_retries, .. } if seen.is_late() => format!(
+                "replies came after their wait ({}): the device answers, but more slowly than the timeouts allow \
+                 (the RTL virtual board of `ncx emulate --backend verilator` is slower than real time); give every \
+                 wait more time, e.g. `--slack {}` (milliseconds on top of the byte times, 50 by default), and if \
+                 it still fails, more retries, e.g. `--retries {suggested_retries}`",
+                if seen.stale_replies == 1 {
+                    "1 stale reply".to_owned()
+                } else {
+                    format!("{} stale replies", seen.stale_replies)
+                },
+                suggested_slack(*timeout).as_millis()
             )
             .into(),
             DriverError::Timeout { link, suggested_retries, .. } => format!(
@@ -220,6 +244,25 @@ impl LinkActivity {
     pub fn is_silent(&self) -> bool {
         self.bytes == 0
     }
+
+    /// Whether replies came back after their wait (stale replies): the device answers,
+    /// but late.
+    pub fn is_late(&self) -> bool {
+        self.stale_replies > 0
+    }
+
+    /// Whether no frame came back damaged (no CRC or header error).
+    pub fn is_undamaged(&self) -> bool {
+        self.crc_errors == 0 && self.header_errors == 0
+    }
+}
+
+/// A slack for a device that answered later than `timeout` (one try's wait): ten times
+/// that wait, at least 5 s (the RTL virtual board's need, docs/reliability.md §8) and at
+/// most [`MAX_SLACK`], in whole seconds.
+pub(super) fn suggested_slack(timeout: Duration) -> Duration {
+    let secs = timeout.saturating_mul(10).as_secs_f64().ceil() as u64;
+    Duration::from_secs(secs.max(5)).min(MAX_SLACK)
 }
 
 /// `412 bytes, 3 CRC errors, 1 header error, 2 partial frames, 0 stale replies, 0 output
@@ -244,4 +287,57 @@ impl fmt::Display for LinkActivity {
 /// `N neurons x M inputs`.
 pub(super) fn geometry_text(geometry: Geometry) -> String {
     format!("{} neurons x {} inputs", geometry.neurons(), geometry.inputs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Report;
+
+    fn timeout_with(seen: LinkActivity) -> DriverError {
+        DriverError::Timeout {
+            command: Opcode::Input,
+            link: "serial:/dev/pts/1".into(),
+            attempts: 51,
+            timeout: Duration::from_millis(50),
+            last_acked: Some(Opcode::Input),
+            seen: Box::new(seen),
+            elapsed: Duration::from_millis(2620),
+            suggested_retries: 151,
+        }
+    }
+
+    #[test]
+    fn late_replies_suggest_slack_before_retries() {
+        // What a real-time RTL board gave with 50 retries: no damage, stale replies.
+        let late = LinkActivity { bytes: 228, stale_replies: 19, resyncs: 50, ..LinkActivity::default() };
+        let text = Report(&timeout_with(late)).to_string();
+        assert!(text.contains("after 51 attempts (each waiting up to 50 ms"), "{text}");
+        assert!(text.contains("the device answers, but late\nwhat came back: 228 bytes"), "{text}");
+        assert!(!text.contains("noisy"), "{text}");
+        let help = text.split_once("help: ").unwrap().1;
+        assert!(help.contains("19 stale replies"), "{help}");
+        let (slack, retries) = (help.find("`--slack 5000`").unwrap(), help.find("`--retries 151`").unwrap());
+        assert!(slack < retries, "{help}");
+
+        // Late and damaged: still noisy, but the slack comes first.
+        let both = LinkActivity { crc_errors: 2, ..late };
+        let text = Report(&timeout_with(both)).to_string();
+        assert!(text.contains("the link is noisy"), "{text}");
+        assert!(text.contains("`--slack 5000`"), "{text}");
+
+        // Damage and no stale reply: retries only.
+        let noisy =
+            LinkActivity { bytes: 300, crc_errors: 3, partial_frames: 2, resyncs: 50, ..LinkActivity::default() };
+        let text = Report(&timeout_with(noisy)).to_string();
+        assert!(text.contains("the link is noisy") && text.contains("`--retries 151`"), "{text}");
+        assert!(!text.contains("--slack"), "{text}");
+    }
+
+    #[test]
+    fn the_suggested_slack_is_ten_waits_at_least_5_s_at_most_an_hour() {
+        assert_eq!(suggested_slack(Duration::from_millis(50)), Duration::from_secs(5));
+        assert_eq!(suggested_slack(Duration::from_millis(5050)), Duration::from_secs(51));
+        assert_eq!(suggested_slack(Duration::MAX), MAX_SLACK);
+    }
 }

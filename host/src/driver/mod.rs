@@ -9,7 +9,8 @@
 //! call fails naming the command, the link and the last command acknowledged, with what
 //! came back meanwhile ([`LinkActivity`]: bytes, CRC and header errors, cut-off frames,
 //! stale replies) and, when something did, a larger retry count
-//! ([`suggested_retries`]). A link that can tell that nothing more will come (the
+//! ([`suggested_retries`]), or first a larger [`DriverOptions::slack`] when replies
+//! came after their wait. A link that can tell that nothing more will come (the
 //! in-process model answers at once or never) ends an attempt at once instead of
 //! waiting out its timeout, so on it every retry is immediate. While
 //! waiting, output frames (opcode 0xC0) are kept for the run ([`stream`]) and replies
@@ -40,7 +41,7 @@ pub use ncx_model::device::{DeviceInfo, DeviceStatus};
 use ncx_model::wire::layout::Region;
 use ncx_model::wire::{Decoded, Decoder, Frame, MAX_FRAME};
 
-pub use self::command::{HANDSHAKE_BAUD, RETRIES, SLACK, byte_time, nak_help, suggested_retries, timeout};
+pub use self::command::{HANDSHAKE_BAUD, MAX_SLACK, RETRIES, SLACK, byte_time, nak_help, suggested_retries, timeout};
 pub use self::doctor::{DoctorReport, doctor};
 pub use self::error::{DriverError, LinkActivity};
 pub use self::readback::{Readback, What, readback};
@@ -60,11 +61,17 @@ pub struct DriverOptions {
     /// The baud rate HELLO's timeout assumes, before the device has said its own
     /// ([`HANDSHAKE_BAUD`]).
     pub handshake_baud: u32,
+    /// The wait added to every reply's and output frame's timeout on top of the byte
+    /// times ([`SLACK`] = 50 ms: the host's scheduling and USB latency). A device slower
+    /// than real time needs more — the RTL virtual board of `ncx emulate --backend
+    /// verilator` several seconds. At most [`MAX_SLACK`] (an hour; more is taken as an
+    /// hour).
+    pub slack: Duration,
 }
 
 impl Default for DriverOptions {
     fn default() -> Self {
-        DriverOptions { retries: RETRIES, handshake_baud: HANDSHAKE_BAUD }
+        DriverOptions { retries: RETRIES, handshake_baud: HANDSHAKE_BAUD, slack: SLACK }
     }
 }
 
@@ -136,7 +143,8 @@ impl<L: Link> Driver<L> {
 
     /// Open a session on `link`: resynchronise the device's receiver, say HELLO, and
     /// check the protocol's major version.
-    pub fn connect_with(link: L, options: DriverOptions) -> Result<Driver<L>, DriverError> {
+    pub fn connect_with(link: L, mut options: DriverOptions) -> Result<Driver<L>, DriverError> {
+        options.slack = options.slack.min(MAX_SLACK);
         let mut channel = Channel {
             link,
             options,
@@ -281,7 +289,8 @@ impl<L: Link> Channel<L> {
         let frame = request
             .frame(seq)
             .map_err(|e| DriverError::BadReply { command, problem: format!("the request cannot be framed: {e}") })?;
-        let timeout = timeout(command, frame.len(), request.reply_len(), self.byte_time, self.period);
+        let timeout =
+            timeout(command, frame.len(), request.reply_len(), self.byte_time, self.period, self.options.slack);
         let (before, started) = (self.stats(), Instant::now());
         for attempt in 0..=retries {
             if attempt > 0 {
@@ -327,7 +336,7 @@ impl<L: Link> Channel<L> {
 
     /// Wait up to `timeout` for the reply to `command` with `seq`; `None` on a timeout.
     fn await_reply(&mut self, command: Opcode, seq: u8, timeout: Duration) -> Result<Option<Vec<u8>>, DriverError> {
-        let deadline = Instant::now() + timeout;
+        let deadline = deadline(timeout);
         let opcode = command.reply();
         loop {
             while let Some(frame) = self.inbox.pop_front() {
@@ -376,7 +385,7 @@ impl<L: Link> Channel<L> {
     /// The next output frame's payload, waiting up to `timeout` for one; `None` if
     /// none came.
     pub(crate) fn next_output(&mut self, timeout: Duration) -> Result<Option<Vec<u8>>, DriverError> {
-        let deadline = Instant::now() + timeout;
+        let deadline = deadline(timeout);
         loop {
             // Replies to nobody are stale; output frames go to the queue.
             while let Some(frame) = self.inbox.pop_front() {
@@ -402,9 +411,9 @@ impl<L: Link> Channel<L> {
     }
 
     /// How long to wait for one output frame of a run: a maximal frame's length in
-    /// byte times, plus [`SLACK`], plus the period when paced.
+    /// byte times, plus the slack ([`DriverOptions::slack`]), plus the period when paced.
     pub(crate) fn output_timeout(&self) -> Duration {
-        self.byte_time.saturating_mul(MAX_FRAME as u32) + SLACK + self.period
+        self.byte_time.saturating_mul(MAX_FRAME as u32).saturating_add(self.options.slack).saturating_add(self.period)
     }
 
     /// Set the timestep period of the run about to start (zero: free-running); RUN,
@@ -412,6 +421,13 @@ impl<L: Link> Channel<L> {
     pub(crate) fn set_period(&mut self, period: Duration) {
         self.period = period;
     }
+}
+
+/// The instant `timeout` from now; a timeout too long to be an instant (a slack of
+/// [`Duration::MAX`]) waits a year.
+fn deadline(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout).or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600))).unwrap_or(now)
 }
 
 /// Add the frames `decoder` dropped to `stats`.

@@ -11,8 +11,8 @@
 //!
 //! **Lost outputs.** An output frame arriving for a later timestep than the next one
 //! expected (a gap), or no output frame within the output timeout (a maximal frame's
-//! byte times, plus [`SLACK`](super::SLACK), plus the period when paced), is
-//! answered with `RESEND(next expected)`; frames already received are ignored when
+//! byte times, plus the slack of [`DriverOptions::slack`](super::DriverOptions::slack),
+//! plus the period when paced), is answered with `RESEND(next expected)`; frames already received are ignored when
 //! they come again. A RESEND that brings nothing new is retried up to the driver's
 //! retry count, then the run fails.
 //!

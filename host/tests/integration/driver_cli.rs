@@ -174,3 +174,46 @@ fn run_on_the_device_gives_the_models_raster() {
     let (_, faulty) = run("faulty:4:drop=0.002,corrupt=0.002,dup=0.001", "faulty.csv");
     assert_eq!(faulty, model);
 }
+
+/// `--slack MS` of every device command reaches the driver: on a link that drops every
+/// byte (`faulty:1:drop=1`, over the in-process model, so the attempt ends at once) the
+/// one attempt's wait is HELLO's 2 · 1035 byte times at 115 200 baud (179.7 ms) plus the
+/// slack — 229 ms by default, 1179 ms with `--slack 1000`. Bad values exit with status 2.
+#[test]
+fn every_device_command_passes_slack_to_the_driver() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = driver_support::image(16, 16, 1, false);
+    std::fs::write(dir.path().join("net.ncx"), codec::encode(&image)).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let net = root.join("examples/digits-trained/net.toml");
+    let data = root.join("data/digits/digits.csv.gz");
+    let (net, data) = (net.to_str().unwrap(), data.to_str().unwrap());
+    let dead = "faulty:1:drop=1:model";
+    let commands: [&[&str]; 5] = [
+        &["info", "--target", dead],
+        &["flash", "net.ncx", "--target", dead],
+        &["readback", "--target", dead, "-o", "state.toml"],
+        &["run", "net.ncx", "--steps", "3", "--target", dead],
+        &["eval", net, "--data", data, "--target", dead],
+    ];
+    for command in commands {
+        for (slack, ms) in [(None, 229), (Some("1000"), 1179), (Some("0"), 179)] {
+            let mut args = command.to_vec();
+            args.extend(["--retries", "0"]);
+            args.extend(slack.iter().flat_map(|s| ["--slack", *s]));
+            let out = ncx(dir.path(), &args);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("no reply to HELLO on "), "{args:?}: {stderr}");
+            assert!(stderr.contains(&format!("after 1 attempts of {ms} ms each")), "{args:?}: {stderr}");
+        }
+        for bad in ["5s", "1.5", "3600001"] {
+            let mut args = command.to_vec();
+            args.extend(["--slack", bad]);
+            let out = ncx(dir.path(), &args);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("expected whole milliseconds from 0 to 3600000"), "{args:?}: {stderr}");
+        }
+    }
+}

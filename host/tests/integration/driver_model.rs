@@ -153,7 +153,7 @@ impl Link for Dead {
 /// (docs/reliability.md §8).
 #[test]
 fn a_dead_link_fails_within_the_timeouts_naming_command_and_link() {
-    let options = DriverOptions { retries: 2, handshake_baud: 1_000_000 };
+    let options = DriverOptions { retries: 2, handshake_baud: 1_000_000, ..DriverOptions::default() };
     let dead = Dead::default();
     let timeouts = std::rc::Rc::clone(&dead.timeouts);
     let started = Instant::now();

@@ -399,3 +399,71 @@ fn a_lossy_link_gives_the_predictions_and_counts_of_the_model() {
     let lossy = eval_on(&image, &data, "faulty:3:drop=0.002", 1, &mut connect);
     assert_same(&model, &lossy, "faulty");
 }
+
+/// `ncx eval` of examples/digits-trained on the first 8 test digits through the CLI on
+/// a 64 × 64 virtual board of `backend`, with `--slack MS` (and [`RETRIES`]), writes the
+/// predictions file of `--target model`; returns the emulator's notes on stderr.
+fn cli_eval_on_board(backend: &str, slack: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let split: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("data/digits/digits_split.json")).unwrap()).unwrap();
+    let first: Vec<_> = split["test"].as_array().unwrap()[..8].to_vec();
+    std::fs::write(dir.path().join("split.json"), serde_json::json!({ "test": first }).to_string()).unwrap();
+    let net = root().join("examples/digits-trained/net.toml");
+    let data = root().join("data/digits/digits.csv.gz");
+    let (net, data) = (net.to_str().unwrap(), data.to_str().unwrap());
+    let common = ["--data", data, "--split", "split.json:test", "-q"];
+    let (status, _, stderr) = eval_cli(dir.path(), &[&[net][..], &common, &["--predictions", "model.csv"]].concat());
+    assert_eq!(status, Some(0), "{stderr}");
+
+    let child = ncx()
+        .args(["emulate", "--pty", "--neurons", "64", "--inputs", "64", "--backend", backend])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut emulator = Emulator(child);
+    let mut line = String::new();
+    BufReader::new(emulator.0.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    let path = line.strip_prefix("virtual board on ").and_then(|r| r.split_once(' ')).map(|(p, _)| p.to_owned());
+    let target = format!("serial:{}", path.unwrap_or_else(|| panic!("{line:?}")));
+    let mut notes = String::new();
+    let mut stderr_lines = BufReader::new(emulator.0.stderr.take().unwrap());
+    let notes_count = if backend == "verilator" { 2 } else { 1 };
+    for _ in 0..notes_count {
+        stderr_lines.read_line(&mut notes).unwrap();
+    }
+    let board = [
+        &[net][..],
+        &common,
+        &["--target", &target, "--slack", slack, "--retries", RETRIES, "--predictions", "board.csv"],
+    ]
+    .concat();
+    let (status, _, stderr) = eval_cli(dir.path(), &board);
+    assert_eq!(status, Some(0), "{stderr}");
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+    assert_eq!(read("model.csv").lines().count(), 9);
+    assert_eq!(read("board.csv"), read("model.csv"), "{backend}");
+    drop(emulator);
+    notes
+}
+
+/// Retries of the CLI runs through a virtual board: a late reply on a loaded machine is
+/// retried, not fatal (as in link_emulate.rs).
+const RETRIES: &str = "20";
+
+#[test]
+fn the_cli_through_the_model_board_with_slack_gives_the_models_predictions() {
+    let notes = cli_eval_on_board("model", "1000");
+    assert!(!notes.contains("--slack"), "{notes}");
+}
+
+/// The RTL board is slower than real time (docs/reliability.md §8): with `--slack 10000`
+/// every wait is 10 s longer than a real device's, and the CLI gets through — the case
+/// the tests once needed a test-only link wrapper for. The emulator says so.
+#[test]
+#[cfg_attr(not(have_verilator), ignore = "Verilator not found: install it with scripts/setup.sh")]
+fn the_cli_through_the_rtl_board_with_slack_gives_the_models_predictions() {
+    let notes = cli_eval_on_board("verilator", "10000");
+    assert!(notes.contains("slower than real time") && notes.contains("--slack 5000"), "{notes}");
+}
