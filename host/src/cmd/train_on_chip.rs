@@ -41,7 +41,7 @@ pub(crate) fn run(args: &TrainArgs) -> anyhow::Result<()> {
         options.target.name(),
         options.seed
     ));
-    let mut connect = DriverOptions::default();
+    let mut connect = DriverOptions { slack: args.slack, ..DriverOptions::default() };
     let mut bar = Bar::new(args.quiet, "samples");
     let trained = train(&arch, &data, &options, &mut connect, &mut bar, &mut |e| {
         say(format!(

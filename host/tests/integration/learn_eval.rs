@@ -154,10 +154,15 @@ impl Drop for Emulator {
 
 /// Start a 64 × 64 virtual board with `backend`; it and the path of its port.
 fn emulate(backend: &str) -> (Emulator, String) {
+    emulate_with(backend, Stdio::null())
+}
+
+/// [`emulate`], with the emulator's notes going to `stderr`.
+fn emulate_with(backend: &str, stderr: Stdio) -> (Emulator, String) {
     let child = ncx()
         .args(["emulate", "--pty", "--neurons", "64", "--inputs", "64", "--backend", backend])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut emulator = Emulator(child);
@@ -416,17 +421,8 @@ fn cli_eval_on_board(backend: &str, slack: &str) -> String {
     let (status, _, stderr) = eval_cli(dir.path(), &[&[net][..], &common, &["--predictions", "model.csv"]].concat());
     assert_eq!(status, Some(0), "{stderr}");
 
-    let child = ncx()
-        .args(["emulate", "--pty", "--neurons", "64", "--inputs", "64", "--backend", backend])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut emulator = Emulator(child);
-    let mut line = String::new();
-    BufReader::new(emulator.0.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-    let path = line.strip_prefix("virtual board on ").and_then(|r| r.split_once(' ')).map(|(p, _)| p.to_owned());
-    let target = format!("serial:{}", path.unwrap_or_else(|| panic!("{line:?}")));
+    let (mut emulator, path) = emulate_with(backend, Stdio::piped());
+    let target = format!("serial:{path}");
     let mut notes = String::new();
     let mut stderr_lines = BufReader::new(emulator.0.stderr.take().unwrap());
     let notes_count = if backend == "verilator" { 2 } else { 1 };
