@@ -81,7 +81,13 @@ fn choices(s: &str, names: &[&str]) -> String {
 }
 
 fn encoder(v: &Val<'_, '_>) -> Result<Encoder, Diagnostic> {
-    let t = v.table("a table, e.g. { kind = \"poisson\", max_value = 16, max_probability = 0.2 }")?;
+    encoder_table(&v.table("a table, e.g. { kind = \"poisson\", max_value = 16, max_probability = 0.2 }")?)
+}
+
+/// An encoder table (`kind`, `max_value`, `max_probability`; docs/learning.md §2): the
+/// one reader of the classifier's `encoder` and of the `[encoder]` of `ncx train`'s
+/// architectures.
+pub(crate) fn encoder_table(t: &Tbl<'_, '_>) -> Result<Encoder, Diagnostic> {
     t.allow(&ENCODER_KEYS)?;
     let k = t.req("kind", "give the encoder's `kind`: \"rate\" or \"poisson\"")?;
     let s = k.str()?;

@@ -7,6 +7,7 @@
 //! text already in memory. [`crate::compile`] turns the result into a device image.
 
 mod classifier;
+pub(crate) use self::classifier::encoder_table;
 mod data;
 mod diagnostic;
 pub(crate) mod math;

@@ -81,7 +81,7 @@ fn an_architecture_error_names_the_file_line_and_value() {
         ncx(&["train", arch.to_str().unwrap(), "--data", "data/digits/digits.csv.gz", "-o", out_dir.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("unknown encoder `kind` \"poison\""), "{stderr}");
+    assert!(stderr.contains("`kind` = \"poison\" is not an encoder"), "{stderr}");
     assert!(stderr.contains("arch.toml:5:8"), "{stderr}");
     assert!(!out_dir.exists(), "nothing is written");
 }

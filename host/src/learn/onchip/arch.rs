@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use ncx_model::{Geometry, StdpConfig, TraceMode, spec};
 
 use crate::learn::classifier::Vote;
-use crate::learn::encode::{Encoder, Encoding};
+use crate::learn::encode::Encoder;
 use crate::network::reader::{Tbl, Val};
-use crate::network::{Diagnostic, SourceFile, read_text};
+use crate::network::{Diagnostic, SourceFile, encoder_table, read_text};
 
 /// Where to read what the keys mean.
 const DOC: &str = "docs/learning.md §6 lists every key of an on-chip architecture";
@@ -162,8 +162,7 @@ impl Arch {
         let inputs = geometry(&core.req("inputs", "the core's number of inputs M, e.g. 64")?)?;
         let geometry = Geometry::new(neurons, inputs).map_err(|e| Diagnostic::new(e.to_string()).at(core.loc()))?;
 
-        let enc = table(&top, "encoder", ENCODER_KEYS)?;
-        let encoder = encoder(&enc)?;
+        let encoder = encoder_table(&table(&top, "encoder", ENCODER_KEYS)?)?;
         let timesteps = match top.get("timesteps") {
             Some(v) => v.int_in(1, 127, "a sample lasts 1 to 127 timesteps (the relays' timer counts to it)")? as u32,
             None => 24,
@@ -262,26 +261,6 @@ fn geometry(v: &Val<'_, '_>) -> Result<usize, Diagnostic> {
             .err(format!("`{}` = {n} is not a power of two", v.key))
             .help("a core has 16, 32, 64, 128, 256, 512 or 1024 neurons and inputs"))
     }
-}
-
-fn encoder(t: &Tbl<'_, '_>) -> Result<Encoder, Diagnostic> {
-    let kind = t.req("kind", "\"poisson\" or \"rate\"")?;
-    let encoding = match kind.str()? {
-        "poisson" => Encoding::Poisson,
-        "rate" => Encoding::Rate,
-        other => {
-            return Err(kind
-                .err(format!("`kind` = \"{other}\" is not an encoder"))
-                .help("the encoders are \"poisson\" and \"rate\" (docs/learning.md §2)"));
-        }
-    };
-    let max_value = t.req("max_value", "the feature value that fires most, e.g. 16 for the digits")?;
-    let mv = max_value.number()?;
-    if !(mv > 0.0 && mv <= f64::from(f32::MAX)) {
-        return Err(max_value.err(format!("`max_value` = {} must be above 0", max_value.text())));
-    }
-    let p = probability(&t.req("max_probability", "the spike probability per timestep at max_value")?)?;
-    Encoder::new(encoding, mv as f32, p).map_err(|e| kind.err(e.to_string()))
 }
 
 /// A probability 0..=1.

@@ -7,14 +7,13 @@ use std::path::{Path, PathBuf};
 
 use ncx_model::NeuronParams;
 
-use crate::learn::encode::{Encoder, Encoding};
+use crate::learn::encode::Encoder;
 use crate::network::reader::{Tbl, Val};
-use crate::network::{Diagnostic, Loc, SourceFile};
+use crate::network::{Diagnostic, Loc, SourceFile, encoder_table};
 
 /// The keys of each table.
 const TOP: &[&str] = &["method", "timesteps", "core", "encoder", "input", "hidden", "output", "training"];
 const CORE: &[&str] = &["neurons", "inputs", "weight_shift"];
-const ENCODER: &[&str] = &["kind", "max_value", "max_probability"];
 const INPUT: &[&str] = &["name"];
 const HIDDEN: &[&str] = &["name", "size", "threshold", "reset", "v_decay", "i_decay", "refractory"];
 const OUTPUT: &[&str] = &["name", "size", "threshold", "reset", "v_decay", "i_decay", "refractory", "skip"];
@@ -150,34 +149,7 @@ impl Arch {
             None => (64, 64, DEFAULT_SHIFT, top.loc()),
         };
 
-        let enc = table(&top, "encoder")?;
-        enc.allow(ENCODER)?;
-        let kind_val = enc.req("kind", "the encoder kind: \"poisson\" or \"rate\"")?;
-        let kind = match kind_val.str()? {
-            "poisson" => Encoding::Poisson,
-            "rate" => Encoding::Rate,
-            other => {
-                return Err(kind_val
-                    .err(format!("unknown encoder `kind` {other:?}: the kinds are \"poisson\" and \"rate\""))
-                    .help("docs/learning.md §2 describes both encoders"));
-            }
-        };
-        let max_value_val = enc.req("max_value", "the feature value that fires most, e.g. 16 for data/digits")?;
-        let max_value = max_value_val.number()?;
-        if !(max_value > 0.0 && (max_value as f32).is_finite()) {
-            return Err(max_value_val
-                .err(format!("`max_value` = {} must be a number above 0", max_value_val.text()))
-                .help("set it to the largest feature value of the data (16 for data/digits)"));
-        }
-        let p_val = enc.req("max_probability", "the spike probability per timestep at max_value, e.g. 1.0")?;
-        let max_probability = p_val.number()?;
-        if !(0.0..=1.0).contains(&max_probability) {
-            return Err(p_val
-                .err(format!("`max_probability` = {} is out of range: it must be from 0 to 1", p_val.text()))
-                .help("it is a spike probability per timestep"));
-        }
-        let encoder = Encoder::new(kind, max_value as f32, max_probability)
-            .map_err(|e| max_value_val.err(e.to_string()).help(DOCS))?;
+        let encoder = encoder_table(&table(&top, "encoder")?)?;
 
         let input = match top.get("input") {
             Some(v) => {
@@ -370,6 +342,7 @@ fn schedule(t: &Tbl<'_, '_>) -> Result<Schedule, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::learn::encode::Encoding;
 
     const GOOD: &str = r#"method = "surrogate"
 timesteps = 32
@@ -432,7 +405,7 @@ batch = 16
         assert!(e.contains("hidden (54) + output (11) = 65 neurons; the core has 64"), "{e}");
         assert!(e.contains("arch.toml:23:8"), "{e}");
         let e = error("kind = \"poisson\"", "kind = \"poison\"");
-        assert!(e.contains("unknown encoder `kind` \"poison\"") && e.contains("arch.toml:10:8"), "{e}");
+        assert!(e.contains("`kind` = \"poison\" is not an encoder") && e.contains("arch.toml:10:8"), "{e}");
         let e = error("max_probability = 1.0", "max_probability = 1.5");
         assert!(e.contains("`max_probability` = 1.5 is out of range") && e.contains("arch.toml:12:19"), "{e}");
         let e = error("neurons = 64", "neurons = 48");
