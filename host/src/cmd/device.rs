@@ -29,16 +29,9 @@ pub(crate) struct DeviceArgs {
     #[arg(long, value_name = "PORT")]
     port: Option<String>,
 
-    /// How often a command is re-sent after a timeout before giving up (a noisy link
-    /// needs more; a dead link is reported after N + 1 timeouts).
-    #[arg(long, value_name = "N", default_value_t = ncx::driver::RETRIES)]
-    pub(crate) retries: u32,
-
-    /// Milliseconds every reply and output frame may take on top of its byte times (50:
-    /// a real device's USB latency); for a device slower than real time, e.g. the RTL
-    /// virtual board of `ncx emulate --backend verilator`: --slack 5000.
-    #[arg(long, value_name = "MS", default_value = "50", value_parser = parse_slack)]
-    pub(crate) slack: Duration,
+    /// `--retries` and `--slack`.
+    #[command(flatten)]
+    pub(crate) link: LinkArgs,
 
     /// Record the session to FILE: every byte each way with its time, and a manifest
     /// (versions, command line, target, HELLO, files named on the command line with their
@@ -57,15 +50,33 @@ pub(crate) fn parse_slack(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// The driver's options for `--retries` and `--slack`.
-pub(crate) fn driver_options(retries: u32, slack: Duration) -> DriverOptions {
-    DriverOptions { retries, slack, ..DriverOptions::default() }
+/// How the driver treats a device's link: `--retries` and `--slack`, the same on every
+/// command that reaches a device.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct LinkArgs {
+    /// On a device: how often a command is re-sent after a timeout before giving up (a
+    /// noisy link needs more; a dead link is reported after N + 1 timeouts).
+    #[arg(long, value_name = "N", default_value_t = ncx::driver::RETRIES)]
+    pub(crate) retries: u32,
+
+    /// On a device: milliseconds every reply and output frame may take on top of its byte
+    /// times (50: a real device's USB latency); for a device slower than real time, e.g.
+    /// the RTL virtual board of `ncx emulate --backend verilator`: --slack 5000.
+    #[arg(long, value_name = "MS", default_value = "50", value_parser = parse_slack)]
+    pub(crate) slack: Duration,
+}
+
+impl LinkArgs {
+    /// The driver's options of `--retries` and `--slack`.
+    pub(crate) fn options(&self) -> DriverOptions {
+        DriverOptions { retries: self.retries, slack: self.slack, ..DriverOptions::default() }
+    }
 }
 
 impl DeviceArgs {
     /// The driver's options of `--retries` and `--slack`.
     pub(crate) fn options(&self) -> DriverOptions {
-        driver_options(self.retries, self.slack)
+        self.link.options()
     }
 
     /// The target as written, `--port P` written as `serial:P`, with the recording asked

@@ -6,7 +6,6 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -16,7 +15,7 @@ use ncx::learn::present::PresentError;
 use ncx::output;
 use ncx::run::Target;
 
-use super::device::{RunConnect, driver_options, parse_slack};
+use super::device::{LinkArgs, RunConnect};
 use super::progress::Bar;
 use super::run::load_network;
 
@@ -50,15 +49,9 @@ pub(crate) struct EvalArgs {
     #[arg(long, value_name = "N")]
     pub(crate) threads: Option<usize>,
 
-    /// On a device target: how often a command is re-sent after a timeout before giving up.
-    #[arg(long, value_name = "N", default_value_t = ncx::driver::RETRIES)]
-    pub(crate) retries: u32,
-
-    /// On a device target: milliseconds every reply and output frame may take on top of
-    /// its byte times (50: a real device's USB latency); for a device slower than real
-    /// time, e.g. the RTL virtual board of `ncx emulate --backend verilator`: --slack 5000.
-    #[arg(long, value_name = "MS", default_value = "50", value_parser = parse_slack)]
-    pub(crate) slack: Duration,
+    /// `--retries` and `--slack`.
+    #[command(flatten)]
+    pub(crate) link: LinkArgs,
 
     /// Draw the confusion matrix as an SVG (rows: true class; columns: predicted class,
     /// then none).
@@ -96,8 +89,7 @@ pub(crate) fn run(args: &EvalArgs) -> anyhow::Result<()> {
     };
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let options = EvalOptions { target: args.target.clone(), seed: args.seed, threads };
-    let mut connect =
-        RunConnect { options: driver_options(args.retries, args.slack), record: None, image: &image, steps: 0 };
+    let mut connect = RunConnect { options: args.link.options(), record: None, image: &image, steps: 0 };
     let mut bar = Bar::new(args.quiet, "samples");
     let evaluation = evaluate(&image, &data, &options, &mut connect, &mut bar)
         .map_err(|e| match e {

@@ -7,7 +7,6 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -17,7 +16,7 @@ use ncx::output::{self, OutputError, RunFiles, RunPaths, Written};
 use ncx::run::{self, RunError, RunOptions, RunSummary, Sink, Step, Target};
 use ncx::stimulus::{self, Stimulus, StimulusOptions};
 
-use super::device::{RunConnect, driver_options, parse_slack};
+use super::device::{LinkArgs, RunConnect};
 use super::progress::Bar;
 
 /// Options of `ncx run`.
@@ -43,16 +42,9 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "TARGET", default_value = "model")]
     pub(crate) target: Target,
 
-    /// On a device target: how often a command is re-sent after a timeout before giving
-    /// up (a noisy link needs more).
-    #[arg(long, value_name = "N", default_value_t = ncx::driver::RETRIES)]
-    pub(crate) retries: u32,
-
-    /// On a device target: milliseconds every reply and output frame may take on top of
-    /// its byte times (50: a real device's USB latency); for a device slower than real
-    /// time, e.g. the RTL virtual board of `ncx emulate --backend verilator`: --slack 5000.
-    #[arg(long, value_name = "MS", default_value = "50", value_parser = parse_slack)]
-    pub(crate) slack: Duration,
+    /// `--retries` and `--slack`.
+    #[command(flatten)]
+    pub(crate) link: LinkArgs,
 
     /// Write the spikes of the recorded neurons as CSV (timestep,neuron,population,index).
     #[arg(long, value_name = "CSV")]
@@ -136,12 +128,8 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let mut sink = Interruptible { files, stop };
     let mut bar = Bar::new(args.quiet, "timesteps");
     let options = RunOptions { steps: args.steps, target: args.target.clone() };
-    let mut connect = RunConnect {
-        options: driver_options(args.retries, args.slack),
-        record: args.record.as_deref(),
-        image: &image,
-        steps: args.steps,
-    };
+    let mut connect =
+        RunConnect { options: args.link.options(), record: args.record.as_deref(), image: &image, steps: args.steps };
     let outcome = run::run_with(&image, &stimulus, &options, &mut connect, &mut bar, &mut sink)
         .map_err(|e| match e {
             // The device's errors, as they are: their messages, causes and help lines.
