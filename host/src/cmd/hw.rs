@@ -11,7 +11,7 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ncx::hw::flow::{self, Design};
 use ncx::hw::program::{self, Target};
-use ncx::hw::{Board, BuildOptions, BuildReport, Expect, Family, Stage, StageProgress, board};
+use ncx::hw::{Board, BuildOptions, BuildReport, Expect, Stage, StageProgress, board};
 
 /// Options of `ncx hw`.
 #[derive(Debug, Clone, Args)]
@@ -24,10 +24,12 @@ pub(crate) struct HwArgs {
 /// The subcommands of `ncx hw`.
 #[derive(Debug, Clone, Subcommand)]
 pub(crate) enum HwCommand {
-    /// List the supported boards: FPGA, geometry, clock, baud, toolchain and status.
+    /// List the supported boards: FPGA, geometry, clock, baud, toolchain and status, and
+    /// the --target that reaches each.
     Boards,
-    /// Build a board's bitstream (iCE40: yosys → nextpnr-ice40 → icepack) or resource
-    /// estimate (7 series: yosys synth_xilinx), with a JSON report.
+    /// Build a board's bitstream (iCE40: yosys → nextpnr-ice40 → icepack; ECP5: yosys →
+    /// nextpnr-ecp5 → ecppack) or resource estimate (7 series: yosys synth_xilinx), with a
+    /// JSON report.
     ///
     /// Writes into --out (default build/hw/<board>): the bitstream, report.json (tool
     /// versions, utilisation, fmax, geometry, build id), synth.ys, the netlist and
@@ -51,7 +53,8 @@ pub(crate) struct BuildArgs {
     /// Inputs (a power of two, 16..1024; default: the board's).
     #[arg(long, value_name = "M")]
     pub(crate) inputs: Option<u32>,
-    /// UART baud rate (must divide the board's clock; default: the board's).
+    /// UART baud rate (must divide the board's clock into at least 4 cycles a bit and be
+    /// made by the board's USB serial chip; default: the board's, its fastest).
     #[arg(long, value_name = "B")]
     pub(crate) baud: Option<u32>,
     /// Build the UART echo bring-up image instead of the device.
@@ -81,7 +84,7 @@ pub(crate) struct ProgramArgs {
     /// The board.
     #[arg(long, short)]
     pub(crate) board: String,
-    /// The bitstream (default: build/hw/<board>/ncx_<board>.bin or .bit).
+    /// The bitstream (default: build/hw/<board>/ncx_<board>.bin (iCE40) or .bit).
     #[arg(value_name = "BITSTREAM")]
     pub(crate) bitstream: Option<PathBuf>,
     /// Load into the FPGA only (lost at power-off) instead of the configuration flash.
@@ -146,6 +149,14 @@ fn render_boards(out: &mut impl Write, all: &[Board]) -> io::Result<()> {
     writeln!(out)?;
     for b in all {
         writeln!(out, "{}: {} — {}", b.name, b.title, b.note)?;
+        writeln!(
+            out,
+            "  link: {} (up to {} baud) at {} baud: --target {}",
+            b.uart,
+            b.max_baud,
+            b.baud,
+            b.target(b.baud)
+        )?;
     }
     Ok(())
 }
@@ -157,11 +168,11 @@ struct StageLines {
 }
 
 impl StageProgress for StageLines {
-    fn started(&mut self, stage: Stage, index: usize, total: usize) {
+    fn started(&mut self, stage: Stage, tool: &str, index: usize, total: usize) {
         if self.quiet {
             return;
         }
-        let what = format!("[{index}/{total}] {} ({})", stage.name(), stage.tool());
+        let what = format!("[{index}/{total}] {} ({tool})", stage.name());
         if io::stderr().is_terminal() {
             let style = ProgressStyle::with_template("{spinner} {msg} {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner());
@@ -221,11 +232,11 @@ fn build(args: &BuildArgs) -> anyhow::Result<()> {
     let mut lines = StageLines { quiet: args.quiet, spinner: None };
     let report = flow::build(&opts, &mut lines).with_context(|| format!("cannot build for board {}", b.name))?;
     let mut stdout = io::stdout().lock();
-    render_report(&mut stdout, &report, &out)?;
+    render_report(&mut stdout, &report, &opts.board, &out)?;
     check_outcome(&report, &opts.board, args.expect_table && design == Design::Device)
 }
 
-fn render_report(out: &mut impl Write, r: &BuildReport, dir: &std::path::Path) -> io::Result<()> {
+fn render_report(out: &mut impl Write, r: &BuildReport, board: &Board, dir: &std::path::Path) -> io::Result<()> {
     let used: Vec<String> = r.resources.iter().map(|x| x.describe()).collect();
     writeln!(out, "build id {} ({} {} x {}, {})", r.build_id, r.design, r.neurons, r.inputs, r.board)?;
     writeln!(out, "resources: {}", used.join(", "))?;
@@ -244,7 +255,22 @@ fn render_report(out: &mut impl Write, r: &BuildReport, dir: &std::path::Path) -
         None => writeln!(out, "resource estimate only (no open place and route for the {})", r.fpga)?,
     }
     let secs: f64 = r.stages.iter().map(|s| s.seconds).sum();
-    writeln!(out, "report {} ({secs:.1} s; logs in {})", dir.join("report.json").display(), dir.join("logs").display())
+    writeln!(
+        out,
+        "report {} ({secs:.1} s; logs in {})",
+        dir.join("report.json").display(),
+        dir.join("logs").display()
+    )?;
+    if r.bitstream.is_some() {
+        writeln!(
+            out,
+            "load it with `ncx hw program --board {}`, then drive it at {} baud: --target {} (the port may differ)",
+            board.name,
+            r.baud,
+            board.target(r.baud)
+        )?;
+    }
+    Ok(())
 }
 
 /// Exit status: success for a bitstream that meets timing or an estimate; with
@@ -285,7 +311,7 @@ fn check_outcome(r: &BuildReport, board: &Board, expect_table: bool) -> anyhow::
 fn program_board(args: &ProgramArgs) -> anyhow::Result<()> {
     let board = board::find(&args.board)?;
     let bitstream = args.bitstream.clone().unwrap_or_else(|| {
-        let ext = if board.family == Family::Ice40 { "bin" } else { "bit" };
+        let ext = board.family.bitstream_ext();
         PathBuf::from("build").join("hw").join(&board.name).join(format!("ncx_{}.{ext}", board.name))
     });
     let target = if args.sram { Target::Sram } else { Target::Flash };
@@ -308,7 +334,15 @@ fn program_board(args: &ProgramArgs) -> anyhow::Result<()> {
         );
     }
     eprintln!("{}", argv.join(" "));
-    program::run(&argv).with_context(|| format!("cannot program board {} with {}", board.name, bitstream.display()))
+    program::run(&argv).with_context(|| format!("cannot program board {} with {}", board.name, bitstream.display()))?;
+    eprintln!(
+        "board {} loaded; at the table's {} baud it is `--target {}` (e.g. ncx info --target {})",
+        board.name,
+        board.baud,
+        board.target(board.baud),
+        board.target(board.baud)
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,21 +2,29 @@
 //! the tools run one stage after another with their logs kept.
 //!
 //! iCE40 boards: yosys `synth_ice40 -dsp` (stage [`Stage::Synthesis`]) → nextpnr-ice40
-//! with a fixed seed ([`Stage::PlaceRoute`]) → icepack ([`Stage::Pack`]). 7-series boards:
-//! yosys `synth_xilinx -family xc7` ([`Stage::Estimate`]), a resource estimate (there is
-//! no open 7-series place and route in Debian; the board folder's build.tcl is the Vivado
-//! flow). Every file goes to the output folder: `synth.ys`, `netlist.json`, `*.asc`, the
-//! bitstream, `logs/<stage>.log` and `report.json`.
+//! with a fixed seed ([`Stage::PlaceRoute`]) → icepack ([`Stage::Pack`]). ECP5 boards:
+//! yosys `synth_ecp5` → nextpnr-ecp5 (timing-driven, fixed seed) → ecppack (`place.rs`
+//! has both). 7-series boards: yosys `synth_xilinx -family xc7` ([`Stage::Estimate`]), a
+//! resource estimate (there is no open 7-series place and route in Debian; the board
+//! folder's build.tcl is the Vivado flow). The programs come from [`super::tools`].
+//!
+//! Every file goes to the output folder, and the tools run there with relative paths (the
+//! YoWASP builds see nothing else): the sources are copied to `src/` (the same relative
+//! paths as under `hdl/`), then `synth.ys`, `netlist.json`, the placed design, the
+//! bitstream, `logs/<stage>.log` and `report.json` are written next to it.
 //!
 //! Reproducibility: the sources are read in sorted order, nextpnr's seed is fixed
-//! ([`DEFAULT_SEED`]), and nothing of the time or the paths enters the netlist, so the
-//! same inputs give the same bitstream (host/tests/integration/hw_flow.rs builds twice and compares).
+//! ([`DEFAULT_SEED`]), and nothing of the time or the paths enters the netlist (the
+//! relative paths under `src/` are the same wherever the repository and the output are),
+//! so the same inputs give the same bitstream (host/tests/integration/hw_flow.rs builds
+//! twice and compares).
+
+mod place;
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ncx_model::spec::{GEOMETRY_MAX_LOG2, GEOMETRY_MIN_LOG2};
@@ -25,6 +33,7 @@ use sha2::{Digest, Sha256};
 use super::HwError;
 use super::board::{Board, Expect, Family};
 use super::report::{self, BuildReport, Resource, StageTime};
+use super::tools::{self, Program, Tool};
 
 /// nextpnr's placement seed: fixed, so that a build is reproducible.
 pub const DEFAULT_SEED: u64 = 1;
@@ -32,11 +41,11 @@ pub const DEFAULT_SEED: u64 = 1;
 /// One stage of a flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    /// yosys synthesis to an iCE40 netlist.
+    /// yosys synthesis to the FPGA's cells.
     Synthesis,
-    /// nextpnr-ice40 placement and routing.
+    /// nextpnr placement and routing.
     PlaceRoute,
-    /// icepack: the bitstream.
+    /// icepack or ecppack: the bitstream.
     Pack,
     /// yosys synth_xilinx: a 7-series resource estimate.
     Estimate,
@@ -52,36 +61,12 @@ impl Stage {
             Stage::Estimate => "estimate",
         }
     }
-
-    /// The program the stage runs.
-    pub fn tool(self) -> &'static str {
-        match self {
-            Stage::Synthesis | Stage::Estimate => "yosys",
-            Stage::PlaceRoute => "nextpnr-ice40",
-            Stage::Pack => "icepack",
-        }
-    }
-
-    /// The Debian package of the program.
-    pub fn package(self) -> &'static str {
-        package_of(self.tool())
-    }
-}
-
-fn package_of(tool: &str) -> &'static str {
-    match tool {
-        "yosys" => "yosys",
-        "nextpnr-ice40" => "nextpnr-ice40",
-        "icepack" | "iceprog" | "icepll" => "fpga-icestorm",
-        "openFPGALoader" => "openfpgaloader",
-        _ => "(unknown)",
-    }
 }
 
 /// Receives the progress of a flow, stage by stage (the binary shows a line per stage).
 pub trait StageProgress {
-    /// Stage `index` (from 1) of `total` starts.
-    fn started(&mut self, stage: Stage, index: usize, total: usize);
+    /// Stage `index` (from 1) of `total` starts, running `tool` (its program's name).
+    fn started(&mut self, stage: Stage, tool: &str, index: usize, total: usize);
     /// The stage ended (successfully or not) after `elapsed`.
     fn finished(&mut self, stage: Stage, elapsed: Duration);
 }
@@ -91,7 +76,7 @@ pub trait StageProgress {
 pub struct NoStageProgress;
 
 impl StageProgress for NoStageProgress {
-    fn started(&mut self, _stage: Stage, _index: usize, _total: usize) {}
+    fn started(&mut self, _stage: Stage, _tool: &str, _index: usize, _total: usize) {}
     fn finished(&mut self, _stage: Stage, _elapsed: Duration) {}
 }
 
@@ -150,13 +135,10 @@ impl BuildOptions {
         }
     }
 
-    /// The bitstream's file name: `ncx_<board>.bin` (iCE40), `ncx_<board>.bit` (Vivado);
-    /// the echo image is `ncx_<board>_echo.*`.
+    /// The bitstream's file name: `ncx_<board>.bin` (iCE40), `ncx_<board>.bit` (ECP5,
+    /// Vivado); the echo image is `ncx_<board>_echo.*`.
     pub fn bitstream_name(&self) -> String {
-        let ext = match self.board.family {
-            Family::Ice40 => "bin",
-            Family::Xc7 => "bit",
-        };
+        let ext = self.board.family.bitstream_ext();
         match self.design {
             Design::Device => format!("ncx_{}.{ext}", self.board.name),
             Design::Echo => format!("ncx_{}_echo.{ext}", self.board.name),
@@ -285,23 +267,6 @@ fn malformed(path: &Path, error: report::ToolOutputError) -> HwError {
     HwError::Io { path: path.to_owned(), source: io::Error::new(io::ErrorKind::InvalidData, error) }
 }
 
-/// Run `tool args…` in `dir` with stdout and stderr into `log`. `Ok(true)` when it
-/// succeeded, `Ok(false)` when it ran and failed.
-fn run_tool(tool: &str, args: &[String], dir: &Path, log: &Path) -> Result<bool, HwError> {
-    let out = File::create(log).map_err(io_err(log))?;
-    let err = out.try_clone().map_err(io_err(log))?;
-    let status =
-        Command::new(tool).args(args).current_dir(dir).stdin(Stdio::null()).stdout(out).stderr(err).status().map_err(
-            |e| match e.kind() {
-                io::ErrorKind::NotFound => {
-                    HwError::ToolMissing { tool: tool.to_owned(), package: package_of(tool).to_owned() }
-                }
-                _ => HwError::Io { path: PathBuf::from(tool), source: e },
-            },
-        )?;
-    Ok(status.success())
-}
-
 fn failed(tool: &str, log: &Path) -> HwError {
     let text = fs::read_to_string(log).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
@@ -309,53 +274,99 @@ fn failed(tool: &str, log: &Path) -> HwError {
     HwError::ToolFailed { tool: tool.to_owned(), status: "non-zero exit status".into(), log: log.to_owned(), tail }
 }
 
-/// The first line of `tool flag`'s output, or `unknown`.
-pub fn tool_version(tool: &str, flag: &str) -> String {
-    Command::new(tool)
-        .arg(flag)
-        .stdin(Stdio::null())
-        .output()
-        .ok()
-        .map(|o| {
-            let text = if o.stdout.is_empty() { o.stderr } else { o.stdout };
-            String::from_utf8_lossy(&text).lines().next().unwrap_or("").trim().to_owned()
-        })
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "unknown".to_owned())
+/// The folder the sources are copied to, inside the output folder.
+const SOURCE_DIR: &str = "src";
+
+/// Copy `sources` (relative to `hdl_dir`) to `out/src/`, at the same relative paths:
+/// the tools read them there. Only these files are written; nothing else is touched.
+fn place_sources(hdl_dir: &Path, sources: &[PathBuf], out: &Path) -> Result<(), HwError> {
+    for f in sources {
+        let to = out.join(SOURCE_DIR).join(f);
+        if let Some(dir) = to.parent() {
+            fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        let from = hdl_dir.join(f);
+        fs::copy(&from, &to).map_err(io_err(&from))?;
+    }
+    Ok(())
 }
 
-/// The installed version of a Debian package (`dpkg-query`), for tools without `--version`.
-fn package_version(package: &str) -> String {
-    Command::new("dpkg-query")
-        .args(["-W", "-f", "${Version}", package])
-        .stdin(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| format!("{package} {}", String::from_utf8_lossy(&o.stdout).trim()))
-        .unwrap_or_else(|| "unknown".to_owned())
+/// `src/<relative path>` with `/` separators: how a tool in the output folder names a
+/// source.
+fn source_arg(f: &Path) -> String {
+    format!("{SOURCE_DIR}/{}", f.to_string_lossy().replace('\\', "/"))
 }
 
-/// Build the board's bitstream (iCE40) or resource estimate (xc7). A design that does
-/// not fit is not an error: the report says so (`outcome`, `over`) and has no bitstream.
-/// Writes `report.json` in the output folder in every case where a tool got that far.
+/// The stages of one build: runs each program in the output folder with its log, times
+/// it, reports progress and keeps the stage times and log names for the report.
+struct Stages<'a> {
+    out: &'a Path,
+    progress: &'a mut dyn StageProgress,
+    total: usize,
+    times: Vec<StageTime>,
+    logs: Vec<String>,
+}
+
+impl Stages<'_> {
+    /// Run stage `index` with `program args…`. `Ok(false)` when place and route ran and
+    /// failed (the caller reads its log to tell a misfit from an error); a failure of any
+    /// other stage is an error with the log's tail.
+    fn run(&mut self, stage: Stage, index: usize, program: &Program, args: &[String]) -> Result<bool, HwError> {
+        let name = format!("logs/{}.log", stage.name());
+        let log = self.out.join(&name);
+        self.progress.started(stage, program.tool.name(), index, self.total);
+        let t0 = Instant::now();
+        let ok = tools::run(program, args, self.out, &log);
+        let elapsed = t0.elapsed();
+        self.progress.finished(stage, elapsed);
+        self.times
+            .push(StageTime { stage: stage.name().to_owned(), seconds: (elapsed.as_secs_f64() * 10.0).round() / 10.0 });
+        self.logs.push(name);
+        let ok = ok?;
+        if !ok && stage != Stage::PlaceRoute {
+            return Err(failed(program.tool.name(), &log));
+        }
+        Ok(ok)
+    }
+}
+
+/// The repository root: the parent of the `hdl` folder (where `.venv-fpga/` is).
+fn repo_root(hdl_dir: &Path) -> PathBuf {
+    let hdl = fs::canonicalize(hdl_dir).unwrap_or_else(|_| hdl_dir.to_owned());
+    hdl.parent().map_or_else(|| PathBuf::from("."), Path::to_owned)
+}
+
+/// Build the board's bitstream (iCE40, ECP5) or resource estimate (xc7). A design that
+/// does not fit is not an error: the report says so (`outcome`, `over`) and has no
+/// bitstream. Writes `report.json` in the output folder in every case where a tool got
+/// that far. Every program is looked up before the first stage runs.
 pub fn build(opts: &BuildOptions, progress: &mut dyn StageProgress) -> Result<BuildReport, HwError> {
-    let srcs = sources(&opts.hdl_dir, &opts.board)?;
+    let board = &opts.board;
+    let srcs = sources(&opts.hdl_dir, board)?;
     let params = parameters(opts)?;
     let id = build_id(opts, &srcs, &params)?;
+    let repo = repo_root(&opts.hdl_dir);
+    let yosys = tools::locate(Tool::Yosys, board.family, &repo)?;
+    let place_tools = match board.family {
+        Family::Ice40 => Some((Tool::NextpnrIce40, Tool::Icepack)),
+        Family::Ecp5 => Some((Tool::NextpnrEcp5, Tool::Ecppack)),
+        Family::Xc7 => None,
+    };
+    let place_tools = place_tools
+        .map(|(p, k)| {
+            Ok::<_, HwError>((tools::locate(p, board.family, &repo)?, tools::locate(k, board.family, &repo)?))
+        })
+        .transpose()?;
+
     let out = &opts.out_dir;
     let logs = out.join("logs");
     fs::create_dir_all(&logs).map_err(io_err(&logs))?;
+    place_sources(&opts.hdl_dir, &srcs, out)?;
 
-    let board = &opts.board;
-    let abs = |f: &PathBuf| -> Result<PathBuf, HwError> {
-        let p = opts.hdl_dir.join(f);
-        fs::canonicalize(&p).map_err(|source| HwError::Io { path: p, source })
-    };
-    let mut read = String::new();
     let constraints = Path::new("boards").join(&board.name).join(&board.constraints);
+    let mut read = String::new();
     for f in srcs.iter().filter(|f| **f != constraints) {
-        read.push_str(&format!("read_verilog -sv \"{}\"\n", abs(f)?.display()));
+        read.push_str(&format!("read_verilog -sv \"{}\"\n", source_arg(f)));
     }
     // BuildId[8k +: 8] is byte k of HELLO's build id.
     let build_id_param = format!("64'h{:016x}", u64::from_le_bytes(id));
@@ -366,39 +377,19 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn StageProgress) -> Result<Bu
     chparam.push_str(&format!(" {}", board.top));
     let synth = match board.family {
         Family::Ice40 => format!("synth_ice40 -dsp -top {} -json netlist.json", board.top),
+        Family::Ecp5 => format!("synth_ecp5 -top {} -json netlist.json", board.top),
         Family::Xc7 => format!("synth_xilinx -family xc7 -flatten -top {}\nwrite_json netlist.json", board.top),
     };
     let script = format!("{read}{chparam}\n{synth}\ntee -q -o stat.txt stat\n");
     let ys = out.join("synth.ys");
     fs::write(&ys, script).map_err(io_err(&ys))?;
 
-    let mut tools = BTreeMap::new();
-    tools.insert("yosys".to_owned(), tool_version("yosys", "-V"));
-    let mut stages = Vec::new();
-    let mut log_names = Vec::new();
-    let total = match board.family {
-        Family::Ice40 => 3,
-        Family::Xc7 => 1,
-    };
-    let mut timed = |stage: Stage, index: usize, args: Vec<String>| -> Result<bool, HwError> {
-        let log = logs.join(format!("{}.log", stage.name()));
-        progress.started(stage, index, total);
-        let t0 = Instant::now();
-        let ok = run_tool(stage.tool(), &args, out, &log);
-        let elapsed = t0.elapsed();
-        progress.finished(stage, elapsed);
-        stages
-            .push(StageTime { stage: stage.name().to_owned(), seconds: (elapsed.as_secs_f64() * 10.0).round() / 10.0 });
-        log_names.push(format!("logs/{}.log", stage.name()));
-        let ok = ok?;
-        if !ok && stage != Stage::PlaceRoute {
-            return Err(failed(stage.tool(), &log));
-        }
-        Ok(ok)
-    };
-
-    let first = if board.family == Family::Ice40 { Stage::Synthesis } else { Stage::Estimate };
-    timed(first, 1, vec!["-s".into(), "synth.ys".into()])?;
+    let mut versions = BTreeMap::new();
+    versions.insert("yosys".to_owned(), yosys.version());
+    let total = if place_tools.is_some() { 3 } else { 1 };
+    let mut stages = Stages { out, progress, total, times: Vec::new(), logs: Vec::new() };
+    let first = if place_tools.is_some() { Stage::Synthesis } else { Stage::Estimate };
+    stages.run(first, 1, &yosys, &["-s".into(), "synth.ys".into()])?;
     let stat_path = out.join("stat.txt");
     let cells = report::parse_yosys_stat(&fs::read_to_string(&stat_path).map_err(io_err(&stat_path))?)
         .map_err(|e| malformed(&stat_path, e))?;
@@ -435,58 +426,44 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn StageProgress) -> Result<Bu
         logs: Vec::new(),
     };
 
-    match board.family {
-        Family::Xc7 => {
+    match place_tools {
+        None => {
             rep.resources = report::xc7_estimate(&rep.cells, &board.capacity);
             rep.over = rep.resources.iter().filter(|r| r.over()).map(Resource::describe).collect();
         }
-        Family::Ice40 => {
-            tools.insert("nextpnr-ice40".to_owned(), tool_version("nextpnr-ice40", "--version"));
-            tools.insert("icepack".to_owned(), package_version("fpga-icestorm"));
-            let asc = format!("ncx_{}.asc", board.name);
-            let pcf = abs(&constraints)?;
-            let freq = f64::from(board.clock_hz) / 1e6;
-            let args: Vec<String> = vec![
-                format!("--{}", board.device),
-                "--package".into(),
-                board.package.clone(),
-                "--json".into(),
-                "netlist.json".into(),
-                "--pcf".into(),
-                pcf.display().to_string(),
-                "--asc".into(),
-                asc.clone(),
-                "--freq".into(),
-                format!("{freq}"),
-                "--seed".into(),
-                opts.seed.to_string(),
-            ];
-            let routed = timed(Stage::PlaceRoute, 2, args)?;
-            let np_log = logs.join("place-and-route.log");
+        Some((nextpnr, packer)) => {
+            versions.insert(nextpnr.tool.name().to_owned(), nextpnr.version());
+            versions.insert(
+                packer.tool.name().to_owned(),
+                // icepack has no --version: Debian's package version says it.
+                if packer.tool == Tool::Icepack { tools::package_version("fpga-icestorm") } else { packer.version() },
+            );
+            let args = place::place_route_args(opts, &source_arg(&constraints));
+            let routed = stages.run(Stage::PlaceRoute, 2, &nextpnr, &args)?;
+            let np_log = out.join("logs").join("place-and-route.log");
             let summary = report::parse_nextpnr(&fs::read_to_string(&np_log).map_err(io_err(&np_log))?)
                 .map_err(|e| malformed(&np_log, e))?;
-            rep.resources =
-                summary.resources.into_iter().filter(|r| report::ICE40_RESOURCES.contains(&r.name.as_str())).collect();
+            rep.resources = place::keep(board.family, summary.resources);
             rep.over = rep.resources.iter().filter(|r| r.over()).map(Resource::describe).collect();
             if !routed {
                 if rep.over.is_empty() {
-                    return Err(failed("nextpnr-ice40", &np_log));
+                    return Err(failed(nextpnr.tool.name(), &np_log));
                 }
                 rep.outcome = Expect::DoesNotFit;
             } else {
                 rep.fmax_mhz = summary.fmax_mhz;
-                rep.meets_timing = summary.fmax_mhz.map(|f| f >= freq);
+                rep.meets_timing = summary.fmax_mhz.map(|f| f >= f64::from(board.clock_hz) / 1e6);
                 let bin = opts.bitstream_name();
-                timed(Stage::Pack, 3, vec![asc, bin.clone()])?;
+                stages.run(Stage::Pack, 3, &packer, &place::pack_args(opts, &bin))?;
                 rep.bitstream_sha256 = Some(sha256_file(&out.join(&bin))?);
                 rep.bitstream = Some(bin);
                 rep.outcome = Expect::Fits;
             }
         }
     }
-    rep.tools = tools;
-    rep.stages = stages;
-    rep.logs = log_names;
+    rep.tools = versions;
+    rep.stages = stages.times;
+    rep.logs = stages.logs;
     let path = out.join("report.json");
     let json = serde_json::to_string_pretty(&rep).map_err(|e| HwError::Io { path: path.clone(), source: e.into() })?;
     fs::write(&path, json + "\n").map_err(io_err(&path))?;

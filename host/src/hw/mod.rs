@@ -2,8 +2,11 @@
 //!
 //! - [`board`]: hdl/boards/boards.toml, the single table of supported boards;
 //! - [`flow`]: the build of a board's bitstream — yosys → nextpnr-ice40 → icepack for
-//!   iCE40 boards, a yosys `synth_xilinx` resource estimate for 7-series boards — with a
-//!   progress report per stage, logs kept and a JSON [`report::BuildReport`];
+//!   iCE40 boards, yosys → nextpnr-ecp5 → ecppack for ECP5 boards, a yosys
+//!   `synth_xilinx` resource estimate for 7-series boards — with a progress report per
+//!   stage, logs kept and a JSON [`report::BuildReport`];
+//! - [`tools`]: where the flow's programs are (PATH, or the YoWASP builds in the
+//!   project's `.venv-fpga/`), their versions, and how to install a missing one;
 //! - [`report`]: the build report and the parsers of the tools' outputs;
 //! - [`program`]: loading a bitstream with iceprog or openFPGALoader.
 //!
@@ -16,6 +19,7 @@ pub mod board;
 pub mod flow;
 pub mod program;
 pub mod report;
+pub mod tools;
 
 pub use board::{Board, Expect, Family};
 pub use flow::{BuildOptions, Stage, StageProgress};
@@ -39,8 +43,7 @@ pub enum HwError {
     /// The board's clock is not a whole multiple (≥ 4) of the baud rate.
     #[error(
         "baud rate {baud} does not divide board {board}'s clock of {clock_hz} Hz into whole bit times of at least 4 \
-         cycles; choose a baud rate that divides {clock_hz} (e.g. {})",
-        suggest_baud(*.clock_hz)
+         cycles; choose a baud rate that divides {clock_hz} (the fastest its UART makes: {fastest})"
     )]
     BadBaud {
         /// The board.
@@ -49,6 +52,26 @@ pub enum HwError {
         clock_hz: u32,
         /// The baud rate asked for.
         baud: u32,
+        /// The fastest rate that would do.
+        fastest: u32,
+    },
+    /// A baud rate the board's USB serial chip does not make exactly (above its fastest,
+    /// or not its fastest divided by a whole number).
+    #[error(
+        "baud rate {baud} is not one that board {board}'s {uart} (its USB serial chip) makes exactly: {max_baud} / n \
+         for a whole n; the fastest that the board's clock also divides is {fastest}"
+    )]
+    BaudNotMadeByUart {
+        /// The board.
+        board: String,
+        /// Its USB serial chip.
+        uart: String,
+        /// The chip's fastest rate.
+        max_baud: u32,
+        /// The baud rate asked for.
+        baud: u32,
+        /// The fastest rate that would do.
+        fastest: u32,
     },
     /// A geometry that is not a power of two within the spec's bounds (16..=1024).
     #[error(
@@ -71,15 +94,14 @@ pub enum HwError {
         missing: String,
     },
     /// An external tool is not installed.
-    #[error(
-        "`{tool}` is not installed (not on PATH); install the Debian package {package} (apt-get install {package}, \
-         or bash scripts/setup.sh)"
-    )]
+    #[error("`{tool}` is not installed (looked {looked}); {install}")]
     ToolMissing {
         /// The program.
         tool: String,
-        /// The Debian package that has it.
-        package: String,
+        /// Where it was looked for (`on PATH`, or the project's virtual environment too).
+        looked: String,
+        /// How to install it (the Debian or PyPI package, and the setup command).
+        install: String,
     },
     /// No programmer for the board is installed.
     #[error(fmt = no_programmer)]
@@ -130,12 +152,4 @@ impl crate::error::Help for HwError {
     fn help(&self) -> Option<std::borrow::Cow<'_, str>> {
         None
     }
-}
-
-/// A baud rate near 1 Mbaud that divides `clock_hz` into bit times of at least 4 cycles.
-fn suggest_baud(clock_hz: u32) -> u32 {
-    (4..=clock_hz.max(4))
-        .map(|d| (d, clock_hz / d))
-        .find(|&(d, b)| b * d == clock_hz && b <= 1_000_000)
-        .map_or(0, |(_, b)| b)
 }

@@ -1,6 +1,6 @@
 //! Loading a bitstream into a board: iceprog (fpga-icestorm) or openFPGALoader
 //! (openfpgaloader), whichever is installed, as a command line that can also just be
-//! printed (`--dry-run`).
+//! printed (`--dry-run`). ECP5 and 7-series boards are loaded by openFPGALoader only.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,7 +13,7 @@ use super::board::{Board, Family};
 pub enum Programmer {
     /// iceprog (Debian fpga-icestorm): iCE40 boards with an FTDI programmer.
     Iceprog,
-    /// openFPGALoader (Debian openfpgaloader): iCE40 and 7-series boards.
+    /// openFPGALoader (Debian openfpgaloader): iCE40, ECP5 and 7-series boards.
     OpenFpgaLoader,
 }
 
@@ -39,17 +39,13 @@ impl Programmer {
 pub fn candidates(board: &Board) -> Vec<Programmer> {
     match board.family {
         Family::Ice40 => vec![Programmer::Iceprog, Programmer::OpenFpgaLoader],
-        Family::Xc7 => vec![Programmer::OpenFpgaLoader],
+        Family::Ecp5 | Family::Xc7 => vec![Programmer::OpenFpgaLoader],
     }
 }
 
 /// Is `program` on PATH (or a path to an executable file)?
 pub fn installed(program: &str) -> bool {
-    let p = Path::new(program);
-    if p.components().count() > 1 {
-        return p.is_file();
-    }
-    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
+    super::tools::runnable(Path::new(program))
 }
 
 /// The first installed programmer for `board`; the error names the Debian packages.
@@ -94,6 +90,7 @@ fn open_fpga_loader_board(board: &Board) -> &'static str {
     match (board.family, board.name.as_str()) {
         (Family::Xc7, "cmod_a7") => "cmoda7_35t",
         (Family::Xc7, _) => "arty",
+        (Family::Ecp5, _) => "ulx3s",
         (Family::Ice40, _) => "ice40_generic",
     }
 }
@@ -104,10 +101,14 @@ pub fn run(argv: &[String]) -> Result<(), HwError> {
         return Err(HwError::Unsupported("empty programmer command".into()));
     };
     let status = Command::new(program).args(args).status().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => HwError::ToolMissing {
-            tool: program.clone(),
-            package: if program == "iceprog" { "fpga-icestorm" } else { "openfpgaloader" }.into(),
-        },
+        std::io::ErrorKind::NotFound => {
+            let package = if program == "iceprog" { "fpga-icestorm" } else { "openfpgaloader" };
+            HwError::ToolMissing {
+                tool: program.clone(),
+                looked: "on PATH".into(),
+                install: format!("install the Debian package {package} (apt-get install {package})"),
+            }
+        }
         _ => HwError::Io { path: PathBuf::from(program), source: e },
     })?;
     if status.success() {

@@ -1,5 +1,5 @@
 //! The JSON build report of `ncx hw build`, and the parsers that fill it from the tools'
-//! outputs (`report/tool_output.rs`: yosys's `stat` table, nextpnr-ice40's utilisation and fmax
+//! outputs (`report/tool_output.rs`: yosys's `stat` table, nextpnr's utilisation and fmax
 //! lines).
 
 mod tool_output;
@@ -14,8 +14,10 @@ use super::board::Expect;
 /// One FPGA resource: how much the design uses and how much the FPGA has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resource {
-    /// Short name: `lc`, `ebr`, `spram`, `dsp`, `io`, `gb`, `pll` (iCE40); `lut`, `ff`,
-    /// `bram18`, `dsp` (7 series; a RAMB36 counts as 2 `bram18`, so 61 = 30.5 RAMB36).
+    /// Short name: `lc`, `ebr`, `spram`, `dsp`, `io`, `gb`, `pll` (iCE40); `lut4` (a
+    /// TRELLIS_COMB site: a LUT4, or half of a CCU2C carry or of a distributed RAM), `ff`,
+    /// `dp16kd`, `mult18`, `io`, `pll` (ECP5); `lut`, `ff`, `bram18`, `dsp` (7 series; a
+    /// RAMB36 counts as 2 `bram18`, so 61 = 30.5 RAMB36).
     pub name: String,
     /// Used by the design.
     pub used: u64,
@@ -124,6 +126,10 @@ pub fn find_by_build_id(root: &std::path::Path, build_id: &str) -> Vec<(std::pat
 /// The resources of interest of an iCE40 report (the rest of nextpnr's list is unused
 /// hard IP).
 pub const ICE40_RESOURCES: [&str; 7] = ["lc", "ebr", "spram", "dsp", "io", "gb", "pll"];
+
+/// The resources of interest of an ECP5 report (the rest of nextpnr's list is unused
+/// hard IP).
+pub const ECP5_RESOURCES: [&str; 6] = ["lut4", "ff", "dp16kd", "mult18", "io", "pll"];
 
 /// A 7-series resource estimate from yosys `synth_xilinx` cell counts, against `capacity`
 /// (`lut`, `ff`, `bram36` in whole RAMB36, `dsp`). Block RAM is reported as `bram18`,

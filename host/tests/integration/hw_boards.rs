@@ -24,7 +24,7 @@ fn ncx() -> Command {
 #[test]
 fn every_board_folder_has_one_table_entry_and_every_entry_its_files() {
     let boards = board::boards().unwrap();
-    assert!(boards.len() >= 2);
+    assert!(boards.len() >= 3);
     let mut folders: Vec<String> = fs::read_dir(hdl().join("boards"))
         .unwrap()
         .filter_map(Result::ok)
@@ -55,6 +55,22 @@ fn every_board_folder_has_one_table_entry_and_every_entry_its_files() {
     }
 }
 
+#[test]
+fn every_board_runs_its_uart_at_the_fastest_exact_rate() {
+    for b in board::boards().unwrap() {
+        assert_eq!(b.baud, b.fastest_baud(), "board {}: baud", b.name);
+        assert_eq!(b.max_baud % b.baud, 0, "board {}: the {} cannot make {} baud", b.name, b.uart, b.baud);
+        assert!(b.clock_hz / b.baud >= 4 && b.clock_hz % b.baud == 0, "board {}", b.name);
+    }
+    // The figures of the issue: the iCEBreaker's FT2232H at 3 Mbaud (12 MHz / 4), the
+    // ULX3S's FT231X at its 3 Mbaud (24 MHz / 8).
+    let ice = board::find("icebreaker").unwrap();
+    assert_eq!((ice.baud, ice.divisor(ice.baud).unwrap(), ice.max_baud), (3_000_000, 4, 12_000_000));
+    let ulx = board::find("ulx3s").unwrap();
+    assert_eq!((ulx.baud, ulx.divisor(ulx.baud).unwrap(), ulx.max_baud), (3_000_000, 8, 3_000_000));
+    assert_eq!(ulx.target(ulx.baud), "serial:/dev/ttyUSB0@3000000");
+}
+
 /// `parameter logic [..] Name = W'dV,` of a board top → V.
 fn param(text: &str, name: &str) -> u64 {
     let line = text.lines().find(|l| l.contains(&format!(" {name} ")) && l.contains("parameter")).unwrap();
@@ -75,7 +91,44 @@ fn the_icebreaker_pll_makes_the_clock_of_the_table() {
     // The device runs on the oscillator (UsePll = 0) or on the PLL's output.
     let clock = if param(&top, "UsePll") == 0 { u64::from(b.oscillator_hz) } else { pll };
     assert_eq!(clock, u64::from(b.clock_hz), "the board top's clock vs boards.toml clock_hz");
-    assert_eq!(param(&top, "BaudDivisor"), u64::from(b.clock_hz / b.baud));
+    // The flow always sets BaudDivisor; the top's default must be a rate the board makes.
+    let default = u32::try_from(param(&top, "BaudDivisor")).unwrap();
+    assert!(b.divisor(b.clock_hz / default).is_ok(), "BaudDivisor default {default}");
+}
+
+#[test]
+fn the_ulx3s_pll_makes_the_clock_of_the_table() {
+    let top = fs::read_to_string(hdl().join("boards/ulx3s/ncx_board_ulx3s.sv")).unwrap();
+    let div = |name: &str| param(&top, name);
+    {
+        let b = board::find("ulx3s").unwrap();
+        assert_eq!(b.family, Family::Ecp5);
+        // EHXPLLL, feedback from CLKOP: F_VCO = F_in / CLKI_DIV · CLKFB_DIV · CLKOP_DIV.
+        let f_in = u64::from(b.oscillator_hz);
+        let (clki, clkfb, clkop, clkos) =
+            (div("PllClkiDiv"), div("PllClkfbDiv"), div("PllClkopDiv"), div("PllClkosDiv"));
+        let pfd = f_in / clki;
+        assert!((3_125_000..=400_000_000).contains(&pfd), "PFD {pfd} Hz out of the ECP5 PLL's range");
+        let vco = pfd * clkfb * clkop;
+        assert!((400_000_000..=800_000_000).contains(&vco), "VCO {vco} Hz out of the ECP5 PLL's range");
+        assert_eq!(f_in % clki, 0);
+        assert_eq!(vco % clkos, 0, "CLKOS is not a whole fraction of the VCO");
+        assert_eq!(vco / clkos, u64::from(b.clock_hz), "board {}: CLKOS vs boards.toml clock_hz", b.name);
+        assert_eq!(div("BaudDivisor"), u64::from(b.clock_hz / b.baud));
+    }
+    // The pins of the ULX3S (emard/ulx3s doc/constraints/ulx3s_v20.lpf).
+    let lpf = fs::read_to_string(hdl().join("boards/ulx3s/ulx3s.lpf")).unwrap();
+    let leds = ["B2", "C2", "C1", "D2", "D1", "E2", "E1", "H3"].map(String::from);
+    let pins = [("clk_25mhz", "G2"), ("ftdi_rxd", "L4"), ("ftdi_txd", "M1"), ("btn[0]", "D6")]
+        .map(|(p, s)| (p.to_owned(), s.to_owned()))
+        .into_iter()
+        .chain(leds.iter().enumerate().map(|(i, s)| (format!("led[{i}]"), s.clone())));
+    for (port, site) in pins {
+        assert!(
+            lpf.lines().any(|l| l.starts_with(&format!("LOCATE COMP \"{port}\" SITE \"{site}\";"))),
+            "{port} is not on {site}"
+        );
+    }
 }
 
 #[test]
@@ -102,11 +155,27 @@ fn the_cmod_a7_mmcm_makes_the_clock_of_the_table() {
 #[test]
 fn unknown_boards_bad_bauds_and_geometries_say_what_to_do() {
     let e = board::find("de10").unwrap_err().to_string();
-    assert_eq!(e, "no board called `de10`; the boards are: icebreaker, cmod_a7 (see `ncx hw boards`)");
+    assert_eq!(e, "no board called `de10`; the boards are: icebreaker, cmod_a7, ulx3s (see `ncx hw boards`)");
     let b = board::find("icebreaker").unwrap();
     let e = b.divisor(115_200).unwrap_err().to_string();
-    assert!(e.contains("115200") && e.contains("12000000") && e.contains("1000000"), "{e}");
+    assert!(e.contains("115200") && e.contains("FT2232H") && e.contains("12000000 / n"), "{e}");
     assert!(matches!(b.divisor(4_000_000), Err(HwError::BadBaud { .. })), "3 cycles per bit");
+    assert!(b.divisor(2_000_000).is_ok() && b.divisor(1_000_000).is_ok());
+    let ulx = board::find("ulx3s").unwrap();
+    assert_eq!(
+        ulx.divisor(6_000_000).unwrap_err().to_string(),
+        "baud rate 6000000 is not one that board ulx3s's FT231X (its USB serial chip) makes exactly: 3000000 / n for \
+         a whole n; the fastest that the board's clock also divides is 3000000"
+    );
+    assert!(matches!(ulx.divisor(2_000_000), Err(HwError::BaudNotMadeByUart { .. })));
+    assert_eq!(ulx.divisor(1_000_000).unwrap(), 24);
+    let a7 = board::find("cmod_a7").unwrap();
+    let e = a7.divisor(12_000_000).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "baud rate 12000000 does not divide board cmod_a7's clock of 100000000 Hz into whole bit times of at least 4 \
+         cycles; choose a baud rate that divides 100000000 (the fastest its UART makes: 4000000)"
+    );
     let mut o = BuildOptions::new(b, hdl(), PathBuf::from("unused"));
     o.neurons = 96;
     assert_eq!(
@@ -124,6 +193,8 @@ fn the_build_id_follows_every_input_and_nothing_else() {
     assert_eq!(srcs[0], Path::new("rtl/ncx_pkg.sv"));
     assert!(srcs.iter().any(|s| s == Path::new("rtl/ncx_top.sv")));
     assert!(srcs.iter().any(|s| s == Path::new("boards/icebreaker/icebreaker.pcf")));
+    let ulx = board::find("ulx3s").unwrap();
+    assert!(flow::sources(&hdl(), &ulx).unwrap().iter().any(|s| s == Path::new("boards/ulx3s/ulx3s.lpf")));
     let p = flow::parameters(&o).unwrap();
     let id = flow::build_id(&o, &srcs, &p).unwrap();
     // The output folder and the seed are not inputs of the netlist.
@@ -216,6 +287,21 @@ fn programming_commands_and_the_dry_run() {
     );
     assert_eq!(program::candidates(&a7), [Programmer::OpenFpgaLoader]);
     assert_eq!(a7.family, Family::Xc7);
+    {
+        let ulx = board::find("ulx3s").unwrap();
+        assert_eq!(program::candidates(&ulx), [Programmer::OpenFpgaLoader]);
+        assert_eq!(
+            program::command(&ulx, Programmer::OpenFpgaLoader, Path::new("u.bit"), Target::Flash),
+            ["openFPGALoader", "-b", "ulx3s", "-f", "u.bit"]
+        );
+        assert_eq!(
+            program::command(&ulx, Programmer::OpenFpgaLoader, Path::new("u.bit"), Target::Sram),
+            ["openFPGALoader", "-b", "ulx3s", "u.bit"]
+        );
+    }
+    let out = ncx().args(["hw", "program", "--board", "ulx3s", "--dry-run", "--sram"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "openFPGALoader -b ulx3s build/hw/ulx3s/ncx_ulx3s.bit\n");
 
     let out = ncx().args(["hw", "program", "--board", "icebreaker", "--dry-run", "my.bin"]).output().unwrap();
     assert!(out.status.success());
@@ -249,9 +335,24 @@ fn ncx_hw_boards_lists_the_table() {
         ["board", "FPGA", "geometry", "clock", "baud", "toolchain", "status"]
     );
     assert!(lines[1].starts_with("icebreaker  iCE40UP5K-SG48"), "{text}");
-    assert!(lines[1].contains("12 MHz") && lines[1].contains("1000000"), "{text}");
+    assert!(lines[1].contains("12 MHz") && lines[1].contains("3000000"), "{text}");
     assert!(lines[2].starts_with("cmod_a7") && lines[2].contains("100 MHz"), "{text}");
+    assert_eq!(
+        lines[3].split_whitespace().collect::<Vec<_>>(),
+        ["ulx3s", "LFE5U-85F-6BG381C", "256", "x", "256", "24", "MHz", "3000000", "yosys", "+", "nextpnr-ecp5", "+"]
+            .into_iter()
+            .chain(["ecppack", "fits"])
+            .collect::<Vec<_>>()
+    );
     let expect = board::find("icebreaker").unwrap().expect;
     assert!(lines[1].ends_with(&expect.to_string()), "{text}");
     assert_ne!(expect, Expect::Estimate);
+    assert!(
+        text.contains("\n  link: FT231X (up to 3000000 baud) at 3000000 baud: --target serial:/dev/ttyUSB0@3000000\n")
+    );
+    assert!(
+        text.contains(
+            "\n  link: FT2232H (up to 12000000 baud) at 3000000 baud: --target serial:/dev/ttyUSB1@3000000\n"
+        )
+    );
 }

