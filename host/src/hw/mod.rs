@@ -43,7 +43,7 @@ pub enum HwError {
     /// The board's clock is not a whole multiple (≥ 4) of the baud rate.
     #[error(
         "baud rate {baud} does not divide board {board}'s clock of {clock_hz} Hz into whole bit times of at least 4 \
-         cycles; choose a baud rate that divides {clock_hz} (the fastest its UART makes: {fastest})"
+         cycles; choose a baud rate that divides {clock_hz} (the fastest that its UART also makes: {fastest})"
     )]
     BadBaud {
         /// The board.

@@ -174,7 +174,7 @@ fn unknown_boards_bad_bauds_and_geometries_say_what_to_do() {
     assert_eq!(
         e,
         "baud rate 12000000 does not divide board cmod_a7's clock of 100000000 Hz into whole bit times of at least 4 \
-         cycles; choose a baud rate that divides 100000000 (the fastest its UART makes: 4000000)"
+         cycles; choose a baud rate that divides 100000000 (the fastest that its UART also makes: 4000000)"
     );
     let mut o = BuildOptions::new(b, hdl(), PathBuf::from("unused"));
     o.neurons = 96;
