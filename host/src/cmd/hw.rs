@@ -216,6 +216,8 @@ fn build(args: &BuildArgs) -> anyhow::Result<()> {
     opts.seed = args.seed;
     opts.design = design;
     let b = &opts.board;
+    // A baud rate the board cannot run is said before any tool starts.
+    b.divisor(opts.baud).with_context(|| format!("cannot build for board {}", b.name))?;
     if !args.quiet {
         eprintln!(
             "building {} for {} ({}): {}, {} x {}, {}, {} baud",
@@ -261,11 +263,12 @@ fn render_report(out: &mut impl Write, r: &BuildReport, board: &Board, dir: &std
         dir.join("report.json").display(),
         dir.join("logs").display()
     )?;
-    if r.bitstream.is_some() {
+    if let Some(b) = &r.bitstream {
         writeln!(
             out,
-            "load it with `ncx hw program --board {}`, then drive it at {} baud: --target {} (the port may differ)",
+            "load it with `ncx hw program --board {} {}`, then drive it at {} baud: --target {} (the port may differ)",
             board.name,
+            dir.join(b).display(),
             r.baud,
             board.target(r.baud)
         )?;

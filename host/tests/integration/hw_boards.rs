@@ -168,6 +168,14 @@ fn unknown_boards_bad_bauds_and_geometries_say_what_to_do() {
          a whole n; the fastest that the board's clock also divides is 3000000"
     );
     assert!(matches!(ulx.divisor(2_000_000), Err(HwError::BaudNotMadeByUart { .. })));
+    // `ncx hw build --baud` says so before any tool runs.
+    let out = ncx().args(["hw", "build", "--board", "ulx3s", "--baud", "2000000"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: cannot build for board ulx3s: baud rate 2000000 is not one that board ulx3s's FT231X (its USB serial \
+         chip) makes exactly: 3000000 / n for a whole n; the fastest that the board's clock also divides is 3000000\n"
+    );
     assert_eq!(ulx.divisor(1_000_000).unwrap(), 24);
     let a7 = board::find("cmod_a7").unwrap();
     let e = a7.divisor(12_000_000).unwrap_err().to_string();
