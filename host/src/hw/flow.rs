@@ -279,6 +279,8 @@ const SOURCE_DIR: &str = "src";
 
 /// Copy `sources` (relative to `hdl_dir`) to `out/src/`, at the same relative paths:
 /// the tools read them there. Only these files are written; nothing else is touched.
+/// The bytes are copied, not the permissions (a read-only checkout's copies stay
+/// writable for the next build).
 fn place_sources(hdl_dir: &Path, sources: &[PathBuf], out: &Path) -> Result<(), HwError> {
     for f in sources {
         let to = out.join(SOURCE_DIR).join(f);
@@ -286,7 +288,8 @@ fn place_sources(hdl_dir: &Path, sources: &[PathBuf], out: &Path) -> Result<(), 
             fs::create_dir_all(dir).map_err(io_err(dir))?;
         }
         let from = hdl_dir.join(f);
-        fs::copy(&from, &to).map_err(io_err(&from))?;
+        let bytes = fs::read(&from).map_err(io_err(&from))?;
+        fs::write(&to, bytes).map_err(io_err(&to))?;
     }
     Ok(())
 }
