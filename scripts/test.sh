@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # test.sh — every check of the ncx workspace, in the order CI runs them.
 #
-# Formatting, clippy with warnings as errors, ncx without co-simulation (clippy and its
-# unit tests with --no-default-features), the whole test suite, the API docs
-# (broken links are errors), the RTL lint (Verilator -Wall, Icarus and yosys over
-# hdl/rtl/), a build of the benchmarks (compiled, not run, so that they
-# keep compiling), and the boards: every board of the board table (the iCEBreaker and
-# ULX3S bitstream flows, the Cmod A7 resource estimate), each checked against the table
-# (several minutes), and a short
-# run of every fuzz target (scripts/fuzz.sh). Runs
-# from the repository root wherever it is called from, and stops at the first
-# failure with a non-zero exit status.
+# Formatting, clippy with warnings as errors (every target: tests, examples and
+# benchmarks must compile), ncx without co-simulation (clippy and its unit tests with
+# --no-default-features), the whole test suite, a short run of every fuzz target
+# (scripts/fuzz.sh), the API docs (broken links are errors), the RTL lint (Verilator
+# -Wall, Icarus and yosys over hdl/rtl/), and the boards: every board of the board table
+# (the iCEBreaker and ULX3S bitstream flows, the Cmod A7 resource estimate), each checked
+# against the table (scripts/boards.sh). The board builds take several minutes on one
+# core each, so they start in the background as soon as the ncx binary is built and are
+# joined at the end; their log is build/ci/boards.log. Runs from the repository root
+# wherever it is called from, and stops at the first failure with a non-zero exit status
+# (stopping the board builds too).
 #
 # Usage: bash scripts/test.sh   (after bash scripts/setup.sh)
 set -euo pipefail
@@ -24,6 +25,17 @@ export NCX_REQUIRE_FPGA_TOOLS=1
 
 step "format: cargo fmt --all --check"
 cargo fmt --all --check
+
+step "boards: started in the background (bash scripts/boards.sh; joined at the end)"
+# A copy of the binary, so that later cargo builds never replace it under the builds.
+# The builds get their own process group (setsid), stopped if this script stops early.
+cargo build -p ncx --bin ncx
+mkdir -p build/ci
+cp target/debug/ncx build/ci/ncx
+setsid bash scripts/boards.sh build/ci/ncx > build/ci/boards.log 2>&1 &
+boards_pid=$!
+boards_started=$SECONDS
+trap 'kill -- -"$boards_pid" 2>/dev/null || true' EXIT
 
 step "lint: cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
@@ -59,21 +71,18 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 step "hdl lint: bash scripts/lint-hdl.sh"
 bash scripts/lint-hdl.sh
 
-step "bench builds: cargo bench -p ncx-model -p ncx-hdl --no-run"
-cargo bench -p ncx-model -p ncx-hdl --no-run
-
-step "boards: ncx hw build (every board of hdl/boards/boards.toml: iCE40 and ECP5 open flows, Cmod A7 yosys estimate; docs/boards.md)"
-# Each board of the table is built at its default geometry; each build writes
-# build/hw/<board>/report.json and must give the outcome the board table expects (fits
-# with timing met, does not fit, or estimate): a change either way fails here until
-# hdl/boards/boards.toml and docs/boards.md say so. The ULX3S (ECP5, YoWASP tools from
-# scripts/setup.sh) takes the longest (docs/boards.md gives the times).
-# (The tools do the work: the debug binary that `cargo test` built is fast enough.)
-cargo build -p ncx --bin ncx
-boards=$(sed -n 's/^name = "\(.*\)"$/\1/p' hdl/boards/boards.toml)
-for board in $boards; do
-    ./target/debug/ncx hw build --board "$board" --expect-table
-done
-./target/debug/ncx hw build --board icebreaker --echo
+step "boards: join the background builds (build/ci/boards.log)"
+if wait "$boards_pid"; then
+    status=0
+else
+    status=$?
+fi
+trap - EXIT
+cat build/ci/boards.log
+echo "board builds: $((SECONDS - boards_started)) s from their start"
+if [ "$status" -ne 0 ]; then
+    echo "the board builds failed (exit status $status; log above)" >&2
+    exit 1
+fi
 
 step "all checks passed"
