@@ -57,7 +57,8 @@
 //     rst_ni, restarted by a state reset).
 module ncx_core #(
   parameter int NeuronsLog2 = 8,  // N = 2**NeuronsLog2, 4..10
-  parameter int InputsLog2  = 8   // M = 2**InputsLog2, 4..10
+  parameter int InputsLog2  = 8,  // M = 2**InputsLog2, 4..10
+  parameter int Spram       = 0   // 1: W and E in iCE40 SPRAM, cleared at power-on (above)
 ) (
   input  logic          clk_i,
   input  logic          rst_ni,
@@ -319,7 +320,8 @@ module ncx_core #(
 
   ncx_core_mem #(
     .NeuronsLog2(NL),
-    .InputsLog2 (IL)
+    .InputsLog2 (IL),
+    .Spram      (Spram)
   ) u_mem (
     .clk_i             (clk_i),
     .busy_i            (busy),
@@ -344,6 +346,7 @@ module ncx_core #(
     .bus_x_n_addr_i    (bus_x_n_addr),
     .bus_x_pre_we_i    (bus_x_pre_we),
     .bus_x_post_we_i   (bus_x_post_we),
+    .seq_w_re_i        (rd_valid && !is_trace),
     .w_rd_rec_i        (w_rd_rec),
     .seq_w_in_raddr_i  (seq_w_in_raddr),
     .seq_w_rec_raddr_i (seq_w_rec_raddr),

@@ -13,6 +13,9 @@
 //   InputSlots               timesteps of input buffered (1..255)
 //   OutputHistory            output frames kept for RESEND (0..255)
 //   RxFifoDepth, TxFifoDepth bytes of the receive and transmit FIFOs
+//   Spram                    1: the core's synapses and enable bits in iCE40 SPRAM,
+//                            cleared in the first 2^(log2 max(N·M, N·N) + 1) cycles from
+//                            power-on, during which rst_ni must be low (ncx_core)
 //
 // Ports
 //   clk_i, rst_ni            clock; asynchronous active-low reset (power-on)
@@ -29,7 +32,8 @@ module ncx_top #(
   parameter int          InputSlots    = 16,
   parameter int          OutputHistory = 16,
   parameter int          RxFifoDepth   = 2048,
-  parameter int          TxFifoDepth   = 4096
+  parameter int          TxFifoDepth   = 4096,
+  parameter int          Spram         = 0
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -140,7 +144,8 @@ module ncx_top #(
 
   ncx_core #(
     .NeuronsLog2(NeuronsLog2),
-    .InputsLog2 (InputsLog2)
+    .InputsLog2 (InputsLog2),
+    .Spram      (Spram)
   ) u_core (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),

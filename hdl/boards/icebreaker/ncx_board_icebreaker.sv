@@ -37,7 +37,9 @@
 //
 // Reset. iCE40 flip-flops power up as 0 after configuration. The power-on counter
 // `por_q` starts at 0 and counts while the PLL is locked and the button is released;
-// the device leaves reset (rst_n high) when it reaches 2^(PorBits-1) cycles, and goes
+// the device leaves reset (rst_n high) when it reaches 2^(PorLen-1) cycles (PorLen =
+// PorBits, or more so that the core's power-on clear of its SPRAMs ends first: 2^14
+// cycles, 1.4 ms, at 64 × 64), and goes
 // back to reset at once when the PLL loses lock or the button is pressed. The lock and
 // the button pass two-flop synchronisers first; rst_n is a register, so ncx_top's
 // asynchronous reset is released synchronously.
@@ -115,18 +117,22 @@ module ncx_board_icebreaker #(
     btn_q       <= btn_meta_q;
   end
 
-  // Power-on reset counter: rst_n = its top bit.
-  logic [PorBits-1:0] por_q = '0;
+  // Power-on reset counter: rst_n = its top bit. It is long enough for the core's
+  // power-on clear of its SPRAMs (2^(WBits + 1) cycles from configuration, ncx_core)
+  // to end while the device is still in reset.
+  localparam int WBits  = (InputsLog2 > NeuronsLog2) ? NeuronsLog2 + InputsLog2 : 2 * NeuronsLog2;
+  localparam int PorLen = (PorBits > WBits + 3) ? PorBits : WBits + 3;
+  logic [PorLen-1:0] por_q = '0;
   always_ff @(posedge clk) begin
     if (!lock_q || !btn_q) begin
       por_q <= '0;
-    end else if (!por_q[PorBits-1]) begin
+    end else if (!por_q[PorLen-1]) begin
       por_q <= por_q + 1'b1;
     end
   end
 
   logic rst_n;
-  assign rst_n = por_q[PorBits-1];
+  assign rst_n = por_q[PorLen-1];
 
   if (Echo != 0) begin : gen_echo
     logic [7:0] echo_data;
@@ -170,7 +176,8 @@ module ncx_board_icebreaker #(
       .InputSlots   (InputSlots),
       .OutputHistory(OutputHistory),
       .RxFifoDepth  (RxFifoDepth),
-      .TxFifoDepth  (TxFifoDepth)
+      .TxFifoDepth  (TxFifoDepth),
+      .Spram        (1)
     ) u_ncx (
       .clk_i (clk),
       .rst_ni(rst_n),

@@ -365,7 +365,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn StageProgress) -> Result<Bu
     }
     chparam.push_str(&format!(" {}", board.top));
     let synth = match board.family {
-        Family::Ice40 => format!("synth_ice40 -dsp -top {} -json netlist.json", board.top),
+        Family::Ice40 => format!("synth_ice40 -dsp -spram -top {} -json netlist.json", board.top),
         Family::Xc7 => format!("synth_xilinx -family xc7 -flatten -top {}\nwrite_json netlist.json", board.top),
     };
     let script = format!("{read}{chparam}\n{synth}\ntee -q -o stat.txt stat\n");
