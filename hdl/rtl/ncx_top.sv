@@ -226,6 +226,7 @@ module ncx_top #(
     .spikes_i          (core_spikes),
     .nwr_valid_i       (nwr_valid),
     .nwr_fired_i       (nwr_fired),
+    .nwr_index_i       (nwr_index),
     .rep_we_o          (rep_we),
     .rep_slot_o        (rep_slot),
     .rep_addr_o        (rep_addr),
@@ -337,10 +338,10 @@ module ncx_top #(
 
   // Status nobody reads yet: UART errors (the decoder's counters see their effect),
   // FIFO levels, decoder error details, the queue's state, the spikes beyond N, the
-  // neuron-write tap's index and state (the probes are read from the STATE region).
+  // neuron-write tap's state (the probes are read from the STATE region).
   logic unused_top;
   assign unused_top = ^{urx_frame_error, urx_overrun, rxf_overflow, rxf_count, err_valid, err_kind,
                         err_offset, err_len, cnt_frame_bytes, cnt_seen, q_empty, txf_overflow,
-                        txf_count, BaudDivisor >> DivW, nwr_index, nwr_state};
+                        txf_count, BaudDivisor >> DivW, nwr_state};
 
 endmodule
