@@ -1,10 +1,11 @@
-// ncx_core_mem — the core's memories: five block RAMs and who addresses them
+// ncx_core_mem — the core's memories: five RAMs and who addresses them
 //
-// The core's logical memories (ncx_core's header) in five RAMs (ncx_ram_sdp), and the
-// multiplexing of their ports between the region port (ncx_region_port, while idle)
-// and the sequencer (while busy, busy_i). Memories that are never both read (or both
-// written) in one cycle share a block RAM: W_in and W_rec one RAM (W_rec above W_in),
-// and E_in and E_rec one RAM; the traces one RAM of 2 byte lanes {x_post, x_in or x_pre}
+// The core's logical memories (ncx_core's header) in five RAMs, and the multiplexing
+// of their ports between the region port (ncx_region_port, while idle) and the
+// sequencer (while busy, busy_i). Memories that are never both read (or both written)
+// in one cycle share a RAM: W_in and W_rec the synapse RAM (W_rec above W_in; two
+// single-port banks, ncx_ram_banked, below), and E_in and E_rec one single-port RAM
+// (ncx_ram_sp: only the region port writes it, only while idle); the traces one RAM of 2 byte lanes {x_post, x_in or x_pre}
 // (x_in[m] at {0, m}, neuron n's x_pre and x_post at {1, n}); params, state and acc two
 // RAMs of bit lanes (below; every cycle that writes two of them writes one address).
 // Each memory's address is zero-extended to its RAM's width (no casts: the portable
@@ -23,8 +24,12 @@
 // sign-extended (ncx_core says why AccW bits hold it). Only the region port writes
 // params, only the sequencer acc.
 //
+// Spram = 1: the synapse banks and the enable RAM are iCE40 SPRAMs, cleared at power-on
+// (below); the others stay block RAM (ncx_ram_sdp).
+//
 // Timing: writes at the edge ending their cycle, read data one cycle after the read
-// address (no read-during-write bypass).
+// address (no read-during-write bypass); with Spram = 1, the first 2^(WAW + 1) cycles
+// from configuration clear the SPRAMs and the core must be held in reset meanwhile.
 module ncx_core_mem #(
   parameter int NeuronsLog2 = 8,
   parameter int InputsLog2  = 8,
@@ -159,11 +164,11 @@ module ncx_core_mem #(
     bus_x_n_addr_x[NL-1:0]          = bus_x_n_addr_i;
   end
 
-  // Power-on clear of the single-port RAMs (Spram = 1): the SPRAM's contents are
-  // undefined at power-on, so for its first ClearCycles cycles from configuration (its
-  // counter has no reset and runs whatever rst_ni does) every cycle writes a zero to
-  // word clr_q[0] ... of each: entry clr_q of the synapse RAM and word clr_q of the
-  // enable RAM. The device must be held in reset meanwhile (ncx_core's header).
+  // Power-on clear of the SPRAMs (Spram = 1), whose contents are undefined at power-on:
+  // in each of the first 2^ClearW cycles from configuration (the counter has no reset
+  // and runs whatever rst_ni does) a zero is written to word clr_q[ClearW-1:1] of bank
+  // clr_q[0] of the synapse RAM and to word clr_q[EAW:0] of the enable RAM. The device
+  // must be held in reset meanwhile (ncx_core's header).
   localparam int ClearW = WAW + 1;  // the synapse RAM's address bits, bank included
   logic              clearing;
   logic [ClearW-1:0] clr_addr;

@@ -36,7 +36,7 @@ module ncx_ram_banked #(
 );
 
   logic [1:0]       bank_we;
-  logic [Width-1:0] bank_rdata [2];
+  logic [2*Width-1:0] bank_rdata;  // bank b at [b*Width +: Width]
   logic             rbank_q;
 
   assign bank_we = {we_i && wbank_i, we_i && !wbank_i};
@@ -51,12 +51,12 @@ module ncx_ram_banked #(
       .we_i   (bank_we[b]),
       .addr_i (bank_we[b] ? waddr_i : raddr_i),
       .wdata_i(wdata_i),
-      .rdata_o(bank_rdata[b])
+      .rdata_o(bank_rdata[b*Width +: Width])
     );
   end
 
   logic [Width-1:0] rdata;
-  assign rdata = rbank_q ? bank_rdata[1] : bank_rdata[0];
+  assign rdata = rbank_q ? bank_rdata[2*Width-1:Width] : bank_rdata[Width-1:0];
 
 `ifdef SYNTHESIS
   always_ff @(posedge clk_i) begin

@@ -37,10 +37,12 @@
 //
 // Reset. iCE40 flip-flops power up as 0 after configuration. The power-on counter
 // `por_q` starts at 0 and counts while the PLL is locked and the button is released;
-// the device leaves reset (rst_n high) when it reaches 2^(PorLen-1) cycles (PorLen =
-// PorBits, or more so that the core's power-on clear of its SPRAMs ends first: 2^14
-// cycles, 1.4 ms, at 64 × 64), and goes
-// back to reset at once when the PLL loses lock or the button is pressed. The lock and
+// the device leaves reset (rst_n high) when it reaches 2^(PorLen-1) cycles, and goes
+// back to reset at once when the PLL loses lock or the button is pressed. PorLen is
+// PorBits or more, so that the core's power-on clear of its SPRAMs (ncx_top's Spram = 1:
+// the synapses and enable bits, 2^(WBits+1) cycles from configuration) ends first:
+// 2^(WBits+2) cycles, 1 024 at 16 × 16 and 16 384 (1.4 ms) at 64 × 64. A button reset
+// clears nothing (the memories keep their contents, as block RAM does). The lock and
 // the button pass two-flop synchronisers first; rst_n is a register, so ncx_top's
 // asynchronous reset is released synchronously.
 //
