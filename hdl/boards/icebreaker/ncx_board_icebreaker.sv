@@ -10,9 +10,9 @@
 //   LEDR_N (pin 11): on while in reset; LEDG_N (pin 37): on while running
 //
 // Clock. The device runs on the 12 MHz oscillator itself (UsePll = 0, the board table's
-// 12 MHz): nextpnr's fmax of the 16 × 16 device is ~17.8 MHz, below 18 MHz, the lowest
+// 12 MHz): nextpnr's fmax of the 16 × 16 device is ~15.6 MHz, below 18 MHz, the lowest
 // PLL output (16..275 MHz) that is a whole number of MHz for 1 Mbaud, and 12 MHz leaves
-// a third of the clock period to spare. UsePll = 1 puts the PLL in front, with these
+// a fifth of the clock period to spare. UsePll = 1 puts the PLL in front, with these
 // settings, the output of
 //
 //     icepll -i 12 -o 18 -p
