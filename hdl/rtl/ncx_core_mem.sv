@@ -5,9 +5,10 @@
 // sequencer (while busy, busy_i). Memories that are never both read (or both written)
 // in one cycle share a RAM: W_in and W_rec the synapse RAM (W_rec above W_in; two
 // single-port banks, ncx_ram_banked, below), and E_in and E_rec one single-port RAM
-// (ncx_ram_sp: only the region port writes it, only while idle); the traces one RAM of 2 byte lanes {x_post, x_in or x_pre}
-// (x_in[m] at {0, m}, neuron n's x_pre and x_post at {1, n}); params, state and acc two
-// RAMs of bit lanes (below; every cycle that writes two of them writes one address).
+// (ncx_ram_sp: only the region port writes it, only while idle); the traces one RAM of
+// 2 byte lanes {x_post, x_in or x_pre} (x_in[m] at {0, m}, neuron n's x_pre and x_post
+// at {1, n}); params, state and acc two RAMs of bit lanes (below; every cycle that
+// writes two of them writes one address).
 // Each memory's address is zero-extended to its RAM's width (no casts: the portable
 // subset). Read selects (busy): the synapse is in W_rec (w_rd_rec_i) for ACC_REC, for
 // an LTD slot whose pre is a neuron, and for LTP's entries M..; the trace word is an
