@@ -189,10 +189,16 @@ module ncx_core_mem #(
   end
 
   // Synapses: entry {rec, a} (W_rec above W_in, a its address in the matrix) in bank
-  // post[0] ^ pre[0] at word {rec, a[WAW-1:1]}. LTD and LTP read entry e and write
-  // entry e − 1 of the same matrix row or column in one cycle (LTP's row crosses from
-  // W_in[n][M−1] to W_rec[n][0], where pre[0] goes from 1 to 0 with M even): the varying
-  // index changes by one, so the read and the write are in different banks.
+  // post[0] ^ pre[0] at word {rec, a[WAW-1:1]}. Why a read whose data is used
+  // (seq_w_re_i) and a write never meet in a bank: ACC_IN and ACC_REC only read; idle,
+  // the region port reads or writes one byte a cycle; LTD (a column: pre = the slot's
+  // spike) and LTP (a row: post = the slot's neuron) read entry e in slot cycle e + 1 and
+  // write entry e − 1 of the same slot in cycle e + 1, so in one cycle the varying index
+  // (post in LTD, pre in LTP) differs by one between read and write, and so does the bank;
+  // LTP's row crosses from W_in[n][M−1] to W_rec[n][0], where pre[0] goes from 1 to 0 (M
+  // is even), so it holds across the matrices too. A slot's cycle 0 neither reads nor
+  // writes, and its first read (cycle 1) comes before its first write (cycle 2), so a
+  // slot never meets the one before it. Simulation checks it (ncx_ram_banked).
   logic [WAW:0] w_raddr, w_waddr;
   logic         w_rbank, w_wbank, w_we, w_re;
   logic [7:0]   w_wdata;
