@@ -58,11 +58,13 @@ macro_rules! core_model {
 
 /// The whole device (`ncx_top`) for `DeviceSim`, at baud divisor 4 so that a byte takes
 /// 40 cycles: 16×16 and 64×64 with `ncx_top`'s default buffers (16 input slots, 16 kept
-/// output frames, FIFOs of 2048 and 4096 bytes), and 16×16 with the iCEBreaker's (2 input
-/// slots, no kept frames, FIFOs of 512 bytes: hdl/boards/boards.toml). The shim's X-macro
-/// gets the parameters in this order.
+/// output frames, FIFOs of 2048 and 4096 bytes) and block RAM, and the iCEBreaker's
+/// build: its geometry (16×16) and buffers (2 input slots, no kept frames, FIFOs of 512
+/// bytes: hdl/boards/boards.toml) with its synapses and enable bits in SPRAM (`Spram=1`:
+/// power-on garbage in simulation, cleared while the shim holds the device in reset). The
+/// shim's X-macro gets the parameters in this order.
 macro_rules! device_model {
-    ($name:literal, $n:literal, $m:literal, $slots:literal, $hist:literal, $rx:literal, $tx:literal) => {
+    ($name:literal, $n:literal, $m:literal, $slots:literal, $hist:literal, $rx:literal, $tx:literal, $spram:literal) => {
         Model {
             name: $name,
             top: "ncx_top",
@@ -74,6 +76,7 @@ macro_rules! device_model {
                 concat!("OutputHistory=", $hist),
                 concat!("RxFifoDepth=", $rx),
                 concat!("TxFifoDepth=", $tx),
+                concat!("Spram=", $spram),
             ],
             defines: &[],
         }
@@ -91,9 +94,9 @@ const MODELS: &[Model] = &[
     core_model!("ncx_core_6_6", 6, 6),
     core_model!("ncx_core_7_4", 7, 4),
     core_model!("ncx_core_8_8", 8, 8),
-    device_model!("ncx_top_4_4", 4, 4, 16, 16, 2048, 4096),
-    device_model!("ncx_top_6_6", 6, 6, 16, 16, 2048, 4096),
-    device_model!("ncx_top_4_4_board", 4, 4, 2, 0, 512, 512),
+    device_model!("ncx_top_4_4", 4, 4, 16, 16, 2048, 4096, 0),
+    device_model!("ncx_top_6_6", 6, 6, 16, 16, 2048, 4096, 0),
+    device_model!("ncx_top_4_4_board", 4, 4, 2, 0, 512, 512, 1),
 ];
 
 /// The shims: (C++ file, the top whose models it serves).

@@ -33,12 +33,18 @@ param_sets() {
                 echo "NeuronsLog2=$1 InputsLog2=$2"
                 echo "NeuronsLog2=$1 InputsLog2=$2 +define+NCX_TRACE"
             done
+            echo "NeuronsLog2=6 InputsLog2=6 Spram=1"
             ;;
         ncx_region_port | ncx_core_mem | ncx_region_size | ncx_ctrl_check | ncx_ctrl_reply)
+            local module=$1
             for g in "4 4" "5 4" "4 6" "8 8" "4 10" "10 4" "10 10"; do
                 set -- $g
                 echo "NeuronsLog2=$1 InputsLog2=$2"
             done
+            if [[ $module == ncx_core_mem ]]; then
+                echo "NeuronsLog2=6 InputsLog2=6 Spram=1"
+                echo "NeuronsLog2=4 InputsLog2=10 Spram=1"
+            fi
             ;;
         ncx_ctrl_run)
             for s in 1 2 3 16 255; do
@@ -61,6 +67,9 @@ param_sets() {
             done
             echo "NeuronsLog2=4 InputsLog2=4 BaudDivisor=4"
             if [[ $module == ncx_top ]]; then
+                # The iCEBreaker's: synapses and enable bits in SPRAM.
+                echo "NeuronsLog2=6 InputsLog2=6 Spram=1"
+                echo "NeuronsLog2=4 InputsLog2=5 Spram=1"
                 echo "NeuronsLog2=4 InputsLog2=4 InputSlots=1 OutputHistory=0"
                 echo "NeuronsLog2=5 InputsLog2=4 InputSlots=3 OutputHistory=5"
             else
@@ -69,6 +78,7 @@ param_sets() {
             fi
             ;;
         ncx_ram_sdp) printf '%s\n' "" "Width=16 Lanes=2" "AddrWidth=4 Width=76 Lanes=76" ;;
+        ncx_ram_sp | ncx_ram_banked) printf '%s\n' "" "Spram=1" "AddrWidth=12 Width=2 Spram=1" ;;
         ncx_tx_queue) printf '%s\n' "" "HistSlots=1 HistIdxWidth=1" "HistSlots=5 HistIdxWidth=3 HistBytesLog2=9" ;;
         ncx_frame_loop) printf '%s\n' "" "FifoDepth=16" ;;
         *) echo "" ;;

@@ -95,15 +95,16 @@ struct Model final : Device {
     std::unique_ptr<VerilatedContext> ctx;
     std::unique_ptr<T> top;
 
-    explicit Model(uint32_t d) : ctx(std::make_unique<VerilatedContext>()), top(std::make_unique<T>(ctx.get(), "top")) {
+    // Held in reset for `reset_cycles` cycles from power-on, then released.
+    Model(uint32_t d, uint64_t reset_cycles)
+        : ctx(std::make_unique<VerilatedContext>()), top(std::make_unique<T>(ctx.get(), "top")) {
         divisor = d;
         T* t = top.get();
         t->clk_i = 0;
         t->rst_ni = 0;
         t->rx_i = 1;
         t->eval();
-        edge();
-        edge();
+        for (uint64_t k = 0; k < reset_cycles; ++k) edge();
         t->rst_ni = 1;
         t->eval();
     }
@@ -124,10 +125,18 @@ struct Model final : Device {
     }
 };
 
+// Cycles in reset from power-on: 2, and with Spram = 1 first the core's power-on clear
+// of its SPRAMs, 2^(log2 max(N·M, N·N) + 1) cycles (ncx_core_mem), as the board's
+// power-on reset covers it.
+uint64_t reset_cycles(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t spram) {
+    uint32_t w_bits = neurons_log2 + (inputs_log2 > neurons_log2 ? inputs_log2 : neurons_log2);
+    return 2 + (spram != 0 ? uint64_t(1) << (w_bits + 1) : 0);
+}
+
 Device* make(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t slots, uint32_t history) {
-#define NCX_MAKE(Class, N, M, D, S, H, RX, TX)                                       \
+#define NCX_MAKE(Class, N, M, D, S, H, RX, TX, SP)                                   \
     if (neurons_log2 == (N) && inputs_log2 == (M) && slots == (S) && history == (H)) \
-        return new Model<Class>(D);
+        return new Model<Class>(D, reset_cycles(N, M, SP));
     NCX_NCX_TOP_MODELS(NCX_MAKE)
 #undef NCX_MAKE
     return nullptr;
@@ -142,14 +151,14 @@ extern "C" {
 // of them).
 size_t ncx_device_geometries(uint32_t* out, size_t capacity) {
     size_t count = 0;
-#define NCX_LIST(Class, N, M, D, S, H, RX, TX) \
-    if (count < capacity) {                    \
-        out[5 * count] = (N);                  \
-        out[5 * count + 1] = (M);              \
-        out[5 * count + 2] = (D);              \
-        out[5 * count + 3] = (S);              \
-        out[5 * count + 4] = (H);              \
-    }                                          \
+#define NCX_LIST(Class, N, M, D, S, H, RX, TX, SP) \
+    if (count < capacity) {                        \
+        out[5 * count] = (N);                      \
+        out[5 * count + 1] = (M);                  \
+        out[5 * count + 2] = (D);                  \
+        out[5 * count + 3] = (S);                  \
+        out[5 * count + 4] = (H);                  \
+    }                                              \
     ++count;
     NCX_NCX_TOP_MODELS(NCX_LIST)
 #undef NCX_LIST
@@ -157,8 +166,9 @@ size_t ncx_device_geometries(uint32_t* out, size_t capacity) {
 }
 
 // A device of 2^neurons_log2 neurons and 2^inputs_log2 inputs with `slots` input slots
-// and `history` kept output frames, just out of reset (held in reset for two cycles, then
-// released; now in cycle 0, both lines idle). Null if that configuration was not built or
+// and `history` kept output frames, just out of reset (held in reset for two cycles, or
+// with SPRAM for its power-on clear and two, then released; now in cycle 0, both lines
+// idle). Null if that configuration was not built or
 // construction failed.
 Device* ncx_device_new(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t slots, uint32_t history) {
     try {

@@ -4,14 +4,22 @@
 // and bit for bit the Rust cycle engine (firmware-model/src/cycle.rs). N = 2^NeuronsLog2
 // neurons, M = 2^InputsLog2 inputs (16..1024 each).
 //
-// Memories (ncx_ram_sdp: one write port, registered read): W_in (N·M × 8), W_rec
-// (N·N × 8), E_in (N·M/8 × 8), E_rec (N·N/8 × 8), neuron parameters (N × 104), state
-// {v, I, r} (N × 56), acc (N × 20), x_in (M × 8), x_pre, x_post (N × 8), in five
-// RAMs: {W_in, W_rec}, {E_in, E_rec}, the neuron RAM (params, state and acc but for
-// the late fields), the late RAM (θ, reset, R, r) and {x_in, x_pre, x_post}
-// (ncx_core_mem: which share a RAM, and how each is addressed). All power on as
-// zeros, which is the power-on value of every field (semantics §2) because the
-// threshold is stored XOR 0x7FFFFF (θ = 8388607 is stored as 0). Spike sets are
+// Memories: W_in (N·M × 8), W_rec (N·N × 8), E_in (N·M/8 × 8), E_rec (N·N/8 × 8),
+// neuron parameters (N × 104), state {v, I, r} (N × 56), acc (N × 20), x_in (M × 8),
+// x_pre, x_post (N × 8), in five RAMs: {W_in, W_rec} in two single-port banks
+// (ncx_ram_banked: a read and a write a cycle in different banks), {E_in, E_rec} in a
+// single-port RAM (ncx_ram_sp), and in simple dual-port RAMs (ncx_ram_sdp: one write
+// port, registered read) the neuron RAM (params, state and acc but for the late
+// fields), the late RAM (θ, reset, R, r) and {x_in, x_pre, x_post} (ncx_core_mem:
+// which share a RAM, how each is addressed, the banks). All power on as zeros, which
+// is the power-on value of every field (semantics §2) because the threshold is stored
+// XOR 0x7FFFFF (θ = 8388607 is stored as 0). Spram = 1 (the iCEBreaker) puts the
+// synapses and enable bits in the iCE40 UP's SPRAM, whose contents are undefined at
+// power-on: they are cleared in the first 2^(W + 1) cycles from configuration, W =
+// log2 max(N·M, N·N) (8192 cycles at 64 × 64, 32768 at 128 × 128), by a counter that no
+// reset stops, and the device must be held in reset (rst_ni low) until then — the
+// board's power-on reset is longer (ncx_board_icebreaker), and so is the co-simulation
+// shim's. Spike sets are
 // flop masks: the staged inputs, this timestep's inputs, S(t−1) (spikes_o) and S(t).
 // While idle the memories belong to the region port (ncx_region_port, which also holds
 // the configuration); while busy to the sequencer.
@@ -33,7 +41,9 @@
 //             neuron s−M−2 (ncx_trace_unit)
 //   DONE      1 cycle; then WAIT until the period has elapsed (paced mode)
 // Phases without slots take no cycle. Every read-modify-write reads in cycle s and
-// writes in s+1, and never touches the address being written in the same cycle.
+// writes in s+1, and never touches the address being written in the same cycle; the
+// synapse written (LTD, LTP) is the one before the synapse read, in the same column or
+// row, so the two are in different banks (ncx_core_mem).
 // A slot phase's "mask still to visit" is its spike mask (which does not change during
 // the phase) from a pointer on, the pointer moving past each slot's spike. Multipliers
 // (DSP blocks on the FPGAs): the neuron datapath's two decay units (ncx_neuron), STDP's
@@ -57,7 +67,8 @@
 //     rst_ni, restarted by a state reset).
 module ncx_core #(
   parameter int NeuronsLog2 = 8,  // N = 2**NeuronsLog2, 4..10
-  parameter int InputsLog2  = 8   // M = 2**InputsLog2, 4..10
+  parameter int InputsLog2  = 8,  // M = 2**InputsLog2, 4..10
+  parameter int Spram       = 0   // 1: W and E in iCE40 SPRAM, cleared at power-on (above)
 ) (
   input  logic          clk_i,
   input  logic          rst_ni,
@@ -319,7 +330,8 @@ module ncx_core #(
 
   ncx_core_mem #(
     .NeuronsLog2(NL),
-    .InputsLog2 (IL)
+    .InputsLog2 (IL),
+    .Spram      (Spram)
   ) u_mem (
     .clk_i             (clk_i),
     .busy_i            (busy),
@@ -344,6 +356,7 @@ module ncx_core #(
     .bus_x_n_addr_i    (bus_x_n_addr),
     .bus_x_pre_we_i    (bus_x_pre_we),
     .bus_x_post_we_i   (bus_x_post_we),
+    .seq_w_re_i        (rd_valid && !is_trace),
     .w_rd_rec_i        (w_rd_rec),
     .seq_w_in_raddr_i  (seq_w_in_raddr),
     .seq_w_rec_raddr_i (seq_w_rec_raddr),

@@ -1,12 +1,14 @@
-// ncx_core_mem — the core's memories: five block RAMs and who addresses them
+// ncx_core_mem — the core's memories: five RAMs and who addresses them
 //
-// The core's logical memories (ncx_core's header) in five RAMs (ncx_ram_sdp), and the
-// multiplexing of their ports between the region port (ncx_region_port, while idle)
-// and the sequencer (while busy, busy_i). Memories that are never both read (or both
-// written) in one cycle share a block RAM: W_in and W_rec one RAM (W_rec above W_in),
-// and E_in and E_rec one RAM; the traces one RAM of 2 byte lanes {x_post, x_in or x_pre}
-// (x_in[m] at {0, m}, neuron n's x_pre and x_post at {1, n}); params, state and acc two
-// RAMs of bit lanes (below; every cycle that writes two of them writes one address).
+// The core's logical memories (ncx_core's header) in five RAMs, and the multiplexing
+// of their ports between the region port (ncx_region_port, while idle) and the
+// sequencer (while busy, busy_i). Memories that are never both read (or both written)
+// in one cycle share a RAM: W_in and W_rec the synapse RAM (W_rec above W_in; two
+// single-port banks, ncx_ram_banked, below), and E_in and E_rec one single-port RAM
+// (ncx_ram_sp: only the region port writes it, only while idle); the traces one RAM of
+// 2 byte lanes {x_post, x_in or x_pre} (x_in[m] at {0, m}, neuron n's x_pre and x_post
+// at {1, n}); params, state and acc two RAMs of bit lanes (below; every cycle that
+// writes two of them writes one address).
 // Each memory's address is zero-extended to its RAM's width (no casts: the portable
 // subset). Read selects (busy): the synapse is in W_rec (w_rd_rec_i) for ACC_REC, for
 // an LTD slot whose pre is a neuron, and for LTP's entries M..; the trace word is an
@@ -23,11 +25,16 @@
 // sign-extended (ncx_core says why AccW bits hold it). Only the region port writes
 // params, only the sequencer acc.
 //
+// Spram = 1: the synapse banks and the enable RAM are iCE40 SPRAMs, cleared at power-on
+// (below); the others stay block RAM (ncx_ram_sdp).
+//
 // Timing: writes at the edge ending their cycle, read data one cycle after the read
-// address (no read-during-write bypass).
+// address (no read-during-write bypass); with Spram = 1, the first 2^(WAW + 1) cycles
+// from configuration clear the SPRAMs and the core must be held in reset meanwhile.
 module ncx_core_mem #(
   parameter int NeuronsLog2 = 8,
-  parameter int InputsLog2  = 8
+  parameter int InputsLog2  = 8,
+  parameter int Spram       = 0   // 1: synapses and enable bits in iCE40 SPRAM (above)
 ) (
   input  logic                               clk_i,
   input  logic                               busy_i,
@@ -56,6 +63,7 @@ module ncx_core_mem #(
   input  logic                               bus_x_post_we_i,
 
   // Sequencer (busy): synapses.
+  input  logic                               seq_w_re_i,      // LTD/LTP: the W read is used
   input  logic                               w_rd_rec_i,
   input  logic [NeuronsLog2+InputsLog2-1:0]  seq_w_in_raddr_i,
   input  logic [2*NeuronsLog2-1:0]           seq_w_rec_raddr_i,
@@ -157,32 +165,87 @@ module ncx_core_mem #(
     bus_x_n_addr_x[NL-1:0]          = bus_x_n_addr_i;
   end
 
-  // Synapses: W_rec above W_in.
-  ncx_ram_sdp #(
-    .AddrWidth(WAW + 1),
-    .Width    (8)
+  // Power-on clear of the SPRAMs (Spram = 1), whose contents are undefined at power-on:
+  // in each of the first 2^ClearW cycles from configuration (the counter has no reset
+  // and runs whatever rst_ni does) a zero is written to word clr_q[ClearW-1:1] of bank
+  // clr_q[0] of the synapse RAM and to word clr_q[EAW:0] of the enable RAM. The device
+  // must be held in reset meanwhile (ncx_core's header).
+  localparam int ClearW = WAW + 1;  // the synapse RAM's address bits, bank included
+  logic              clearing;
+  logic [ClearW-1:0] clr_addr;
+
+  if (Spram != 0) begin : gen_clear
+    logic [ClearW:0] clr_q = '0;  // power-on value: the FPGA's flip-flops start at 0
+    always_ff @(posedge clk_i) begin
+      if (!clr_q[ClearW]) begin
+        clr_q <= clr_q + 1'b1;
+      end
+    end
+    assign clearing = !clr_q[ClearW];
+    assign clr_addr = clr_q[ClearW-1:0];
+  end else begin : gen_no_clear
+    assign clearing = 1'b0;
+    assign clr_addr = '0;
+  end
+
+  // Synapses: entry {rec, a} (W_rec above W_in, a its address in the matrix) in bank
+  // post[0] ^ pre[0] at word {rec, a[WAW-1:1]}. Why a read whose data is used
+  // (seq_w_re_i) and a write never meet in a bank: ACC_IN and ACC_REC only read; idle,
+  // the region port reads or writes one byte a cycle; LTD (a column: pre = the slot's
+  // spike) and LTP (a row: post = the slot's neuron) read entry e in slot cycle e + 1 and
+  // write entry e − 1 of the same slot in cycle e + 1, so in one cycle the varying index
+  // (post in LTD, pre in LTP) differs by one between read and write, and so does the bank;
+  // LTP's row crosses from W_in[n][M−1] to W_rec[n][0], where pre[0] goes from 1 to 0 (M
+  // is even), so it holds across the matrices too. A slot's cycle 0 neither reads nor
+  // writes, and its first read (cycle 1) comes before its first write (cycle 2), so a
+  // slot never meets the one before it. Simulation checks it (ncx_ram_banked).
+  logic [WAW:0] w_raddr, w_waddr;
+  logic         w_rbank, w_wbank, w_we, w_re;
+  logic [7:0]   w_wdata;
+  assign w_raddr = busy_i ? (w_rd_rec_i ? {1'b1, w_rec_raddr_x} : {1'b0, w_in_raddr_x})
+                          : (bus_w_rec_sel ? {1'b1, bus_w_rec_addr_x} : {1'b0, bus_w_in_addr_x});
+  assign w_waddr = clearing ? {clr_addr[ClearW-1:1], 1'b0}
+                 : busy_i ? (seq_w_rec_we_i ? {1'b1, w_rec_waddr_x} : {1'b0, w_in_waddr_x})
+                          : w_raddr;
+  assign w_we    = clearing || (busy_i ? (seq_w_in_we_i || seq_w_rec_we_i)
+                                       : (bus_w_in_we_i || bus_w_rec_we_i));
+  assign w_re    = busy_i && seq_w_re_i;
+  assign w_wdata = clearing ? 8'd0 : (busy_i ? seq_w_wdata_i : bus_byte_i);
+  // post[0] is bit NL of a W_rec address, bit IL of a W_in one.
+  assign w_rbank = w_raddr[0] ^ (w_raddr[WAW] ? w_raddr[NL] : w_raddr[IL]);
+  assign w_wbank = clearing ? clr_addr[0] : w_waddr[0] ^ (w_waddr[WAW] ? w_waddr[NL] : w_waddr[IL]);
+
+  ncx_ram_banked #(
+    .AddrWidth(WAW),
+    .Width    (8),
+    .Spram    (Spram)
   ) u_w (
     .clk_i  (clk_i),
-    .we_i   (busy_i ? (seq_w_in_we_i || seq_w_rec_we_i) : (bus_w_in_we_i || bus_w_rec_we_i)),
-    .waddr_i(busy_i ? (seq_w_rec_we_i ? {1'b1, w_rec_waddr_x} : {1'b0, w_in_waddr_x})
-                    : (bus_w_rec_sel ? {1'b1, bus_w_rec_addr_x} : {1'b0, bus_w_in_addr_x})),
-    .wdata_i(busy_i ? seq_w_wdata_i : bus_byte_i),
-    .raddr_i(busy_i ? (w_rd_rec_i ? {1'b1, w_rec_raddr_x} : {1'b0, w_in_raddr_x})
-                    : (bus_w_rec_sel ? {1'b1, bus_w_rec_addr_x} : {1'b0, bus_w_in_addr_x})),
+    .re_i   (w_re),
+    .rbank_i(w_rbank),
+    .raddr_i(w_raddr[WAW:1]),
+    .we_i   (w_we),
+    .wbank_i(w_wbank),
+    .waddr_i(w_waddr[WAW:1]),
+    .wdata_i(w_wdata),
     .rdata_o(w_rdata_o)
   );
 
-  // Enable bits: written only by the region port, read by LTD and LTP.
-  ncx_ram_sdp #(
+  // Enable bits: written only by the region port (and the clear), read by LTD and LTP.
+  logic [EAW:0] e_addr;
+  assign e_addr = clearing ? clr_addr[EAW:0]
+                : busy_i ? (w_rd_rec_i ? {1'b1, e_rec_raddr_x} : {1'b0, e_in_raddr_x})
+                         : (bus_e_rec_sel ? {1'b1, bus_e_rec_addr_x} : {1'b0, bus_e_in_addr_x});
+
+  ncx_ram_sp #(
     .AddrWidth(EAW + 1),
-    .Width    (8)
+    .Width    (8),
+    .Spram    (Spram)
   ) u_e (
     .clk_i  (clk_i),
-    .we_i   (!busy_i && (bus_e_in_we_i || bus_e_rec_we_i)),
-    .waddr_i(bus_e_rec_sel ? {1'b1, bus_e_rec_addr_x} : {1'b0, bus_e_in_addr_x}),
-    .wdata_i(bus_byte_i),
-    .raddr_i(busy_i ? (w_rd_rec_i ? {1'b1, e_rec_raddr_x} : {1'b0, e_in_raddr_x})
-                    : (bus_e_rec_sel ? {1'b1, bus_e_rec_addr_x} : {1'b0, bus_e_in_addr_x})),
+    .we_i   (clearing || (!busy_i && (bus_e_in_we_i || bus_e_rec_we_i))),
+    .addr_i (e_addr),
+    .wdata_i(clearing ? 8'd0 : bus_byte_i),
     .rdata_o(e_rdata_o)
   );
 

@@ -64,8 +64,9 @@
 //   pay_*, rx_*
 //   bus_*, in_*, start_o, reset_state_o, busy_i, done_i, timestep_i, overruns_i,
 //   spikes_i             ncx_core's region port, staged inputs and control
-//   nwr_valid_i,         ncx_core's neuron-write tap (a neuron written, and whether it
-//   nwr_fired_i            fired)
+//   nwr_valid_i,         ncx_core's neuron-write tap (a neuron written, whether it
+//   nwr_fired_i,           fired, and which)
+//   nwr_index_i
 //   rep_*, hist_*, push_*, q_full_i, rep_busy_i, hist_busy_i
 //                        ncx_tx_queue's buffers and job queue
 //
@@ -120,6 +121,7 @@ module ncx_ctrl #(
   input  logic [1023:0]                 spikes_i,
   input  logic                          nwr_valid_i,
   input  logic                          nwr_fired_i,
+  input  logic [9:0]                    nwr_index_i,
 
   // Transmit queue.
   output logic                          rep_we_o,
@@ -548,9 +550,8 @@ module ncx_ctrl #(
   logic        ob_last, ob_req;
   logic [12:0] probe_base;  // 9 n: the STATE record of the probe's neuron
   logic [31:0] ob_ts;       // the frame's timestep
-  logic        ob_start, ob_done;
+  logic        ob_start;
   assign ob_start = state_q == TsStart;
-  assign ob_done  = (state_q == TsRun) && done_i;
   ncx_ctrl_frame #(
     .NeuronsLog2(NeuronsLog2)
   ) u_frame (
@@ -558,9 +559,9 @@ module ncx_ctrl #(
     .rst_ni       (rst_ni),
     .nwr_valid_i  (nwr_valid_i),
     .nwr_fired_i  (nwr_fired_i),
+    .nwr_index_i  (nwr_index_i[NeuronsLog2-1:0]),
     .start_i      (ob_start),
     .timestep_i   (timestep_i),
-    .done_i       (ob_done),
     .spikes_i     (spikes_n),
     .begin_i      (ob_begin),
     .build_i      (ob_build),
@@ -1237,6 +1238,7 @@ module ncx_ctrl #(
   // The high bits of the counter and of the region's last offset, the spikes beyond N, the
   // high bits of the wrapped slot number and list positions.
   logic unused_ctrl;
-  assign unused_ctrl = ^{cnt_d[31:CntW], rs_size, rs_end[31:CntW], spikes_i, h_wrapped, il_k, sc_idx};
+  assign unused_ctrl = ^{cnt_d[31:CntW], rs_size, rs_end[31:CntW], spikes_i, h_wrapped, il_k, sc_idx,
+                       nwr_index_i};
 
 endmodule

@@ -1,7 +1,10 @@
 // ncx_ctrl_frame — builds a timestep's output frame payload, one byte a cycle
 //
 // The BUILD step of ncx_ctrl (docs/protocol.md §10): while a timestep runs it counts
-// the spikes on the core's neuron-write tap; when it is done it takes the spike mask;
+// the spikes on the core's neuron-write tap and lists the fired neurons' indices in a
+// block RAM, in the order the NEURON phase writes them (ascending); a bitmap's bytes are
+// those of the core's spike mask S(t), which holds until the core's next timestep or
+// state reset (after the frame is built);
 // then it gives the payload's bytes in order: the header (timestep, format), the spikes
 // as a list (count, then each fired neuron's index) when that is shorter than the bitmap,
 // else the bitmap, then the probe count and each probe (neuron u16, v i32, I i32), oldest
@@ -11,9 +14,10 @@
 // probe_base_o and index_o) and arrives in its cycle.
 //
 // Ports
-//   nwr_valid_i, nwr_fired_i  the core's neuron-write tap (the spike count)
+//   nwr_valid_i, nwr_fired_i, the core's neuron-write tap (the spike count and list)
+//   nwr_index_i
 //   start_i, timestep_i       the timestep starts: its number; the count restarts
-//   done_i, spikes_i          the timestep is done: its spikes S(t)
+//   spikes_i                  the core's S(t) (read while building)
 //   begin_i                   the next build starts at the header (every cycle until
 //                               the first build_i)
 //   build_i                   a payload byte is written this cycle (byte_o)
@@ -25,7 +29,8 @@
 //   timestep_o                the timestep of the frame
 //
 // Timing: the strobes act at the edge ending their cycle; byte_o, bus_req_o and last_o
-// are combinational from the registers (and bus_rdata_i).
+// are combinational from the registers (and bus_rdata_i): the list RAM is read every
+// cycle at the entry the builder will be at in the next cycle.
 module ncx_ctrl_frame #(
   parameter int NeuronsLog2 = 8
 ) (
@@ -33,9 +38,9 @@ module ncx_ctrl_frame #(
   input  logic                        rst_ni,
   input  logic                        nwr_valid_i,
   input  logic                        nwr_fired_i,
+  input  logic [NeuronsLog2-1:0]      nwr_index_i,
   input  logic                        start_i,
   input  logic [31:0]                 timestep_i,
-  input  logic                        done_i,
   input  logic [2**NeuronsLog2-1:0]   spikes_i,
   input  logic                        begin_i,
   input  logic                        build_i,
@@ -54,7 +59,8 @@ module ncx_ctrl_frame #(
   localparam int NBytesI = N / 8;  // bitmap bytes
   // The byte within a phase: header 0..4, bitmap 0..N/8-1, probe 0..9 (in the list it
   // only alternates).
-  localparam int              ObIW     = ($clog2(NBytesI) > 4) ? $clog2(NBytesI) : 4;
+  localparam int              ByteW    = $clog2(NBytesI);  // a bitmap byte's index
+  localparam int              ObIW     = (ByteW > 4) ? ByteW : 4;
   localparam logic [10:0]     NBytes11 = NBytesI[10:0];
   localparam logic [ObIW-1:0] NBytesM1 = ObIW'(NBytesI - 1);
   // A list (2 + 2 fired bytes) can be shorter than the bitmap only if N / 8 > 2.
@@ -66,7 +72,7 @@ module ncx_ctrl_frame #(
 
   logic [31:0]     ts_d, ts_q;
   logic [10:0]     fired_d, fired_q;
-  logic [N-1:0]    sp_d, sp_q;
+  logic [NeuronsLog2:0] lp_d, lp_q;  // the list entry at the builder's position
   ob_e             ob_ph_d, ob_ph_q;
   logic [ObIW-1:0] ob_i_d, ob_i_q;  // byte within the phase
   logic [3:0]      ob_k_d, ob_k_q;  // probe entry, counting down
@@ -77,37 +83,43 @@ module ncx_ctrl_frame #(
   logic [2:0]  ob_i3;
   logic        ob_i1;
   logic [7:0]  sp_byte;
+  logic [ByteW-1:0] sp_i;
   assign list_fmt  = ({4'd0, fired_q, 1'b0} + 16'd2) < {5'd0, NBytes11};
   assign ob_header = {7'd0, !list_fmt, ts_q};
   assign fired16   = {5'd0, fired_q};
   assign ob_i3     = ob_i_q[2:0];
   assign ob_i1     = ob_i_q[0];
-  assign sp_byte   = sp_q[7:0];
+  assign sp_i      = ob_i_q[ByteW-1:0];
+  assign sp_byte   = spikes_i[sp_i*8 +: 8];
 
   // The phase; when a list never fits (N / 8 <= 2 bitmap bytes), without the list
   // phases, which ob_ph_q then never holds.
   ob_e ob_ph;
   assign ob_ph = (!ListFits && (ob_ph_q == ObCount || ob_ph_q == ObList)) ? ObBitmap : ob_ph_q;
 
-  // The list's next neuron (none without the list phases).
-  logic                   sp_any;
+  // The list: entry k (the k-th fired neuron) written at the k-th spike of the tap, and
+  // read at the entry after lp_q's next value (none without the list phases).
+  logic                   sp_any, list_last;
   logic [NeuronsLog2-1:0] sp_first;
-  logic [N-1:0]           sp_rest;
   if (ListFits) begin : gen_list
-    ncx_ffs #(
-      .Width   (N),
-      .IdxWidth(NeuronsLog2)
-    ) u_ffs (
-      .bits_i (sp_q),
-      .any_o  (sp_any),
-      .index_o(sp_first),
-      .rest_o (sp_rest)
+    ncx_ram_sdp #(
+      .AddrWidth(NeuronsLog2),
+      .Width    (NeuronsLog2)
+    ) u_list (
+      .clk_i  (clk_i),
+      .we_i   (nwr_valid_i && nwr_fired_i),
+      .waddr_i(fired_q[NeuronsLog2-1:0]),
+      .wdata_i(nwr_index_i),
+      .raddr_i(lp_d[NeuronsLog2-1:0]),
+      .rdata_o(sp_first)
     );
   end else begin : gen_no_list
-    assign sp_any   = 1'b0;
-    assign sp_first = '0;
-    assign sp_rest  = '0;
+    logic unused_index;
+    assign unused_index = ^nwr_index_i;
+    assign sp_first     = '0;
   end
+  assign sp_any    = fired_q != 11'd0;
+  assign list_last = lp_q + 1'b1 == fired_q[NeuronsLog2:0];
 
   logic [15:0] sp_first16;
   assign sp_first16 = {{(16 - NeuronsLog2) {1'b0}}, sp_first};
@@ -129,12 +141,12 @@ module ncx_ctrl_frame #(
   ob_e             b_ph;
   logic [ObIW-1:0] b_i;
   logic [3:0]      b_k;
-  logic [N-1:0]    b_sp;
+  logic [NeuronsLog2:0] b_lp;
   always_comb begin
     b_ph      = ob_ph_q;
     b_i       = ob_i_q + 1'b1;
     b_k       = ob_k_q;
-    b_sp      = sp_q;
+    b_lp      = lp_q;
     last_o    = 1'b0;
     bus_req_o = 1'b0;
     unique case (ob_ph)
@@ -163,15 +175,14 @@ module ncx_ctrl_frame #(
       ObList: begin
         byte_o = sp_first16[ob_i1*8 +: 8];
         if (ob_i1) begin
-          b_sp = sp_rest;
-          if (sp_rest == '0) begin
+          b_lp = lp_q + 1'b1;
+          if (list_last) begin
             b_ph = ObProbeCount;
           end
         end
       end
       ObBitmap: begin
         byte_o = sp_byte;
-        b_sp   = sp_q >> 8;
         if (ob_i_q == NBytesM1) begin
           b_i  = '0;
           b_ph = ObProbeCount;
@@ -199,29 +210,27 @@ module ncx_ctrl_frame #(
   always_comb begin
     ts_d    = ts_q;
     fired_d = fired_q;
-    sp_d    = sp_q;
     ob_ph_d = ob_ph_q;
     ob_i_d  = ob_i_q;
     ob_k_d  = ob_k_q;
+    lp_d    = lp_q;
     if (start_i) begin
       ts_d    = timestep_i;
       fired_d = 11'd0;
     end else if (nwr_valid_i && nwr_fired_i) begin
       fired_d = fired_q + 11'd1;
     end
-    if (done_i) begin
-      sp_d = spikes_i;
-    end
     if (begin_i) begin
       ob_ph_d = ObHeader;
       ob_i_d  = '0;
       ob_k_d  = pr_count4 - 4'd1;  // the oldest probe (none if probe_count_i is 0)
+      lp_d    = '0;
     end
     if (build_i) begin
       ob_ph_d = b_ph;
       ob_i_d  = b_i;
       ob_k_d  = b_k;
-      sp_d    = b_sp;
+      lp_d    = b_lp;
     end
   end
 
@@ -229,17 +238,17 @@ module ncx_ctrl_frame #(
     if (!rst_ni) begin
       ts_q    <= '0;
       fired_q <= '0;
-      sp_q    <= '0;
       ob_ph_q <= ObHeader;
       ob_i_q  <= '0;
       ob_k_q  <= '0;
+      lp_q    <= '0;
     end else begin
       ts_q    <= ts_d;
       fired_q <= ListFits ? fired_d : '0;  // only a list needs the count
-      sp_q    <= sp_d;
       ob_ph_q <= ob_ph_d;
       ob_i_q  <= ob_i_d;
       ob_k_q  <= ob_k_d;
+      lp_q    <= lp_d;
     end
   end
 

@@ -13,6 +13,9 @@
 //   InputSlots               timesteps of input buffered (1..255)
 //   OutputHistory            output frames kept for RESEND (0..255)
 //   RxFifoDepth, TxFifoDepth bytes of the receive and transmit FIFOs
+//   Spram                    1: the core's synapses and enable bits in iCE40 SPRAM,
+//                            cleared in the first 2^(log2 max(N·M, N·N) + 1) cycles from
+//                            power-on, during which rst_ni must be low (ncx_core)
 //
 // Ports
 //   clk_i, rst_ni            clock; asynchronous active-low reset (power-on)
@@ -29,7 +32,8 @@ module ncx_top #(
   parameter int          InputSlots    = 16,
   parameter int          OutputHistory = 16,
   parameter int          RxFifoDepth   = 2048,
-  parameter int          TxFifoDepth   = 4096
+  parameter int          TxFifoDepth   = 4096,
+  parameter int          Spram         = 0
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -140,7 +144,8 @@ module ncx_top #(
 
   ncx_core #(
     .NeuronsLog2(NeuronsLog2),
-    .InputsLog2 (InputsLog2)
+    .InputsLog2 (InputsLog2),
+    .Spram      (Spram)
   ) u_core (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -221,6 +226,7 @@ module ncx_top #(
     .spikes_i          (core_spikes),
     .nwr_valid_i       (nwr_valid),
     .nwr_fired_i       (nwr_fired),
+    .nwr_index_i       (nwr_index),
     .rep_we_o          (rep_we),
     .rep_slot_o        (rep_slot),
     .rep_addr_o        (rep_addr),
@@ -332,10 +338,10 @@ module ncx_top #(
 
   // Status nobody reads yet: UART errors (the decoder's counters see their effect),
   // FIFO levels, decoder error details, the queue's state, the spikes beyond N, the
-  // neuron-write tap's index and state (the probes are read from the STATE region).
+  // neuron-write tap's state (the probes are read from the STATE region).
   logic unused_top;
   assign unused_top = ^{urx_frame_error, urx_overrun, rxf_overflow, rxf_count, err_valid, err_kind,
                         err_offset, err_len, cnt_frame_bytes, cnt_seen, q_empty, txf_overflow,
-                        txf_count, BaudDivisor >> DivW, nwr_index, nwr_state};
+                        txf_count, BaudDivisor >> DivW, nwr_state};
 
 endmodule

@@ -10,9 +10,9 @@
 //   LEDR_N (pin 11): on while in reset; LEDG_N (pin 37): on while running
 //
 // Clock. The device runs on the 12 MHz oscillator itself (UsePll = 0, the board table's
-// 12 MHz): nextpnr's fmax of the 16 × 16 device is ~17.8 MHz, below 18 MHz, the lowest
-// PLL output (16..275 MHz) that is a whole number of MHz for 1 Mbaud, and 12 MHz leaves
-// a third of the clock period to spare. UsePll = 1 puts the PLL in front, with these
+// 12 MHz): nextpnr's fmax of the 16 × 16 device is ~15.6 MHz, below 18 MHz, the lowest
+// PLL output (16..275 MHz) that is a multiple of 3 MHz for 3 Mbaud, and 12 MHz leaves
+// a fifth of the clock period to spare. UsePll = 1 puts the PLL in front, with these
 // settings, the output of
 //
 //     icepll -i 12 -o 18 -p
@@ -37,8 +37,12 @@
 //
 // Reset. iCE40 flip-flops power up as 0 after configuration. The power-on counter
 // `por_q` starts at 0 and counts while the PLL is locked and the button is released;
-// the device leaves reset (rst_n high) when it reaches 2^(PorBits-1) cycles, and goes
-// back to reset at once when the PLL loses lock or the button is pressed. The lock and
+// the device leaves reset (rst_n high) when it reaches 2^(PorLen-1) cycles, and goes
+// back to reset at once when the PLL loses lock or the button is pressed. PorLen is
+// PorBits or more, so that the core's power-on clear of its SPRAMs (ncx_top's Spram = 1:
+// the synapses and enable bits, 2^(WBits+1) cycles from configuration) ends first:
+// 2^(WBits+2) cycles, 1 024 at 16 × 16 and 16 384 (1.4 ms) at 64 × 64. A button reset
+// clears nothing (the memories keep their contents, as block RAM does). The lock and
 // the button pass two-flop synchronisers first; rst_n is a register, so ncx_top's
 // asynchronous reset is released synchronously.
 //
@@ -54,7 +58,7 @@ module ncx_board_icebreaker #(
   parameter int          NeuronsLog2   = 4,
   parameter int          InputsLog2    = 4,
   parameter logic [31:0] ClockHz       = 32'd12000000,
-  parameter logic [31:0] BaudDivisor   = 32'd12,
+  parameter logic [31:0] BaudDivisor   = 32'd4,
   parameter logic [63:0] BuildId       = 64'd0,
   parameter int          InputSlots    = 2,
   parameter int          OutputHistory = 0,
@@ -115,18 +119,22 @@ module ncx_board_icebreaker #(
     btn_q       <= btn_meta_q;
   end
 
-  // Power-on reset counter: rst_n = its top bit.
-  logic [PorBits-1:0] por_q = '0;
+  // Power-on reset counter: rst_n = its top bit. It is long enough for the core's
+  // power-on clear of its SPRAMs (2^(WBits + 1) cycles from configuration, ncx_core)
+  // to end while the device is still in reset.
+  localparam int WBits  = (InputsLog2 > NeuronsLog2) ? NeuronsLog2 + InputsLog2 : 2 * NeuronsLog2;
+  localparam int PorLen = (PorBits > WBits + 3) ? PorBits : WBits + 3;
+  logic [PorLen-1:0] por_q = '0;
   always_ff @(posedge clk) begin
     if (!lock_q || !btn_q) begin
       por_q <= '0;
-    end else if (!por_q[PorBits-1]) begin
+    end else if (!por_q[PorLen-1]) begin
       por_q <= por_q + 1'b1;
     end
   end
 
   logic rst_n;
-  assign rst_n = por_q[PorBits-1];
+  assign rst_n = por_q[PorLen-1];
 
   if (Echo != 0) begin : gen_echo
     logic [7:0] echo_data;
@@ -170,7 +178,8 @@ module ncx_board_icebreaker #(
       .InputSlots   (InputSlots),
       .OutputHistory(OutputHistory),
       .RxFifoDepth  (RxFifoDepth),
-      .TxFifoDepth  (TxFifoDepth)
+      .TxFifoDepth  (TxFifoDepth),
+      .Spram        (1)
     ) u_ncx (
       .clk_i (clk),
       .rst_ni(rst_n),

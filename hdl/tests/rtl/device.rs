@@ -4,12 +4,13 @@
 //! each given time to finish, every byte the RTL sends (replies and output frames) equals
 //! the model's, byte for byte; and (module `timed`) against `TimedDevice`, every byte with
 //! the cycle its start bit begins (docs/protocol.md §10.1). The default buffers (16 input
-//! slots, 16 kept frames) at 16×16 and 64×64, and the iCEBreaker's (2 slots, no kept
-//! frames: `BOARD_BUFFERS`) at 16×16, the board's build.
+//! slots, 16 kept frames) at 16×16 and 64×64, and the iCEBreaker's build (2 slots, no
+//! kept frames: `BOARD_BUFFERS`; synapses and enable bits in SPRAM) at its geometry,
+//! `BOARD_GEOMETRY` (16×16).
 
 #[cfg(have_verilator)]
 mod rtl {
-    use ncx_hdl::device::{BOARD_BUFFERS, Buffers, DEFAULT_BUFFERS, DeviceSim};
+    use ncx_hdl::device::{BOARD_BUFFERS, BOARD_GEOMETRY, Buffers, DEFAULT_BUFFERS, DeviceSim};
     use ncx_model::device::{Device, OUTPUT_OPCODE, Opcode, OutputFormat, OutputFrame, ResetScope, request};
     use ncx_model::wire::layout::{self, Region};
     use ncx_model::wire::{Decoded, Decoder, Frame, encode};
@@ -208,11 +209,11 @@ mod rtl {
         );
     }
 
-    /// The iCEBreaker's buffers: HELLO says 2 input slots and no kept frames; a run gives
+    /// The iCEBreaker's build: HELLO says 2 input slots and no kept frames; a run gives
     /// 2 credits; each INPUT runs its timestep; RESEND re-sends nothing.
     #[test]
     fn board_buffers() {
-        let mut p = Pair::with_buffers(16, 16, BOARD_BUFFERS);
+        let mut p = Pair::with_buffers(BOARD_GEOMETRY.0, BOARD_GEOMETRY.1, BOARD_BUFFERS);
         let hello = p.cmd(Opcode::Hello, &request::hello());
         assert_eq!(hello[0].payload[59..61], [2, 0], "HELLO's input_slots and output_history");
         let mut rng = Rng::new(77);
@@ -230,6 +231,22 @@ mod rtl {
         assert_eq!(resend[0].payload[1..5], [0, 0, 0, 0]);
         p.cmd(Opcode::Status, &request::status());
         assert_eq!(p.outputs, 6);
+    }
+
+    /// The iCEBreaker's build powers on with garbage in its SPRAMs (W_in, W_rec, E_in,
+    /// E_rec: the simulation's fill) and clears them in its power-on reset: every region
+    /// reads back as the model's power-on bytes (zeros but the threshold), and a timestep
+    /// with every input firing leaves every neuron as the model's.
+    #[test]
+    fn board_powers_on_as_zeros() {
+        let mut p = Pair::with_buffers(BOARD_GEOMETRY.0, BOARD_GEOMETRY.1, BOARD_BUFFERS);
+        read_back(&mut p, 1023);
+        let m = p.sim.geometry().inputs();
+        let all: Vec<u16> = (0..m as u16).collect();
+        p.cmd(Opcode::Run, &request::run(1));
+        let input = p.cmd(Opcode::Input, &request::input(0, &all));
+        assert_eq!(input.len(), 2, "the INPUT's ACK and its timestep's output frame");
+        read_back(&mut p, 1023);
     }
 
     /// docs/protocol.md §8: the WRITE and its ACK, the READ of region 9 and its NAK.
@@ -556,17 +573,19 @@ mod rtl {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
-        /// The same with the iCEBreaker's buffers (2 input slots, no kept frames).
+        /// The same with the iCEBreaker's build (2 input slots, no kept frames, SPRAM) at
+        /// its geometry.
         #[test]
         fn random_commands_board(seed in any::<u64>(), steps in 5usize..30) {
             random_commands_case(BOARD_BUFFERS, seed, steps);
         }
     }
 
-    /// One case of `random_commands` at 16 × 16: maybe an uploaded image and probes, then
-    /// `steps` random commands, then STATUS.
+    /// One case of `random_commands` (at 16 × 16, the board's build at its geometry):
+    /// maybe an uploaded image and probes, then `steps` random commands, then STATUS.
     fn random_commands_case(buffers: Buffers, seed: u64, steps: usize) {
-        let mut p = Pair::with_buffers(16, 16, buffers);
+        let (n, m) = if buffers == BOARD_BUFFERS { BOARD_GEOMETRY } else { (16, 16) };
+        let mut p = Pair::with_buffers(n, m, buffers);
         let mut rng = Rng::new(seed);
         if rng.below(2) == 0 {
             upload(&mut p, &mut rng, 0);
@@ -897,10 +916,11 @@ mod rtl {
         proptest! {
             #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-            /// The same with the iCEBreaker's buffers (2 input slots, no kept frames).
+            /// The same with the iCEBreaker's build (2 input slots, no kept frames, SPRAM) at
+            /// its geometry.
             #[test]
             fn random_timing_board(seed in any::<u64>(), steps in 4usize..24) {
-                random_timing_case(16, BOARD_BUFFERS, seed, steps);
+                random_timing_case(BOARD_GEOMETRY.0, BOARD_BUFFERS, seed, steps);
             }
         }
 
@@ -957,7 +977,8 @@ mod rtl {
             }
         }
 
-        /// `random_timing` for one case: `NCX_TIMING_SEED=seed,steps[,n[,board]]`.
+        /// `random_timing` for one case: `NCX_TIMING_SEED=seed,steps[,n[,board]]` (board: n
+        /// must be the board's, 16).
         #[test]
         fn random_timing_seed() {
             let Some(arg) = std::env::var("NCX_TIMING_SEED").ok() else { return };

@@ -379,7 +379,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn StageProgress) -> Result<Bu
     }
     chparam.push_str(&format!(" {}", board.top));
     let synth = match board.family {
-        Family::Ice40 => format!("synth_ice40 -dsp -top {} -json netlist.json", board.top),
+        Family::Ice40 => format!("synth_ice40 -dsp -spram -top {} -json netlist.json", board.top),
         Family::Ecp5 => format!("synth_ecp5 -top {} -json netlist.json", board.top),
         Family::Xc7 => format!("synth_xilinx -family xc7 -flatten -top {}\nwrite_json netlist.json", board.top),
     };
