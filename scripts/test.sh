@@ -79,7 +79,7 @@ else
 fi
 trap - EXIT
 cat build/ci/boards.log
-echo "board builds: $((SECONDS - boards_started)) s from their start"
+echo "joined $((SECONDS - boards_started)) s after the board builds started"
 if [ "$status" -ne 0 ]; then
     echo "the board builds failed (exit status $status; log above)" >&2
     exit 1
