@@ -178,7 +178,7 @@ module ncx_core #(
   logic [M-1:0]     staged_q, staged_d;      // inputs of the next timestep
   logic [M-1:0]     inmask_q, inmask_d;      // inputs of this timestep
   logic [N-1:0]     prev_q, prev_d;          // S(t−1)
-  logic [N-1:0]     cur_q, cur_d;            // S(t), so far
+  logic [N-1:0]     cur_q, cur_d;            // S(t), shifted in by NEURON
   // Whether each mask has a set bit, kept alongside it rather than OR-reduced.
   logic             staged_any_q, staged_any_d, inmask_any_q, inmask_any_d;
   logic             prev_any_q, prev_any_d, cur_any_q, cur_any_d;
@@ -684,8 +684,8 @@ module ncx_core #(
   end
 
   // The inputs of this timestep and S(t) are read only from FETCH on (while idle the
-  // slot pointers are at none, so that they select nothing): FETCH loads and clears them,
-  // and they need no reset.
+  // slot pointers are at none, so that they select nothing): FETCH loads the inputs,
+  // NEURON fills S(t) (below), and they need no reset.
   always_comb begin
     inmask_d = inmask_q;
     if (fetch) begin
@@ -693,12 +693,16 @@ module ncx_core #(
     end
   end
 
+  // S(t) is shifted in from the top, one neuron a write: NEURON writes neurons 0..N−1 in
+  // order, exactly once each, so after its last write bit n is neuron n's spike (no set
+  // decoder, no clear). Before that it is read by nothing (the slot pointer over the
+  // neurons is at none, or ACC_REC's mask is S(t−1)).
+  logic [N-1:0] cur_shift;
+  assign cur_shift = {n_fired, cur_q[N-1:1]};
   always_comb begin
     cur_d = cur_q;
-    if (fetch) begin
-      cur_d = '0;
-    end else if (n_valid && n_fired) begin
-      cur_d[n_index] = 1'b1;
+    if (n_valid) begin
+      cur_d = cur_shift;
     end
   end
 
@@ -883,7 +887,8 @@ module ncx_core #(
 
   // No reset: cycles_q and passed_q are read only in DONE and WAIT, and IDLE loads them
   // (constant loads, which the FPGA's flip-flops do with their synchronous set and
-  // reset); inmask_q and cur_q are read only from FETCH on, and FETCH loads them (above).
+  // reset); inmask_q is read only from FETCH on, which loads it, and cur_q only after
+  // NEURON, which fills it (above).
   always_ff @(posedge clk_i) begin
     cycles_q <= cycles_d;
     passed_q <= passed_d;
