@@ -20,8 +20,8 @@
 // reset stops, and the device must be held in reset (rst_ni low) until then — the
 // board's power-on reset is longer (ncx_board_icebreaker), and so is the co-simulation
 // shim's. Spike sets are
-// flop masks: the staged inputs, this timestep's inputs, S(t−1) (spikes_o) and S(t),
-// which NEURON shifts in over a copy of S(t−1) (the copy that ACC_REC visits).
+// flop masks: the staged inputs, this timestep's inputs, and S(t), which NEURON shifts
+// in over S(t−1) (the mask ACC_REC visits, and spikes_o).
 // While idle the memories belong to the region port (ncx_region_port, which also holds
 // the configuration); while busy to the sequencer.
 //
@@ -54,6 +54,9 @@
 //   - start_i in idle cycle c: cycle c+1 is FETCH. busy_o is high from FETCH through
 //     DONE and the wait; after the edge ending the timestep's last cycle busy_o is 0,
 //     done_o is 1 for one cycle, timestep_o, overruns_o and spikes_o are updated.
+//     spikes_o (S of the last timestep, bit n neuron n) then holds, as after a state
+//     reset, until the next timestep's NEURON phase, which rewrites it in place (the
+//     command layer reads it only between timesteps).
 //   - reset_state_i in idle cycle c: busy for N+M cycles (N cycles clearing v, I, r,
 //     acc, x_pre, x_post, then M clearing x_in); spike history, timestep and overrun
 //     counters are zeroed; cycle c+N+M+1 is idle and its cycle number is 0.
@@ -176,7 +179,6 @@ module ncx_core #(
   logic             ltd_n_q, ltd_n_d;        // LTD: its input slots are over (the neurons')
   logic [M-1:0]     staged_q, staged_d;      // inputs of the next timestep
   logic [M-1:0]     inmask_q, inmask_d;      // inputs of this timestep
-  logic [N-1:0]     prev_q, prev_d;          // S(t−1), shown on spikes_o
   logic [N-1:0]     cur_q, cur_d;            // S(t), shifted in by NEURON (before it: S(t−1))
   // Whether each mask has a set bit, kept alongside it rather than OR-reduced.
   logic             staged_any_q, staged_any_d, inmask_any_q, inmask_any_d;
@@ -686,15 +688,6 @@ module ncx_core #(
     end
   end
 
-  always_comb begin
-    prev_d = prev_q;
-    if (finish) begin
-      prev_d = cur_q;
-    end else if (reset_start) begin
-      prev_d = '0;
-    end
-  end
-
   // The masks' "any" flags follow the masks' updates above.
   assign staged_any_d = !fetch && ((!in_clear_i && staged_any_q) || in_set_i);
   assign inmask_any_d = fetch ? staged_any_q : inmask_any_q;
@@ -705,7 +698,7 @@ module ncx_core #(
   phase_e after;
   logic   has_in, has_prev, has_cur;
   assign has_in   = inmask_any_d;  // |inmask_d
-  assign has_prev = prev_any_q;    // |prev_q
+  assign has_prev = prev_any_q;    // |S(t−1)
   assign has_cur  = cur_any_d;     // |cur_d
 
   always_comb begin
@@ -835,7 +828,6 @@ module ncx_core #(
       inmask_any_q <= 1'b0;
       prev_any_q   <= 1'b0;
       cur_any_q    <= 1'b0;
-      prev_q      <= '0;
       cur_q       <= '0;
       timestep_q  <= '0;
       overruns_q  <= '0;
@@ -855,7 +847,6 @@ module ncx_core #(
       inmask_any_q <= inmask_any_d;
       prev_any_q   <= prev_any_d;
       cur_any_q    <= cur_any_d;
-      prev_q      <= prev_d;
       cur_q       <= cur_d;
       timestep_q  <= timestep_d;
       overruns_q  <= overruns_d;
@@ -891,7 +882,7 @@ module ncx_core #(
 
   always_comb begin
     spikes_o         = '0;
-    spikes_o[N-1:0]  = prev_q;
+    spikes_o[N-1:0]  = cur_q;
   end
 
   logic unused_core;
