@@ -5,8 +5,8 @@
 //! the model's, byte for byte; and (module `timed`) against `TimedDevice`, every byte with
 //! the cycle its start bit begins (docs/protocol.md §10.1). The default buffers (16 input
 //! slots, 16 kept frames) at 16×16 and 64×64, and the iCEBreaker's build (2 slots, no
-//! kept frames: `BOARD_BUFFERS`; synapses and enable bits in SPRAM) at its geometry,
-//! `BOARD_GEOMETRY` (16×16).
+//! kept frames: `BOARD_BUFFERS`; synapses and enable bits in SPRAM) at
+//! `BOARD_GEOMETRY` (16×16; the board's table builds it at 32×32).
 
 #[cfg(have_verilator)]
 mod rtl {
