@@ -59,7 +59,7 @@ macro_rules! core_model {
 /// The whole device (`ncx_top`) for `DeviceSim`, at baud divisor 4 so that a byte takes
 /// 40 cycles: 16×16 and 64×64 with `ncx_top`'s default buffers (16 input slots, 16 kept
 /// output frames, FIFOs of 2048 and 4096 bytes) and block RAM, and the iCEBreaker's
-/// build: its geometry (16×16) and buffers (2 input slots, no kept frames, FIFOs of 512
+/// build: its geometry (32×32) and buffers (2 input slots, no kept frames, FIFOs of 512
 /// bytes: hdl/boards/boards.toml) with its synapses and enable bits in SPRAM (`Spram=1`:
 /// power-on garbage in simulation, cleared while the shim holds the device in reset). The
 /// shim's X-macro gets the parameters in this order.
@@ -96,7 +96,7 @@ const MODELS: &[Model] = &[
     core_model!("ncx_core_8_8", 8, 8),
     device_model!("ncx_top_4_4", 4, 4, 16, 16, 2048, 4096, 0),
     device_model!("ncx_top_6_6", 6, 6, 16, 16, 2048, 4096, 0),
-    device_model!("ncx_top_4_4_board", 4, 4, 2, 0, 512, 512, 1),
+    device_model!("ncx_top_5_5_board", 5, 5, 2, 0, 512, 512, 1),
 ];
 
 /// The shims: (C++ file, the top whose models it serves).

@@ -20,7 +20,8 @@
 // reset stops, and the device must be held in reset (rst_ni low) until then — the
 // board's power-on reset is longer (ncx_board_icebreaker), and so is the co-simulation
 // shim's. Spike sets are
-// flop masks: the staged inputs, this timestep's inputs, S(t−1) (spikes_o) and S(t).
+// flop masks: the staged inputs, this timestep's inputs, and S(t), which NEURON shifts
+// in over S(t−1) (the mask ACC_REC visits, and spikes_o).
 // While idle the memories belong to the region port (ncx_region_port, which also holds
 // the configuration); while busy to the sequencer.
 //
@@ -53,6 +54,9 @@
 //   - start_i in idle cycle c: cycle c+1 is FETCH. busy_o is high from FETCH through
 //     DONE and the wait; after the edge ending the timestep's last cycle busy_o is 0,
 //     done_o is 1 for one cycle, timestep_o, overruns_o and spikes_o are updated.
+//     spikes_o (S of the last timestep, bit n neuron n) then holds, as after a state
+//     reset, until the next timestep's NEURON phase, which rewrites it in place (the
+//     command layer reads it only between timesteps).
 //   - reset_state_i in idle cycle c: busy for N+M cycles (N cycles clearing v, I, r,
 //     acc, x_pre, x_post, then M clearing x_in); spike history, timestep and overrun
 //     counters are zeroed; cycle c+N+M+1 is idle and its cycle number is 0.
@@ -143,10 +147,8 @@ module ncx_core #(
   localparam logic [OffW-1:0] LastRow    = LastRowI[OffW-1:0];     // LTP, TRACE: M+N+2 cycles
   localparam logic [OffW-1:0] LastReset  = LastResetI[OffW-1:0];   // state reset: N+M cycles
   localparam logic [OffW-1:0] OffOne     = 1;
-  localparam logic [IL:0]     PtrInNone  = MI[IL:0];
-  localparam logic [IL:0]     PtrInOne   = 1;
-  localparam logic [NL:0]     PtrNNone   = NI[NL:0];
-  localparam logic [NL:0]     PtrNOne    = 1;
+  localparam logic [SlotW:0]  PtrNone    = {1'b1, {SlotW{1'b0}}};
+  localparam logic [SlotW:0]  PtrOne     = 1;
   localparam logic [NL-1:0]   NTwo       = 2;                      // NEURON: late RAM's read
   localparam logic [NL-1:0]   NThree     = 3;                      // NEURON: the neuron written
 
@@ -172,13 +174,12 @@ module ncx_core #(
   logic [OffW-1:0]  offset_q, offset_d;      // cycle within the slot (state reset: the entry)
   logic [SlotW-1:0] slot_q, slot_d;          // the slot's spike (pre of ACC/LTD, post of LTP)
   logic             slot_rec_q, slot_rec_d;  // LTD: the slot's pre is a neuron (W_rec)
-  logic [IL:0]      ptr_in_q, ptr_in_d;      // inputs from this one on are still to visit
-                                             // in this phase (M: none)
-  logic [NL:0]      ptr_n_q, ptr_n_d;        // neurons from this one on (N: none)
+  logic [SlotW:0]   ptr_q, ptr_d;            // spikes from this one on are still to visit
+                                             // in this phase (bit SlotW: none)
+  logic             ltd_n_q, ltd_n_d;        // LTD: its input slots are over (the neurons')
   logic [M-1:0]     staged_q, staged_d;      // inputs of the next timestep
   logic [M-1:0]     inmask_q, inmask_d;      // inputs of this timestep
-  logic [N-1:0]     prev_q, prev_d;          // S(t−1)
-  logic [N-1:0]     cur_q, cur_d;            // S(t), so far
+  logic [N-1:0]     cur_q, cur_d;            // S(t), shifted in by NEURON (before it: S(t−1))
   // Whether each mask has a set bit, kept alongside it rather than OR-reduced.
   logic             staged_any_q, staged_any_d, inmask_any_q, inmask_any_d;
   logic             prev_any_q, prev_any_d, cur_any_q, cur_any_d;
@@ -405,67 +406,47 @@ module ncx_core #(
   // Slots: find the next spike     //
   ////////////////////////////////////
 
-  // The spikes still to visit in this phase: those of the phase's mask (the inputs of
-  // this timestep; S(t−1) in ACC_REC, else S(t)) at or above the pointer. The masks do
-  // not change while a phase visits them, so this is the mask minus the slots visited.
-  logic [M-1:0]     rem_in;
-  logic [N-1:0]     rem_n, mask_n;
-  logic [M-1:0]     from_in;  // bit k: k >= ptr_in_q
-  logic [N-1:0]     from_n;
-
-  ncx_thermo #(
-    .IdxWidth(IL)
-  ) u_from_in (
-    .ptr_i (ptr_in_q),
-    .from_o(from_in)
-  );
-
-  ncx_thermo #(
-    .IdxWidth(NL)
-  ) u_from_n (
-    .ptr_i (ptr_n_q),
-    .from_o(from_n)
-  );
-
-  assign mask_n = (phase_q == PhAccRec) ? prev_q : cur_q;
-  assign rem_in = inmask_q & from_in;
-  assign rem_n  = mask_n & from_n;
-
-  logic             any_in, any_n;
-  logic [IL-1:0]    first_in;
-  logic [NL-1:0]    first_n;
-  logic [M-1:0]     unused_rest_in;
-  logic [N-1:0]     unused_rest_n;
-  logic [SlotW-1:0] slot_of_in, slot_of_n;
-
-  ncx_ffs #(
-    .Width   (M),
-    .IdxWidth(IL),
-    .Rest    (1'b0)
-  ) u_ffs_in (
-    .bits_i (rem_in),
-    .any_o  (any_in),
-    .index_o(first_in),
-    .rest_o (unused_rest_in)
-  );
-
-  ncx_ffs #(
-    .Width   (N),
-    .IdxWidth(NL),
-    .Rest    (1'b0)
-  ) u_ffs_n (
-    .bits_i (rem_n),
-    .any_o  (any_n),
-    .index_o(first_n),
-    .rest_o (unused_rest_n)
-  );
-
+  // The spikes still to visit: those of the mask being scanned (the inputs of this
+  // timestep in ACC_IN and in LTD's input slots, else cur_q: S(t−1) in ACC_REC, which is
+  // before NEURON, S(t) after it), widened to
+  // SlotW bits, at or above the pointer. The masks do not change while a phase visits
+  // them, so this is the mask minus the slots visited. One find-first-set serves every
+  // phase: LTD, which visits its inputs then its neurons, switches to the neurons
+  // (ltd_n_q, the pointer back to 0) in the last cycle of the last input slot, when the
+  // pointer is already past that slot's input.
+  logic             scan_in;
+  logic [2**SlotW-1:0] mask_in, mask_n, from, rem;
+  assign scan_in = is_acc_in || (is_ltd && !ltd_n_q);
   always_comb begin
-    slot_of_in           = '0;
-    slot_of_in[IL-1:0]   = first_in;
-    slot_of_n            = '0;
-    slot_of_n[NL-1:0]    = first_n;
+    mask_in        = '0;
+    mask_in[M-1:0] = inmask_q;
+    mask_n         = '0;
+    mask_n[N-1:0]  = cur_q;
   end
+
+  ncx_thermo #(
+    .IdxWidth(SlotW)
+  ) u_from (
+    .ptr_i (ptr_q),
+    .from_o(from)
+  );
+
+  assign rem = (scan_in ? mask_in : mask_n) & from;
+
+  logic             any;
+  logic [SlotW-1:0] first;
+  logic [2**SlotW-1:0] unused_rest;
+
+  ncx_ffs #(
+    .Width   (2 ** SlotW),
+    .IdxWidth(SlotW),
+    .Rest    (1'b0)
+  ) u_ffs (
+    .bits_i (rem),
+    .any_o  (any),
+    .index_o(first),
+    .rest_o (unused_rest)
+  );
 
   ////////////////
   // Read stage //
@@ -683,9 +664,8 @@ module ncx_core #(
     end
   end
 
-  // The inputs of this timestep and S(t) are read only from FETCH on (while idle the
-  // slot pointers are at none, so that they select nothing): FETCH loads and clears them,
-  // and they need no reset.
+  // The inputs of this timestep are read only from FETCH on (while idle the slot pointer
+  // is at none, so that it selects nothing): FETCH loads them, and they need no reset.
   always_comb begin
     inmask_d = inmask_q;
     if (fetch) begin
@@ -693,21 +673,18 @@ module ncx_core #(
     end
   end
 
+  // S(t) is shifted in from the top, one neuron a write: NEURON writes neurons 0..N−1 in
+  // order, exactly once each, so after its last write bit n is neuron n's spike (no set
+  // decoder). Until then cur_q still holds the previous timestep's S, which is S(t−1)
+  // (zero after reset and a state reset), the mask that ACC_REC visits.
+  logic [N-1:0] cur_shift;
+  assign cur_shift = {n_fired, cur_q[N-1:1]};
   always_comb begin
     cur_d = cur_q;
-    if (fetch) begin
+    if (reset_start) begin
       cur_d = '0;
-    end else if (n_valid && n_fired) begin
-      cur_d[n_index] = 1'b1;
-    end
-  end
-
-  always_comb begin
-    prev_d = prev_q;
-    if (finish) begin
-      prev_d = cur_q;
-    end else if (reset_start) begin
-      prev_d = '0;
+    end else if (n_valid) begin
+      cur_d = cur_shift;
     end
   end
 
@@ -721,7 +698,7 @@ module ncx_core #(
   phase_e after;
   logic   has_in, has_prev, has_cur;
   assign has_in   = inmask_any_d;  // |inmask_d
-  assign has_prev = prev_any_q;    // |prev_q
+  assign has_prev = prev_any_q;    // |S(t−1)
   assign has_cur  = cur_any_d;     // |cur_d
 
   always_comb begin
@@ -771,23 +748,17 @@ module ncx_core #(
     offset_d   = offset_q + OffOne;
     slot_d     = slot_q;
     slot_rec_d = slot_rec_q;
-    ptr_in_d   = ptr_in_q;
-    ptr_n_d    = ptr_n_q;
+    ptr_d      = ptr_q;
+    ltd_n_d    = ltd_n_q;
     cycles_d   = cycles_q + 32'd1;
     timestep_d = timestep_q;
     overruns_d = overruns_q;
 
     // A slot's first cycle: take the lowest spike still to visit.
-    if (offset_q == '0) begin
-      if (is_acc_in || (is_ltd && any_in)) begin
-        slot_d     = slot_of_in;
-        slot_rec_d = 1'b0;
-        ptr_in_d   = {1'b0, first_in} + PtrInOne;
-      end else if (is_acc_rec || is_ltd || is_ltp) begin
-        slot_d     = slot_of_n;
-        slot_rec_d = 1'b1;
-        ptr_n_d    = {1'b0, first_n} + PtrNOne;
-      end
+    if (offset_q == '0 && (is_acc_in || is_acc_rec || is_ltd || is_ltp)) begin
+      slot_d     = first;
+      slot_rec_d = !scan_in;
+      ptr_d      = {1'b0, first} + PtrOne;
     end
 
     unique case (phase_q)
@@ -827,12 +798,17 @@ module ncx_core #(
       end
       default: begin
         // FETCH and the slot phases: at the end of a slot, the next slot or phase.
+        // (LTD's neurons follow its inputs if S(t) has any.)
         if (last) begin
           offset_d = '0;
-          if (!(any_in || any_n)) begin
-            phase_d  = after;
-            ptr_in_d = (after == PhAccIn || after == PhLtd) ? '0 : PtrInNone;
-            ptr_n_d  = (after == PhAccRec || after == PhLtd || after == PhLtp) ? '0 : PtrNNone;
+          if (is_ltd && scan_in && !any && cur_any_q) begin
+            ltd_n_d = 1'b1;
+            ptr_d   = '0;
+          end else if (!any) begin
+            phase_d = after;
+            ltd_n_d = !has_in;
+            ptr_d   = (after == PhAccIn || after == PhAccRec || after == PhLtd ||
+                       after == PhLtp) ? '0 : PtrNone;
           end
         end
       end
@@ -845,14 +821,14 @@ module ncx_core #(
       offset_q    <= '0;
       slot_q      <= '0;
       slot_rec_q  <= 1'b0;
-      ptr_in_q    <= PtrInNone;
-      ptr_n_q     <= PtrNNone;
+      ptr_q       <= PtrNone;
+      ltd_n_q     <= 1'b0;
       staged_q    <= '0;
       staged_any_q <= 1'b0;
       inmask_any_q <= 1'b0;
       prev_any_q   <= 1'b0;
       cur_any_q    <= 1'b0;
-      prev_q      <= '0;
+      cur_q       <= '0;
       timestep_q  <= '0;
       overruns_q  <= '0;
       done_q      <= 1'b0;
@@ -864,14 +840,14 @@ module ncx_core #(
       offset_q    <= offset_d;
       slot_q      <= slot_d;
       slot_rec_q  <= slot_rec_d;
-      ptr_in_q    <= ptr_in_d;
-      ptr_n_q     <= ptr_n_d;
+      ptr_q       <= ptr_d;
+      ltd_n_q     <= ltd_n_d;
       staged_q    <= staged_d;
       staged_any_q <= staged_any_d;
       inmask_any_q <= inmask_any_d;
       prev_any_q   <= prev_any_d;
       cur_any_q    <= cur_any_d;
-      prev_q      <= prev_d;
+      cur_q       <= cur_d;
       timestep_q  <= timestep_d;
       overruns_q  <= overruns_d;
       done_q      <= finish;
@@ -883,12 +859,11 @@ module ncx_core #(
 
   // No reset: cycles_q and passed_q are read only in DONE and WAIT, and IDLE loads them
   // (constant loads, which the FPGA's flip-flops do with their synchronous set and
-  // reset); inmask_q and cur_q are read only from FETCH on, and FETCH loads them (above).
+  // reset); inmask_q is read only from FETCH on, which loads it.
   always_ff @(posedge clk_i) begin
     cycles_q <= cycles_d;
     passed_q <= passed_d;
     inmask_q <= inmask_d;
-    cur_q    <= cur_d;
   end
 
   assign busy_o     = busy;
@@ -907,12 +882,12 @@ module ncx_core #(
 
   always_comb begin
     spikes_o         = '0;
-    spikes_o[N-1:0]  = prev_q;
+    spikes_o[N-1:0]  = cur_q;
   end
 
   logic unused_core;
   // (eff_post: x_post's effective value, of which only the decay is stored.)
-  assign unused_core = ^{in_index_i, unused_rest_in, unused_rest_n, ex_j, rd_j,
+  assign unused_core = ^{in_index_i, unused_rest, ex_j, rd_j,
                          reset_in_idx, eff_post};
 
   //////////////////////////

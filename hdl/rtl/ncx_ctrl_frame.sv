@@ -65,6 +65,7 @@ module ncx_ctrl_frame #(
   localparam logic [ObIW-1:0] NBytesM1 = ObIW'(NBytesI - 1);
   // A list (2 + 2 fired bytes) can be shorter than the bitmap only if N / 8 > 2.
   localparam bit              ListFits = NBytesI > 2;
+  localparam int              PrW      = 2 ** $clog2(NeuronsLog2);  // a probe's pitch
 
   typedef enum logic [2:0] {
     ObHeader, ObCount, ObList, ObBitmap, ObProbeCount, ObProbes
@@ -126,11 +127,20 @@ module ncx_ctrl_frame #(
 
   // Probe entry ob_k_q (from probe_count - 1, the oldest probe, down to 0): its neuron,
   // then STATE bytes 0..7 as they arrive.
+  // The probes at a power-of-two pitch, so that selecting one is a multiplexer rather
+  // than a shifter by ob_k_q · NeuronsLog2.
+  logic [16*PrW-1:0] probes_p2;
+  for (genvar k = 0; k < 16; k++) begin : gen_probe
+    assign probes_p2[k*PrW +: NeuronsLog2] = probes_i[k*NeuronsLog2 +: NeuronsLog2];
+    if (PrW > NeuronsLog2) begin : gen_pad
+      assign probes_p2[k*PrW+NeuronsLog2 +: PrW-NeuronsLog2] = '0;
+    end
+  end
   logic [3:0] pr_count4;
   logic [9:0] pn;
   logic [7:0] probe_byte;
   assign pr_count4    = probe_count_i[3:0];  // 16 entries: 0 - 1 is 15
-  assign pn           = 10'(probes_i[ob_k_q*NeuronsLog2 +: NeuronsLog2]);
+  assign pn           = 10'(probes_p2[ob_k_q*PrW +: NeuronsLog2]);
   assign probe_byte   = (ob_i_q == ObIW'(0)) ? pn[7:0] :
                         (ob_i_q == ObIW'(1)) ? {6'd0, pn[9:8]} : bus_rdata_i;
   assign probe_base_o = {pn, 3'd0} + {3'd0, pn};

@@ -7,7 +7,7 @@
 //!
 //! The models are built at baud divisor 4 (a byte takes 40 cycles) for speed. Their buffers
 //! are `ncx_top`'s defaults, which are `DeviceConfig::default()`'s ([`DeviceSim::new`]),
-//! and at the iCEBreaker's geometry ([`BOARD_GEOMETRY`], 16×16) also the iCEBreaker's, with
+//! and at [`BOARD_GEOMETRY`] (32×32, the board table's) also the iCEBreaker's, with
 //! its synapses in SPRAM ([`DeviceSim::with_buffers`], [`BOARD_BUFFERS`]);
 //! [`DeviceSim::config`] says what a model reports in HELLO. Without Verilator ([`crate::COSIM_AVAILABLE`] false)
 //! no geometry is built and [`DeviceSim::new`] fails. Cycles are counted as the crate documentation says.
@@ -52,10 +52,11 @@ pub const DEFAULT_BUFFERS: Buffers = Buffers { input_slots: 16, output_history: 
 /// at [`BOARD_GEOMETRY`] only.
 pub const BOARD_BUFFERS: Buffers = Buffers { input_slots: 2, output_history: 0 };
 
-/// The iCEBreaker's geometry (hdl/boards/boards.toml) as (neurons, inputs): 16×16, the one
-/// geometry built with [`BOARD_BUFFERS`] (and, as on the board, the synapses and enable
-/// bits in SPRAM, garbage at power-on until the core's clear).
-pub const BOARD_GEOMETRY: (usize, usize) = (16, 16);
+/// The geometry of the iCEBreaker's co-simulated build as (neurons, inputs): 32×32, the
+/// board table's (hdl/boards/boards.toml) and the one geometry built with
+/// [`BOARD_BUFFERS`] (and, as on the board, the synapses and enable bits in SPRAM, garbage
+/// at power-on until the core's clear).
+pub const BOARD_GEOMETRY: (usize, usize) = (32, 32);
 
 /// Why a device co-simulation step failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,8 +5,8 @@
 //! the model's, byte for byte; and (module `timed`) against `TimedDevice`, every byte with
 //! the cycle its start bit begins (docs/protocol.md §10.1). The default buffers (16 input
 //! slots, 16 kept frames) at 16×16 and 64×64, and the iCEBreaker's build (2 slots, no
-//! kept frames: `BOARD_BUFFERS`; synapses and enable bits in SPRAM) at its geometry,
-//! `BOARD_GEOMETRY` (16×16).
+//! kept frames: `BOARD_BUFFERS`; synapses and enable bits in SPRAM) at
+//! `BOARD_GEOMETRY` (32×32, the board table's).
 
 #[cfg(have_verilator)]
 mod rtl {
@@ -581,7 +581,7 @@ mod rtl {
         }
     }
 
-    /// One case of `random_commands` (at 16 × 16, the board's build at its geometry):
+    /// One case of `random_commands` (at 16 × 16, or the board's build at its geometry):
     /// maybe an uploaded image and probes, then `steps` random commands, then STATUS.
     fn random_commands_case(buffers: Buffers, seed: u64, steps: usize) {
         let (n, m) = if buffers == BOARD_BUFFERS { BOARD_GEOMETRY } else { (16, 16) };
@@ -978,7 +978,7 @@ mod rtl {
         }
 
         /// `random_timing` for one case: `NCX_TIMING_SEED=seed,steps[,n[,board]]` (board: n
-        /// must be the board's, 16).
+        /// must be the board's, 32).
         #[test]
         fn random_timing_seed() {
             let Some(arg) = std::env::var("NCX_TIMING_SEED").ok() else { return };

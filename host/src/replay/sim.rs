@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ncx_hdl::device::{BOARD_BUFFERS, Buffers, DeviceSim, SimError};
+use ncx_hdl::device::{BOARD_BUFFERS, BOARD_GEOMETRY, Buffers, DeviceSim, SimError};
 use ncx_model::Geometry;
 use ncx_model::device::Opcode;
 use ncx_model::wire::{HEADER_LEN, MAX_FRAME, encode};
@@ -52,9 +52,11 @@ impl SimDevice {
             ReplayError::Backend {
                 problem: e.to_string(),
                 help: format!(
-                    "this build has RTL devices of {} with 16 input slots and 16 kept output frames, and 16×16 with \
+                    "this build has RTL devices of {} with 16 input slots and 16 kept output frames, and {}×{} with \
                      {} input slots and {} kept frames (the iCEBreaker's); replay with --backend model",
                     built.join(", "),
+                    BOARD_GEOMETRY.0,
+                    BOARD_GEOMETRY.1,
                     BOARD_BUFFERS.input_slots,
                     BOARD_BUFFERS.output_history
                 ),

@@ -211,7 +211,7 @@ fn the_build_id_follows_every_input_and_nothing_else() {
     o2.seed = 7;
     assert_eq!(flow::build_id(&o2, &srcs, &flow::parameters(&o2).unwrap()).unwrap(), id);
     for change in [
-        |o: &mut BuildOptions| o.neurons = 32,
+        |o: &mut BuildOptions| o.neurons = 64,
         |o: &mut BuildOptions| o.inputs = 64,
         |o: &mut BuildOptions| o.baud = 500_000,
         |o: &mut BuildOptions| o.design = Design::Echo,
