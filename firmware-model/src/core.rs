@@ -1,5 +1,9 @@
 //! The core: its memories, its state and the bookkeeping shared by both engines.
 //!
+//! A core is built with P = 2^lanes_log2 accumulate lanes ([`Core::with_lanes`]; one
+//! lane with [`Core::new`]): a property of the hardware build, like its clock, that
+//! changes only the cycles of the accumulate phases, never a spike, weight or state.
+//!
 //! A [`Core`] is driven one timestep at a time, either by the fast path
 //! ([`Core::run_timestep`], in `fast.rs`) or by the cycle engine
 //! ([`Core::start_timestep`] + [`Core::step_cycle`], in `cycle.rs`). Memories and
@@ -37,6 +41,8 @@ pub struct TimestepReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Core {
     pub(crate) geometry: Geometry,
+    /// P = 2^lanes_log2 synapses accumulated per cycle (docs/semantics.md §6).
+    pub(crate) lanes_log2: u8,
     pub(crate) config: CoreConfig,
     pub(crate) w_in: Synapses,
     pub(crate) w_rec: Synapses,
@@ -87,13 +93,32 @@ impl PartialEq for Scratch {
 impl Eq for Scratch {}
 
 impl Core {
-    /// A core at power-on: all weights 0, no synapse plastic, every neuron
-    /// [`NeuronParams::SILENT`], all state and traces 0, default configuration.
+    /// A core at power-on with one accumulate lane: all weights 0, no synapse plastic,
+    /// every neuron [`NeuronParams::SILENT`], all state and traces 0, default
+    /// configuration.
     pub fn new(geometry: Geometry) -> Core {
+        Core::power_on(geometry, 0)
+    }
+
+    /// A core at power-on (as [`Core::new`]) with P = 2^`lanes_log2` accumulate lanes:
+    /// its accumulate slots take N/P + 2 cycles instead of N + 2 (docs/semantics.md §6).
+    /// P may be at most min(N, 2^[`spec::MAX_LANES_LOG2`]); more is
+    /// [`ModelError::Lanes`].
+    pub fn with_lanes(geometry: Geometry, lanes_log2: u8) -> Result<Core, ModelError> {
+        let max_log2 = geometry.max_lanes_log2();
+        if lanes_log2 > max_log2 {
+            return Err(ModelError::Lanes { lanes_log2, max_log2, neurons: geometry.neurons() });
+        }
+        Ok(Core::power_on(geometry, lanes_log2))
+    }
+
+    /// A core at power-on with a valid number of lanes.
+    pub(crate) fn power_on(geometry: Geometry, lanes_log2: u8) -> Core {
         let n = geometry.neurons();
         let m = geometry.inputs();
         Core {
             geometry,
+            lanes_log2,
             config: CoreConfig::default(),
             w_in: Synapses::new(n, m),
             w_rec: Synapses::new(n, n),
@@ -121,6 +146,11 @@ impl Core {
     /// The core's geometry.
     pub fn geometry(&self) -> Geometry {
         self.geometry
+    }
+
+    /// The accumulate lanes as a power of two: P = 2^lanes_log2 (0 for [`Core::new`]).
+    pub fn lanes_log2(&self) -> u8 {
+        self.lanes_log2
     }
 
     /// The current configuration.

@@ -1,8 +1,8 @@
 //! The cycle engine: the timestep sequencer advanced one clock at a time.
 //!
 //! Each call of [`Core::step_cycle`] performs exactly the micro-operation that
-//! docs/semantics.md §6 schedules for that cycle — one synapse, one neuron or one
-//! trace — and emits its events stamped with the current cycle. It is written for
+//! docs/semantics.md §6 schedules for that cycle — one synapse (P synapses in an
+//! accumulate slot of a core with P lanes), one neuron or one trace — and emits its events stamped with the current cycle. It is written for
 //! clarity and to mirror the RTL's sequencer, not for speed; the fast path must agree
 //! with it exactly.
 
@@ -23,9 +23,10 @@ pub enum Phase {
     Idle,
     /// Latch the inputs and the previous timestep's spikes.
     Fetch,
-    /// One slot per input spike: add its `W_in` column to the accumulators.
+    /// One slot per input spike: add its `W_in` column to the accumulators, P posts
+    /// per cycle.
     AccIn,
-    /// One slot per previous-timestep spike: add its `W_rec` column.
+    /// One slot per previous-timestep spike: add its `W_rec` column, P posts per cycle.
     AccRec,
     /// Update every neuron.
     Neuron,
@@ -104,15 +105,15 @@ impl Core {
         match self.seq.phase {
             Phase::Idle | Phase::Fetch | Phase::Wait => {}
             Phase::AccIn => {
-                if let Some(post) = setup_done {
+                if let Some(step) = setup_done {
                     let pre = usize::from(self.inputs[slot]);
-                    self.acc[post] += i32::from(self.w_in.weights[self.w_in.at(post, pre)]);
+                    self.accumulate_cycle(Matrix::Input, pre, step);
                 }
             }
             Phase::AccRec => {
-                if let Some(post) = setup_done {
+                if let Some(step) = setup_done {
                     let pre = usize::from(self.prev_spikes[slot]);
-                    self.acc[post] += i32::from(self.w_rec.weights[self.w_rec.at(post, pre)]);
+                    self.accumulate_cycle(Matrix::Recurrent, pre, step);
                 }
             }
             Phase::Neuron => {
@@ -145,6 +146,19 @@ impl Core {
         }
         self.cycle = now.after(1);
         self.advance()
+    }
+
+    /// Cycle `step` of an accumulate slot's work: `acc[step·P + l] += W[step·P + l][pre]`
+    /// for every lane l in 0..P.
+    fn accumulate_cycle(&mut self, matrix: Matrix, pre: usize, step: usize) {
+        let syn = match matrix {
+            Matrix::Input => &self.w_in,
+            Matrix::Recurrent => &self.w_rec,
+        };
+        let lanes = 1usize << self.lanes_log2;
+        for post in step * lanes..(step + 1) * lanes {
+            self.acc[post] += i32::from(syn.weights[syn.at(post, pre)]);
+        }
     }
 
     fn neuron_cycle<S: EventSink>(&mut self, n: usize, now: Cycle, sink: &mut S) {
@@ -236,14 +250,15 @@ impl Core {
     fn shape(&self, phase: Phase) -> (u64, usize) {
         let n = self.geometry.neurons() as u64;
         let m = self.geometry.inputs() as u64;
+        let acc = (n >> self.lanes_log2) + SLOT_SETUP_CYCLES;
         let column = n + SLOT_SETUP_CYCLES;
         let row = m + n + SLOT_SETUP_CYCLES;
         let stdp = self.seq.stdp;
         match phase {
             Phase::Idle => (1, 1),
             Phase::Fetch => (FETCH_CYCLES, 1),
-            Phase::AccIn => (column, self.inputs.len()),
-            Phase::AccRec => (column, self.prev_spikes.len()),
+            Phase::AccIn => (acc, self.inputs.len()),
+            Phase::AccRec => (acc, self.prev_spikes.len()),
             Phase::Neuron => (n + NEURON_LATENCY, 1),
             Phase::Ltd => (column, if stdp { self.inputs.len() + self.spikes.len() } else { 0 }),
             Phase::Ltp => (row, if stdp { self.spikes.len() } else { 0 }),

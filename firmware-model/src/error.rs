@@ -51,6 +51,22 @@ pub enum ModelError {
         /// Number of values the core needs.
         expected: usize,
     },
+    /// More accumulate lanes than the geometry or the core allow: P = 2^`lanes_log2`
+    /// must be at most min(N, 2^[`crate::spec::MAX_LANES_LOG2`]).
+    #[error(
+        "lanes_log2 = {lanes_log2} ({} accumulate lanes) is not supported: at most {max_log2} ({} lanes) \
+         with N = {neurons} neurons",
+        lanes(.lanes_log2),
+        lanes(.max_log2)
+    )]
+    Lanes {
+        /// The rejected number of lanes, as a power of two.
+        lanes_log2: u8,
+        /// The largest `lanes_log2` the geometry allows.
+        max_log2: u8,
+        /// N, the neurons of the geometry.
+        neurons: usize,
+    },
     /// STDP weight bounds with `w_min > w_max`.
     #[error("STDP weight bounds are inverted: w_min = {w_min} > w_max = {w_max}")]
     WeightBounds {
@@ -62,6 +78,11 @@ pub enum ModelError {
     /// The operation needs an idle core, but a timestep is in progress.
     #[error("a timestep is in progress; finish it before changing the core")]
     Busy,
+}
+
+/// P = 2^`log2` lanes, for messages (saturating for absurd values).
+fn lanes(log2: &u8) -> u64 {
+    1u64.checked_shl(u32::from(*log2)).unwrap_or(u64::MAX)
 }
 
 impl ModelError {

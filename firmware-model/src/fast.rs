@@ -3,7 +3,8 @@
 //! engine (checked by the equivalence property tests).
 //!
 //! Work is proportional to activity: each spike costs one contiguous column of its
-//! matrix, and the neuron phase is one branch-free (vectorised) pass over N neurons.
+//! matrix (whatever the core's accumulate lanes: they change only the cycle stamps,
+//! which come from [`Schedule::with_lanes`]), and the neuron phase is one branch-free (vectorised) pass over N neurons.
 //! STDP computes each neuron's Δ once per timestep instead of once per synapse. When
 //! the sink discards events ([`EventSink::DISCARDS`]) the STDP phases use kernels that
 //! visit synapses in memory order rather than cycle order — the final state is the
@@ -64,14 +65,16 @@ impl Core {
             accumulate(&mut self.acc, self.w_rec.column(usize::from(j)));
         }
 
-        let before = Schedule::new(
+        let before = Schedule::with_lanes(
             self.geometry,
+            self.lanes_log2,
             Activity { inputs: self.inputs.len(), previous_spikes: self.prev_spikes.len(), spikes: 0, stdp },
         );
         self.neuron_phase(start.after(before.neuron + NEURON_LATENCY), sink);
 
-        let schedule = Schedule::new(
+        let schedule = Schedule::with_lanes(
             self.geometry,
+            self.lanes_log2,
             Activity {
                 inputs: self.inputs.len(),
                 previous_spikes: self.prev_spikes.len(),

@@ -1,7 +1,7 @@
 //! Core geometry: N neurons and M input axons, each a power of two in 16..=1024.
 
 use crate::error::ModelError;
-use crate::spec::{GEOMETRY_MAX_LOG2, GEOMETRY_MIN_LOG2};
+use crate::spec::{GEOMETRY_MAX_LOG2, GEOMETRY_MIN_LOG2, MAX_LANES_LOG2};
 
 /// The size of a core. Construct with [`Geometry::new`], which validates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,6 +28,13 @@ impl Geometry {
     /// M, the number of input axons.
     pub const fn inputs(self) -> usize {
         self.inputs
+    }
+
+    /// The most accumulate lanes a core of this geometry may have, as a power of two:
+    /// P = 2^lanes_log2 <= min(N, 2^[`MAX_LANES_LOG2`]) (docs/semantics.md §6).
+    pub const fn max_lanes_log2(self) -> u8 {
+        let n_log2 = self.neurons.trailing_zeros() as u8;
+        if n_log2 < MAX_LANES_LOG2 { n_log2 } else { MAX_LANES_LOG2 }
     }
 }
 
@@ -58,5 +65,13 @@ mod tests {
             );
         }
         assert!(Geometry::new(16, 100).is_err());
+    }
+
+    #[test]
+    fn lanes_are_limited_by_the_spec_at_every_geometry() {
+        // N >= 16 > 2^MAX_LANES_LOG2: the spec's limit is the binding one.
+        for log2 in 4..=10 {
+            assert_eq!(Geometry::new(1 << log2, 16).unwrap().max_lanes_log2(), MAX_LANES_LOG2);
+        }
     }
 }

@@ -114,10 +114,15 @@ pub const GEOMETRY_MIN_LOG2: u32 = 4;
 /// Largest supported neuron or input count (2^10 = 1024).
 pub const GEOMETRY_MAX_LOG2: u32 = 10;
 
+/// Most accumulate lanes a device build may have, as a power of two: P = 2^lanes_log2
+/// synapses are accumulated per cycle, 1 <= P <= min(N, 2^MAX_LANES_LOG2) (§6).
+pub const MAX_LANES_LOG2: u8 = 3;
+
 /// Cycles of the FETCH phase that opens every timestep.
 pub const FETCH_CYCLES: u64 = 1;
 /// Set-up cycles at the start of every synapse slot (one per spike in the accumulate,
-/// LTD and LTP phases) and of the trace phase, before the first entry is processed.
+/// LTD and LTP phases) and of the trace phase, before the first entry (or, in an
+/// accumulate slot, the first P entries) is processed.
 pub const SLOT_SETUP_CYCLES: u64 = 2;
 /// Pipeline latency of the neuron phase: neuron `n` is written in cycle
 /// `NEURON_LATENCY + n` of the phase.

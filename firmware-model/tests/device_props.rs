@@ -83,7 +83,7 @@ proptest! {
         neurons_log2 in 4u32..=6, inputs_log2 in 4u32..=6, seed in any::<u64>(), stdp in any::<bool>(),
         period in prop_oneof![Just(0u32), any::<u32>()],
     ) {
-        let image = random_core(Knobs { neurons_log2, inputs_log2, seed, density: 50, plasticity: 30, stdp, period });
+        let image = random_core(Knobs { neurons_log2, inputs_log2, seed, density: 50, plasticity: 30, stdp, period, lanes_log2: 0 });
         let g = image.geometry();
         let mut host = Host::with_config(g.neurons(), g.inputs(), DeviceConfig::default());
         for region in Region::ALL {

@@ -35,6 +35,7 @@ fn outputs_equal_a_core_run_directly() {
             plasticity: 30,
             stdp: seed % 3 != 0,
             period: 0,
+            lanes_log2: 0,
         };
         let core = random_core(knobs);
         let n = core.geometry().neurons();
@@ -272,6 +273,7 @@ fn the_device_equals_the_model_in_any_chunking() {
         plasticity: 50,
         stdp: true,
         period: 0,
+        lanes_log2: 0,
     });
     let stimulus = random_stimulus(9, 16, 12, 30);
     let mut stream = encode(0x06, 0, &12u32.to_le_bytes()).unwrap();

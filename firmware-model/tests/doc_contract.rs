@@ -1,5 +1,6 @@
 //! docs/semantics.md is a contract: its tables of field widths (§2) and schedule
-//! constants (§6) must say exactly what `ncx_model::spec` says.
+//! constants (§6, with the accumulate lanes' limit) must say exactly what
+//! `ncx_model::spec` says.
 
 mod support;
 
@@ -43,4 +44,11 @@ fn schedule_constants_match_spec() {
 fn decay_unit_matches_field_width() {
     assert_eq!(spec::DECAY_ONE, 4096);
     assert!(section(3).contains("decay(x, δ) = trunc(x · (4096 − δ) / 4096)"));
+}
+
+#[test]
+fn lanes_limit_and_formula_match_spec() {
+    let s6 = section(6);
+    assert!(s6.contains(&format!("MAX_LANES_LOG2 = {}", spec::MAX_LANES_LOG2)));
+    assert!(s6.contains("C = 1 + (k_in + k_prev)(N/P + 2) + (N + 3) + 1"));
 }

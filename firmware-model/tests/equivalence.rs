@@ -1,16 +1,27 @@
 //! The fast path and the cycle engine agree exactly: state, events (with their cycle
 //! stamps), reports and cycle counts, over random networks, activities, STDP
-//! settings and pacing — and so does the fast path's event-free variant (NullSink).
+//! settings, pacing and accumulate lanes (P = 1, 2, 4, 8) — and so does the fast path's
+//! event-free variant (NullSink). The lanes change only cycle stamps: spikes, weights,
+//! states and traces are the same for every P.
 
 mod support;
 
-use ncx_model::{Activity, Core, Event, EventKind, NullSink, Schedule, TimestepReport};
+use ncx_model::{Activity, Core, Event, EventKind, Matrix, NullSink, Schedule, TimestepReport, TraceKind};
 use proptest::prelude::*;
 use support::{Knobs, random_core, random_stimulus};
 
 fn knobs() -> impl Strategy<Value = Knobs> {
-    (4u32..=6, 4u32..=6, any::<u64>(), 0u64..=100, 0u64..=100, any::<bool>(), prop_oneof![Just(0u32), 0u32..3000])
-        .prop_map(|(neurons_log2, inputs_log2, seed, density, plasticity, stdp, period)| Knobs {
+    (
+        4u32..=6,
+        4u32..=6,
+        any::<u64>(),
+        0u64..=100,
+        0u64..=100,
+        any::<bool>(),
+        prop_oneof![Just(0u32), 0u32..3000],
+        0u8..=3,
+    )
+        .prop_map(|(neurons_log2, inputs_log2, seed, density, plasticity, stdp, period, lanes_log2)| Knobs {
             neurons_log2,
             inputs_log2,
             seed,
@@ -18,6 +29,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
             plasticity,
             stdp,
             period,
+            lanes_log2,
         })
 }
 
@@ -57,7 +69,11 @@ fn check_closed_form(
     distinct.dedup();
     let spikes = events.iter().filter(|e| matches!(e.kind, EventKind::Spike { .. })).count();
     let activity = Activity { inputs: distinct.len(), previous_spikes, spikes, stdp: core.config().stdp.enabled };
-    prop_assert_eq!(report.compute_cycles, Schedule::new(core.geometry(), activity).cycles);
+    let schedule = Schedule::with_lanes(core.geometry(), core.lanes_log2(), activity);
+    prop_assert_eq!(report.compute_cycles, schedule.cycles);
+    if let Some(first) = events.iter().find(|e| matches!(e.kind, EventKind::NeuronUpdate { .. })) {
+        prop_assert_eq!(first.cycle.0, report.start.0 + schedule.neuron + 3, "neuron 0 after the accumulate slots");
+    }
     prop_assert_eq!(report.cycles, report.compute_cycles.max(u64::from(core.config().period)));
     prop_assert_eq!(report.spikes, spikes);
     let last = events.last().unwrap();
@@ -90,10 +106,61 @@ proptest! {
         inputs_log2 in 4u32..=10,
         seed in any::<u64>(),
         stdp in any::<bool>(),
+        lanes_log2 in 0u8..=3,
     ) {
-        let k = Knobs { neurons_log2, inputs_log2, seed, density: 30, plasticity: 50, stdp, period: 0 };
+        let k = Knobs { neurons_log2, inputs_log2, seed, density: 30, plasticity: 50, stdp, period: 0, lanes_log2 };
         let core = random_core(k);
         let stimulus = random_stimulus(seed, core.geometry().inputs(), 3, 5);
         check_equivalent(&core, &stimulus)?;
+    }
+}
+
+/// What a core holds that the lanes must not change: every weight, enable bit, neuron
+/// state and trace, and the last spikes.
+fn contents(core: &Core) -> Vec<i64> {
+    let g = core.geometry();
+    let mut out = Vec::new();
+    for matrix in [Matrix::Input, Matrix::Recurrent] {
+        out.extend(core.weights(matrix).into_iter().map(i64::from));
+        out.extend(core.plastic_mask(matrix).into_iter().map(i64::from));
+    }
+    for n in 0..g.neurons() {
+        let s = core.neuron_state(n).unwrap();
+        out.extend([i64::from(s.v), i64::from(s.i), i64::from(s.refractory)]);
+        out.extend([TraceKind::Pre, TraceKind::Post].map(|k| i64::from(core.trace(k, n).unwrap())));
+    }
+    out.extend((0..g.inputs()).map(|a| i64::from(core.trace(TraceKind::Input, a).unwrap())));
+    out.extend(core.last_spikes().iter().map(|&n| i64::from(n)));
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The same network and stimulus at P = 1 and at P = 2^lanes_log2: the same events
+    /// in the same order (only their cycles differ), the same spikes and contents after
+    /// every timestep, and each timestep shorter by exactly the accumulate slots' saving.
+    #[test]
+    fn lanes_change_only_cycle_stamps(k in knobs(), lanes_log2 in 1u8..=3, steps in 1usize..6, rate in 0u64..40) {
+        let mut one = random_core(Knobs { lanes_log2: 0, period: 0, ..k });
+        let mut many = random_core(Knobs { lanes_log2, period: 0, ..k });
+        prop_assert_eq!(many.lanes_log2(), lanes_log2);
+        let n = one.geometry().neurons() as u64;
+        let saving = n - (n >> lanes_log2);
+        for inputs in random_stimulus(k.seed, one.geometry().inputs(), steps, rate) {
+            let previous = one.last_spikes().len() as u64;
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let ra = one.run_timestep(&inputs, &mut a).unwrap();
+            let rb = many.run_timestep_cycles(&inputs, &mut b).unwrap();
+            let kinds = |events: &[Event]| events.iter().map(|e| (e.timestep, e.kind)).collect::<Vec<_>>();
+            prop_assert_eq!(kinds(&a), kinds(&b));
+            prop_assert_eq!(ra.spikes, rb.spikes);
+            let mut distinct = inputs.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let slots = distinct.len() as u64 + previous;
+            prop_assert_eq!(ra.compute_cycles - rb.compute_cycles, slots * saving);
+            prop_assert_eq!(contents(&one), contents(&many));
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Invalid values and indices are errors, never panics, and change nothing
 //! (docs/semantics.md §1, §5, §9): every `ModelError` variant is produced by the bad
-//! input it describes — geometry, out-of-range neuron parameters, state, decays and
+//! input it describes — geometry, accumulate lanes, out-of-range neuron parameters, state, decays and
 //! shifts, inverted STDP weight bounds, indices past the end of a memory, bulk loads of
 //! the wrong length, and changes while a timestep is in progress. Each error carries the
 //! rejected value and the limits, its Display text names them, and the core compares
@@ -123,6 +123,29 @@ fn geometry_must_be_a_power_of_two_from_16_to_1024() {
         assert_eq!(err, ModelError::Geometry { what, value, min: 16, max: 1024 });
         assert_mentions(&err, &[value as i64, 16, 1024]);
     }
+}
+
+#[test]
+fn lanes_beyond_min_of_n_and_8_are_rejected() {
+    for neurons in [16, 256, 1024] {
+        let g = Geometry::new(neurons, 16).unwrap();
+        for lanes_log2 in 0..=3 {
+            let core = Core::with_lanes(g, lanes_log2).unwrap();
+            assert_eq!(core.lanes_log2(), lanes_log2);
+        }
+        for lanes_log2 in [4, 5, 10, 200, 255] {
+            let err = Core::with_lanes(g, lanes_log2).unwrap_err();
+            assert_eq!(err, ModelError::Lanes { lanes_log2, max_log2: 3, neurons });
+            assert_mentions(&err, &[i64::from(lanes_log2), 3, 8, neurons as i64]);
+            assert!(err.to_string().contains("lanes_log2"), "{err}");
+        }
+    }
+    assert_eq!(Core::new(Geometry::new(N, M).unwrap()).lanes_log2(), 0);
+    let err = Core::with_lanes(Geometry::new(64, 16).unwrap(), 4).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "lanes_log2 = 4 (16 accumulate lanes) is not supported: at most 3 (8 lanes) with N = 64 neurons"
+    );
 }
 
 #[test]

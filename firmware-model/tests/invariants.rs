@@ -19,6 +19,7 @@ fn knobs(stdp: bool) -> impl Strategy<Value = Knobs> {
             plasticity,
             stdp,
             period: 0,
+            lanes_log2: 0,
         },
     )
 }

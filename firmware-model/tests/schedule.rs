@@ -4,6 +4,8 @@
 //! timestep's complete event list with every cycle computed by hand; paced timesteps
 //! longer and shorter than their computation; `step_cycle` returning the report on the
 //! right cycle, counting cycles while idle; and `Busy` while a timestep is in progress.
+//! With P accumulate lanes (P = 4, 8): the closed form and the documented example
+//! (C = 1 977 at N = M = 256), phase starts, and the events of one timestep by hand.
 //!
 //! To get an exact activity, every neuron of an "armed" core has θ = 1, no decay, reset
 //! 0 and all weights are 0: a neuron fires in the next timestep iff the host set its v to
@@ -18,7 +20,11 @@ use ncx_model::{
 use support::step;
 
 fn armed_core(neurons: usize, inputs: usize, stdp: bool, period: u32) -> Core {
-    let mut core = Core::new(Geometry::new(neurons, inputs).unwrap());
+    armed_core_with_lanes(neurons, inputs, stdp, period, 0)
+}
+
+fn armed_core_with_lanes(neurons: usize, inputs: usize, stdp: bool, period: u32, lanes_log2: u8) -> Core {
+    let mut core = Core::with_lanes(Geometry::new(neurons, inputs).unwrap(), lanes_log2).unwrap();
     let stdp = StdpConfig { enabled: stdp, ..StdpConfig::default() };
     core.set_config(CoreConfig { weight_shift: 0, period, stdp }).unwrap();
     for n in 0..neurons {
@@ -37,7 +43,13 @@ fn arm(core: &mut Core, count: usize) {
 /// Compute cycles of a timestep with the given activity (after a timestep that made
 /// `k_prev` spikes).
 fn measure(neurons: usize, inputs: usize, stdp: bool, k_in: usize, k_prev: usize, k_out: usize) -> u64 {
-    let mut core = armed_core(neurons, inputs, stdp, 0);
+    measure_with_lanes(0, neurons, inputs, stdp, (k_in, k_prev, k_out))
+}
+
+/// [`measure`] on a core with 2^`lanes_log2` accumulate lanes; `(k_in, k_prev, k_out)`.
+fn measure_with_lanes(lanes_log2: u8, neurons: usize, inputs: usize, stdp: bool, k: (usize, usize, usize)) -> u64 {
+    let (k_in, k_prev, k_out) = k;
+    let mut core = armed_core_with_lanes(neurons, inputs, stdp, 0, lanes_log2);
     arm(&mut core, k_prev);
     let (report, _) = step(&mut core, &[]);
     assert_eq!(report.spikes, k_prev);
@@ -89,6 +101,72 @@ fn closed_form_of_the_documented_example() {
 }
 
 #[test]
+fn closed_form_with_lanes() {
+    // §6 at P = 4: N = M = 256, 13 + 13 spikes: 1 + 26·(64 + 2) + 259 + 1 = 1977.
+    assert_eq!(measure_with_lanes(2, 256, 256, false, (13, 13, 13)), 1977);
+    // STDP phases are unchanged: 1977 + 26·258 + 13·514 + 514 = 15881.
+    assert_eq!(measure_with_lanes(2, 256, 256, true, (13, 13, 13)), 15881);
+    // P = 8 at N = 16, M = 64, (10, 1, 3): 1 + 11·(2 + 2) + 19 + 1 = 65; with STDP
+    // 65 + 13·18 + 3·82 + 82 = 627.
+    assert_eq!(measure_with_lanes(3, 16, 64, false, (10, 1, 3)), 65);
+    assert_eq!(measure_with_lanes(3, 16, 64, true, (10, 1, 3)), 627);
+    // P = 2 at N = M = 1024, (2, 3, 4): 1 + 5·514 + 1027 + 1 + 6·1026 + 4·2050 + 2050 = 20 005.
+    assert_eq!(measure_with_lanes(1, 1024, 1024, true, (2, 3, 4)), 20_005);
+    // An idle timestep has no accumulate slot: the same at every P.
+    for lanes_log2 in 0..=3 {
+        assert_eq!(measure_with_lanes(lanes_log2, 16, 16, false, (0, 0, 0)), 21);
+    }
+}
+
+#[test]
+fn schedule_phase_starts_with_lanes() {
+    let g = Geometry::new(64, 16).unwrap();
+    let s = Schedule::with_lanes(g, 2, Activity { inputs: 5, previous_spikes: 3, spikes: 2, stdp: true });
+    // accumulate slot N/4 + 2 = 18; LTD slot N + 2 = 66, row slot M + N + 2 = 82
+    assert_eq!((s.acc_slot, s.column_slot, s.row_slot), (18, 66, 82));
+    assert_eq!(s.acc_in, 1);
+    assert_eq!(s.acc_rec, 91); // 1 + 5·18
+    assert_eq!(s.neuron, 145); // 91 + 3·18
+    assert_eq!(s.ltd, 212); // 145 + 67
+    assert_eq!(s.ltp, 674); // 212 + (5 + 2)·66
+    assert_eq!(s.trace, 838); // 674 + 2·82
+    assert_eq!(s.done, 920); // 838 + 82
+    assert_eq!(s.cycles, 921);
+}
+
+#[test]
+fn every_event_kind_on_its_cycle_with_four_lanes() {
+    // The core and timestep of `every_event_kind_on_its_cycle` at P = 4: the
+    // accumulate slots take 16/4 + 2 = 6 cycles instead of 18.
+    let mut one = event_core();
+    let (_, expected) = step(&mut one, &[7, 2]);
+    let mut core = event_core_with_lanes(2);
+    let (report, events) = step(&mut core, &[7, 2]);
+    // The previous timestep (k_in = 0, k_prev = 0) is unchanged: C = 107, start 107.
+    // Now NEURON = 1 + 3·6 = 19, LTD = 19 + 19 = 38, LTP = 38 + 4·18 = 110,
+    // TRACE = 110 + 2·34 = 178, DONE = 178 + 34 = 212, C = 213: 3·12 = 36 cycles less,
+    // and every event 36 cycles earlier (the accumulate phases have no events).
+    assert_eq!((report.start, report.compute_cycles), (Cycle(107), 213));
+    let shifted: Vec<Event> = expected.iter().map(|e| Event { cycle: Cycle(e.cycle.0 - 36), ..*e }).collect();
+    assert_eq!(events, shifted);
+    assert_eq!(events[0].cycle, Cycle(107 + 19 + 3)); // NeuronUpdate 0
+    assert_eq!(events.last().unwrap().cycle, Cycle(107 + 212)); // TimestepDone
+    assert!(contents_equal(&one, &core));
+}
+
+/// Equal weights, states and traces (cores of different lanes never compare `==`).
+fn contents_equal(a: &Core, b: &Core) -> bool {
+    let g = a.geometry();
+    [Matrix::Input, Matrix::Recurrent].iter().all(|&m| a.weights(m) == b.weights(m))
+        && (0..g.neurons()).all(|n| {
+            a.neuron_state(n) == b.neuron_state(n)
+                && [TraceKind::Pre, TraceKind::Post].iter().all(|&k| a.trace(k, n) == b.trace(k, n))
+        })
+        && (0..g.inputs()).all(|x| a.trace(TraceKind::Input, x) == b.trace(TraceKind::Input, x))
+        && a.last_spikes() == b.last_spikes()
+}
+
+#[test]
 fn schedule_phase_starts_for_unequal_geometry() {
     let g = Geometry::new(64, 16).unwrap();
     let s = Schedule::new(g, Activity { inputs: 5, previous_spikes: 3, spikes: 2, stdp: true });
@@ -110,7 +188,12 @@ fn schedule_phase_starts_for_unequal_geometry() {
 /// The core of `every_event_kind_on_its_cycle`: STDP with Δ(A, x) = (16·x) >> 4 = x,
 /// no trace decay, increments 8; neuron 5 fired in the previous timestep.
 fn event_core() -> Core {
-    let mut core = armed_core(16, 16, true, 0);
+    event_core_with_lanes(0)
+}
+
+/// [`event_core`] with 2^`lanes_log2` accumulate lanes.
+fn event_core_with_lanes(lanes_log2: u8) -> Core {
+    let mut core = armed_core_with_lanes(16, 16, true, 0, lanes_log2);
     let stdp = StdpConfig {
         enabled: true,
         a_plus: 16,

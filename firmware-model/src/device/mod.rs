@@ -302,7 +302,7 @@ impl Device {
                 }
                 match scope {
                     ResetScope::State => self.core.reset_state(),
-                    ResetScope::All => self.core = Core::new(self.core.geometry()),
+                    ResetScope::All => self.core = Core::power_on(self.core.geometry(), self.core.lanes_log2()),
                 }
                 self.probes.clear();
                 self.history.clear();

@@ -44,6 +44,8 @@ pub struct Knobs {
     pub stdp: bool,
     /// 0 = free-running.
     pub period: u32,
+    /// P = 2^lanes_log2 accumulate lanes.
+    pub lanes_log2: u8,
 }
 
 /// A random, valid core: weights, masks, parameters, configuration, initial state
@@ -53,7 +55,7 @@ pub fn random_core(k: Knobs) -> Core {
     let geometry = Geometry::new(1 << k.neurons_log2, 1 << k.inputs_log2).unwrap();
     let (n, m) = (geometry.neurons(), geometry.inputs());
     let mut rng = Rng::new(k.seed);
-    let mut core = Core::new(geometry);
+    let mut core = Core::with_lanes(geometry, k.lanes_log2).unwrap();
     let w_min = rng.range(-128, 0) as i8;
     let w_max = rng.range(i64::from(w_min), 127) as i8;
     let stdp = StdpConfig {
