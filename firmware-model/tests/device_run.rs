@@ -1,6 +1,7 @@
 //! Running and streaming (docs/protocol.md §7, §10): output frames equal a core run
-//! directly (with 1, 2, 4 and 8 accumulate lanes), list/bitmap choice at the boundary, probes, credits and NO_CREDIT,
-//! BAD_TIMESTEP, STOP, RESEND, the duplicate rule and corrupted commands.
+//! directly (with 1, 2, 4 and 8 accumulate lanes), list/bitmap choice at the boundary,
+//! probes, credits and NO_CREDIT, BAD_TIMESTEP, STOP, RESEND, the duplicate rule and
+//! corrupted commands.
 
 mod device_support;
 mod support;

@@ -239,7 +239,8 @@ pub enum ResetScope {
     /// The core's dynamic state (`Core::reset_state`), the run, buffered inputs, probes
     /// and kept output frames.
     State = 0,
-    /// Everything of scope 0, and the memories and configuration to power-on (`Core::new`).
+    /// Everything of scope 0, and the memories and configuration to power-on (a fresh
+    /// core with the device's accumulate lanes, `Core::with_lanes`).
     All = 1,
 }
 
