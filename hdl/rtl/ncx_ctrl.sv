@@ -20,7 +20,8 @@
 //   4. a pass over the payload where the records or indices must be checked before
 //      anything changes: VALIDATE (WRITE to CONFIG, NEURONS, STATE: every record field
 //      of layout.rs; the first bad record's payload offset), SCAN (INPUT: indices < M,
-//      copied into the next free input slot; PROBE: indices < N, into a staging list);
+//      copied into the next free input slot; PROBE: indices < N, into the probes' spare
+//      bank, which EXEC makes the one in use);
 //   5. EXEC    the state checks (BUSY; NOT_RUNNING, BAD_TIMESTEP, NO_CREDIT), then the
 //              command: RESET (scope 1 first writes the power-on bytes of regions 0-5
 //              through the region port, then both scopes reset the core's state),
@@ -157,11 +158,7 @@ module ncx_ctrl #(
   localparam int MaxRegion = (N * M > N * N) ? N * M : N * N;  // >= 17 N, 9 N, M + 2 N
   localparam int MaxCount  = (MaxRegion > 17 * N) ? MaxRegion : 17 * N;
   localparam int CntW      = ($clog2(MaxCount + 1) > 11) ? $clog2(MaxCount + 1) : 11;
-
-  // p_q: payload bytes 0..8 in bits 71:0, a PROBE's staged list in bits 8 +: 16 NeuronsLog2.
-  localparam int          PW         = (8 + 16 * NeuronsLog2 > 72) ? 8 + 16 * NeuronsLog2 : 72;
-  localparam logic [PW-1:0] PHigh    = ~PW'({72 {1'b1}});                   // above byte 8
-  localparam logic [PW-1:0] PStage   = PW'({(16 * NeuronsLog2) {1'b1}}) << 8;  // the list
+  localparam int OffW      = $clog2(MaxCount + 1);  // a region's offsets (< MaxCount)
 
   localparam int          HistM1I    = Hist - 1;
   localparam logic [8:0]  HistKeep   = OutputHistory[8:0];
@@ -213,7 +210,7 @@ module ncx_ctrl #(
   assign cnt_q = {{(32 - CntW) {1'b0}}, cnt_r};
   logic [CntW-1:0]          cnt_inc;               // cnt_r + 1
   assign cnt_inc = cnt_r + 1'b1;
-  logic [PW-1:0]            p_d, p_q;              // payload bytes 0..8; a PROBE's list
+  logic [71:0]              p_d, p_q;              // payload bytes 0..8
   logic [ReplyLog2-1:0]     slot_d, slot_q, rr_d, rr_q;
   rep_src_e                 rep_src_d, rep_src_q;  // where the reply's bytes come from
   logic [55:0]              rep_d, rep_q;          // a short reply's bytes still to write
@@ -233,11 +230,6 @@ module ncx_ctrl #(
   logic [4:0]               j_d, j_q;              // byte within the record
   // Probes.
   logic [4:0]               pr_count_d, pr_count_q;
-  // The probed neurons, newest first: a PROBE's SCAN shifts each index into tmp_n at
-  // entry 0, EXEC copies the list to pr_n, so probe k of pr_count is entry pr_count-1-k.
-  // NeuronsLog2 bits an entry (an index >= N is NAKed, and its list not copied). tmp_n is
-  // p_q[8 +: 16 NeuronsLog2]: after DECIDE, a PROBE needs only its count, payload byte 0.
-  logic [16*NeuronsLog2-1:0] pr_n_d, pr_n_q, tmp_n;
   // Kept output frames: the oldest at h_head_q, h_count_q of them.
   logic [HistIdxWidth-1:0]  h_head_d, h_head_q;
   logic [8:0]               h_count_d, h_count_q;
@@ -255,7 +247,7 @@ module ncx_ctrl #(
   logic [31:0]              crc_d, crc_q;
 
   // The steps' strobes to the run control and the frame builder (set by the controller).
-  logic run_go, stop_go, input_go, retire_go, ob_begin, ob_build;
+  logic run_go, stop_go, input_go, retire_go, ob_begin, ob_build, probe_commit;
 
   ///////////////////////////////
   // Fields of the fixed part  //
@@ -265,14 +257,13 @@ module ncx_ctrl #(
   // and RESET, RUN's steps and RESEND's from at 0, the counts of PROBE at 0 and INPUT at
   // 4, READ's length and CRC's at 5.)
   logic [7:0]  f_region;
-  logic [31:0] f_offset, f_u32_at0;
+  logic [31:0] f_u32_at0;
   assign f_region  = p_q[7:0];
-  assign f_offset  = p_q[39:8];
   assign f_u32_at0 = p_q[31:0];
 
   // Constant selects as wires (Icarus 11 supports none inside always_* processes).
   logic [2:0]               f_region3;
-  logic [PW-1:0]            p_shifted, p_staged;
+  logic [71:0]              p_shifted;
   logic [9:0]               cnt10;
   logic [10:0]              cnt_inc11;
   logic [8:0]               cnt9;
@@ -287,8 +278,7 @@ module ncx_ctrl #(
   logic [HistBytesLog2-1:0] cnt_h;
   logic [10:0]              cnt11;
   assign f_region3     = f_region[2:0];
-  assign p_shifted     = (p_q & PHigh) | PW'({pay_rdata_i, p_q[71:8]});
-  assign tmp_n         = p_q[8 +: 16*NeuronsLog2];
+  assign p_shifted     = {pay_rdata_i, p_q[71:8]};
   assign cnt10         = cnt_q[9:0];
   assign cnt_inc11     = cnt_inc[10:0];
   assign cnt9          = cnt_q[8:0];
@@ -487,9 +477,12 @@ module ncx_ctrl #(
   assign at_back  = (state_q == StValidate) ? {{5 {rec_back[5]}}, rec_back} :
                     (opcode_i == OpInput)   ? 11'd4 : 11'd0;
   assign bad_at   = cnt_q[10:0] + at_back;
-  logic [16*NeuronsLog2-1:0] tmp_n_shifted;
-  assign tmp_n_shifted = {tmp_n[15*NeuronsLog2-1:0], sc_idx_n};
-  assign p_staged      = (p_q & ~PStage) | (PW'(tmp_n_shifted) << 8);
+  // PROBE: a good index into the probes' spare bank (ncx_ctrl_frame), at its list position.
+  logic       probe_we;
+  logic [3:0] probe_k;
+  assign probe_we = (state_q == StScan) && (opcode_i == OpProbe) && (cnt_q != 32'd0) && il_odd
+                    && !idx_ge_n;
+  assign probe_k  = il_k[3:0];
 
   ////////////////////////////////
   // Step 5: RESET, READ, CRC   //
@@ -560,13 +553,16 @@ module ncx_ctrl #(
     .nwr_valid_i  (nwr_valid_i),
     .nwr_fired_i  (nwr_fired_i),
     .nwr_index_i  (nwr_index_i[NeuronsLog2-1:0]),
+    .probe_we_i    (probe_we),
+    .probe_k_i     (probe_k),
+    .probe_index_i (sc_idx_n),
+    .probe_commit_i(probe_commit),
     .start_i      (ob_start),
     .timestep_i   (timestep_i),
     .spikes_i     (spikes_n),
     .begin_i      (ob_begin),
     .build_i      (ob_build),
     .probe_count_i(pr_count_q),
-    .probes_i     (pr_n_q),
     .bus_rdata_i  (bus_rdata_i),
     .byte_o       (ob_byte),
     .last_o       (ob_last),
@@ -616,31 +612,33 @@ module ncx_ctrl #(
   // offset is the current state's at cnt + 1 (ob_i + 1); READ, CRC and RESET use it
   // from their first cycle, which EXEC sets up (RESET also when it moves on to the
   // next region). The offset and the probe's neuron are this cycle's and the next's
-  // wherever the port is used: the payload register changes in LOAD and SCAN only, the
-  // probe list at PROBE's EXEC, and the probe entry ob_k when ob_i restarts at 0, a
-  // cycle without a request. One adder.
-  logic [31:0] off_base, off_step, bus_offset_d, bus_offset_q;
+  // wherever the port is used: the payload register changes in LOAD only, the probes'
+  // bank at PROBE's EXEC, and the probe entry ob_k when ob_i restarts at 0, a cycle
+  // without a request. One adder, OffW bits wide: every offset the port is given is
+  // inside a region (the range check passed), so below MaxCount.
+  logic [OffW-1:0] f_offset_n, off_base, off_step, bus_offset_d, bus_offset_q;
+  assign f_offset_n = p_q[8 +: OffW];
   always_comb begin
     unique case (state_q)
       StExec: begin  // READ, CRC: byte 0 at the offset; RESET scope 1: byte 0
-        off_base = (opcode_i == OpReset) ? 32'd0 : f_offset;
-        off_step = 32'd0;
+        off_base = (opcode_i == OpReset) ? '0 : f_offset_n;
+        off_step = '0;
       end
       StReset: begin
-        off_base = 32'd0;
-        off_step = rs_last ? 32'd0 : 32'(cnt_inc);
+        off_base = '0;
+        off_step = rs_last ? '0 : OffW'(cnt_inc);
       end
       StWrite: begin
-        off_base = f_offset;
-        off_step = cnt_q;
+        off_base = f_offset_n;
+        off_step = OffW'(cnt_r);
       end
       TsBuild: begin
-        off_base = {19'd0, probe_base};
-        off_step = 32'(ob_index);
+        off_base = OffW'(probe_base);
+        off_step = OffW'(ob_index);
       end
       default: begin  // READ, CRC
-        off_base = f_offset;
-        off_step = 32'(cnt_inc);
+        off_base = f_offset_n;
+        off_step = OffW'(cnt_inc);
       end
     endcase
   end
@@ -671,7 +669,6 @@ module ncx_ctrl #(
     prev_d        = prev_q;
     j_d           = j_q;
     pr_count_d    = pr_count_q;
-    pr_n_d        = pr_n_q;
     h_head_d      = h_head_q;
     h_count_d     = h_count_q;
     h_t_d         = h_t_q;
@@ -690,6 +687,7 @@ module ncx_ctrl #(
     retire_go     = 1'b0;
     ob_begin      = 1'b0;
     ob_build      = 1'b0;
+    probe_commit  = 1'b0;
 
     frame_ack_o   = 1'b0;
     pay_addr_o    = pay_addr;
@@ -803,8 +801,6 @@ module ncx_ctrl #(
               if (idx_ge_n) begin
                 bad_d = 1'b1;
                 rep_d = {37'd0, bad_at, StBadValue};
-              end else begin
-                p_d = p_staged;
               end
             end
           end
@@ -888,8 +884,8 @@ module ncx_ctrl #(
               end
             end
             OpProbe: begin
-              pr_n_d     = tmp_n;
-              pr_count_d = probe_count5;
+              probe_commit = 1'b1;
+              pr_count_d   = probe_count5;
             end
             OpStatus: begin
               rep_src_d = RsStatus;
@@ -1176,7 +1172,6 @@ module ncx_ctrl #(
       prev_q        <= '0;
       j_q           <= '0;
       pr_count_q    <= '0;
-      pr_n_q        <= '0;
       h_head_q      <= '0;
       h_count_q     <= '0;
       h_t_q         <= '0;
@@ -1213,7 +1208,6 @@ module ncx_ctrl #(
       prev_q        <= prev_d;
       j_q           <= j_d;
       pr_count_q    <= pr_count_d;
-      pr_n_q        <= pr_n_d;
       h_head_q      <= h_head_d;
       h_count_q     <= (OutputHistory > 0) ? h_count_d : '0;  // nothing kept
       h_t_q         <= h_t_d;
@@ -1231,7 +1225,7 @@ module ncx_ctrl #(
     end
   end
 
-  assign bus_offset_o = bus_offset_q;
+  assign bus_offset_o = 32'(bus_offset_q);
   assign rep_slot_o  = slot_q;
   assign hist_slot_o = w_slot_q;
 
@@ -1239,6 +1233,7 @@ module ncx_ctrl #(
   // high bits of the wrapped slot number and list positions.
   logic unused_ctrl;
   assign unused_ctrl = ^{cnt_d[31:CntW], rs_size, rs_end[31:CntW], spikes_i, h_wrapped, il_k, sc_idx,
+                       probe_base,
                        nwr_index_i};
 
 endmodule
