@@ -194,8 +194,9 @@ module ncx_ctrl #(
   } state_e;
 
   // Where the reply payload's bytes come from (ncx_ctrl_reply): a short reply (status and
-  // up to 6 bytes, rep_q, written low byte first), the same with bytes 1..4 the core's
-  // timestep (STATUS's bytes 2..5), or HELLO's constant reply or STATUS's.
+  // up to 4 bytes, rep_q, written low byte first), the same with bytes 1..4 the core's
+  // timestep (STATUS's bytes 2..5) and rep_q's bytes 1.. after them (rep_q holds while the
+  // timestep's bytes are written: RUN's credits), or HELLO's constant reply or STATUS's.
   typedef enum logic [1:0] {
     RsShort, RsTime, RsHello, RsStatus
   } rep_src_e;
@@ -213,7 +214,7 @@ module ncx_ctrl #(
   logic [71:0]              p_d, p_q;              // payload bytes 0..8
   logic [ReplyLog2-1:0]     slot_d, slot_q, rr_d, rr_q;
   rep_src_e                 rep_src_d, rep_src_q;  // where the reply's bytes come from
-  logic [55:0]              rep_d, rep_q;          // a short reply's bytes still to write
+  logic [39:0]              rep_d, rep_q;          // a short reply's bytes still to write
   logic [10:0]              rep_len_d, rep_len_q;  // its whole length
   logic                     nak_d, nak_q;
   // Last acknowledged command.
@@ -244,7 +245,6 @@ module ncx_ctrl #(
   logic [8:0]               rw_count_d, rw_count_q;  // <= OutputHistory
   logic [2:0]               rs_region_d, rs_region_q;
   logic [4:0]               rs_j_d, rs_j_q;
-  logic [31:0]              crc_d, crc_q;
 
   // The steps' strobes to the run control and the frame builder (set by the controller).
   logic run_go, stop_go, input_go, retire_go, ob_begin, ob_build, probe_commit;
@@ -268,8 +268,8 @@ module ncx_ctrl #(
   logic [10:0]              cnt_inc11;
   logic [8:0]               cnt9;
   logic [5:0]               cnt6;
-  logic [55:0]              rep_shifted, rep_ts_in;
-  logic [47:0]              rep_hi;
+  logic [39:0]              rep_shifted, rep_ts_in;
+  logic [31:0]              rep_hi;
   logic [9:0]               input_count10;
   logic [4:0]               probe_count5;
   logic [7:0]               ts8;
@@ -283,9 +283,9 @@ module ncx_ctrl #(
   assign cnt_inc11     = cnt_inc[10:0];
   assign cnt9          = cnt_q[8:0];
   assign cnt6          = cnt_q[5:0];
-  assign rep_shifted   = {8'd0, rep_q[55:8]};
-  assign rep_ts_in     = {8'd0, rep_q[55:48], ts_sum8, rep_q[39:8]};
-  assign rep_hi        = rep_q[55:8];
+  assign rep_shifted   = {8'd0, rep_q[39:8]};
+  assign rep_ts_in     = {ts_sum8, rep_q[39:8]};
+  assign rep_hi        = rep_q[39:8];
   assign input_count10 = p_q[41:32];
   assign probe_count5  = p_q[4:0];
   assign ts8           = ob_ts[7:0];
@@ -392,11 +392,13 @@ module ncx_ctrl #(
 
   logic [279:0] status_data;  // STATUS's 35 bytes
   assign status_data = {outputs_q, rx_discarded_i, rx_crc_errors_i, rx_header_errors_i, rx_frames_i,
-                        overruns_i, credits, running ? steps_left : 32'd0, timestep_i,
+                        overruns_i, credits, steps_left, timestep_i,
                         7'd0, running};
 
   logic [7:0] rep_byte, status_byte;  // reply byte cnt_q; STATUS data byte cnt_q
   logic       src_hello, src_status, src_time;
+  logic       idx_1to4;  // cnt_q is 1..4: a timestep byte (REPLY, RsTime; LOAD's check)
+  assign idx_1to4 = (cnt6 != 6'd0) && (cnt6 <= 6'd4);
   assign src_hello  = rep_src_q == RsHello;
   assign src_status = rep_src_q == RsStatus;
   assign src_time   = rep_src_q == RsTime;
@@ -429,7 +431,7 @@ module ncx_ctrl #(
   logic [7:0] ts_sum8;
   logic [7:0] ts_add;
   logic       ts_carry_d, ts_carry_q, ts_ne_d, ts_ne_q;
-  assign ts_phase   = (state_q == StLoad) && (cnt6 != 6'd0) && (cnt6 <= 6'd4);
+  assign ts_phase   = (state_q == StLoad) && idx_1to4;
   assign ts_first   = cnt6 == 6'd1;
   assign ts_add     = ts_first ? buffered : {7'd0, ts_carry_q};
   assign ts_sum     = {1'b0, status_byte} + {1'b0, ts_add};
@@ -528,9 +530,14 @@ module ncx_ctrl #(
   assign read_cnt   = CntW'(p_q[49:40]);
   assign crc_cnt    = p_q[40 +: CntW];
 
-  logic [31:0] crc_next;
+  // The CRC register is the reply's bytes 1..4 (rep_q[39:8]), which hold the CRC as it
+  // would be sent (xor-out applied) from EXEC on, so that the last update is the reply.
+  logic [31:0] crc_cur, crc_next;
+  logic [39:0] rep_crc;
+  assign crc_cur = rep_q[39:8] ^ ncx_pkg::FrameCrcXorOut;
+  assign rep_crc = {crc_next ^ ncx_pkg::FrameCrcXorOut, StOk};
   ncx_crc32 u_crc (
-    .crc_i  (crc_q),
+    .crc_i  (crc_cur),
     .data_i (bus_rdata_i),
     .crc_o  (crc_next)
   );
@@ -680,7 +687,6 @@ module ncx_ctrl #(
     rw_count_d    = rw_count_q;
     rs_region_d   = rs_region_q;
     rs_j_d        = rs_j_q;
-    crc_d         = crc_q;
     run_go        = 1'b0;
     stop_go       = 1'b0;
     input_go      = 1'b0;
@@ -757,7 +763,7 @@ module ncx_ctrl #(
           state_d = StDup;
         end else if (chk_nak) begin
           nak_d     = 1'b1;
-          rep_d     = {16'd0, chk_detail, chk_status};
+          rep_d     = {chk_detail, chk_status};
           rep_len_d = 11'd5;
           state_d   = StReply;
         end else if (chk_pass) begin
@@ -778,7 +784,7 @@ module ncx_ctrl #(
           j_d    = (j_q == rec_last) ? 5'd0 : j_q + 5'd1;
           if (vbad) begin
             bad_d = 1'b1;
-            rep_d = {37'd0, bad_at, StBadValue};
+            rep_d = {21'd0, bad_at, StBadValue};
           end
         end
         if ((cnt_q != 32'd0 && vbad) || cnt_q == {21'd0, len_m5}) begin
@@ -795,12 +801,12 @@ module ncx_ctrl #(
             if (opcode_i == OpInput) begin
               if (idx_ge_m) begin
                 bad_d = 1'b1;
-                rep_d = {37'd0, bad_at, StBadValue};
+                rep_d = {21'd0, bad_at, StBadValue};
               end
             end else begin
               if (idx_ge_n) begin
                 bad_d = 1'b1;
-                rep_d = {37'd0, bad_at, StBadValue};
+                rep_d = {21'd0, bad_at, StBadValue};
               end
             end
           end
@@ -820,7 +826,7 @@ module ncx_ctrl #(
         if (bad_q) begin
           nak_d = 1'b1;
         end else begin
-          rep_d     = {48'd0, StOk};
+          rep_d     = {32'd0, StOk};
           rep_len_d = 11'd1;
           unique case (opcode_i)
             OpHello: begin
@@ -829,7 +835,7 @@ module ncx_ctrl #(
             end
             OpReset: begin
               if (running) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StBusy}; rep_len_d = 11'd5;
               end else begin
                 rs_region_d = 3'd0;
                 rs_j_d      = 5'd0;
@@ -842,7 +848,7 @@ module ncx_ctrl #(
             end
             OpWrite: begin
               if (running) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StBusy}; rep_len_d = 11'd5;
               end else begin
                 state_d = StWrite;
               end
@@ -851,35 +857,35 @@ module ncx_ctrl #(
               state_d = StRead;
             end
             OpCrc: begin
-              crc_d   = ncx_pkg::FrameCrcInit;
+              rep_d   = {ncx_pkg::FrameCrcInit ^ ncx_pkg::FrameCrcXorOut, StOk};
               state_d = StCrc;
             end
             OpRun: begin
               if (running) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StBusy}; rep_len_d = 11'd5;
               end else begin
                 run_go       = 1'b1;
                 rep_src_d    = RsTime;
-                rep_d        = {run_credits, 32'd0, StOk};
+                rep_d        = {16'd0, run_credits, StOk};
                 rep_len_d    = 11'd7;
               end
             end
             OpStop: begin
               stop_go    = 1'b1;
               rep_src_d  = RsTime;
-              rep_d      = {48'd0, StOk};
+              rep_d      = {32'd0, StOk};
               rep_len_d  = 11'd5;
             end
             OpInput: begin
               if (!running) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StNotRun}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StNotRun}; rep_len_d = 11'd5;
               end else if (ts_ne_q) begin
                 nak_d = 1'b1; rep_d = {rep_hi, StBadTs}; rep_len_d = 11'd5;
               end else if (no_credit) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StNoCredit}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StNoCredit}; rep_len_d = 11'd5;
               end else begin
                 input_go   = 1'b1;
-                rep_d      = {32'd0, credits_after, StOk};
+                rep_d      = {16'd0, credits_after, StOk};
                 rep_len_d  = 11'd3;
               end
             end
@@ -898,7 +904,7 @@ module ncx_ctrl #(
               state_d    = StCount;
             end
             default: begin
-              rep_d = {48'd0, StOk};
+              rep_d = {32'd0, StOk};
             end
           endcase
         end
@@ -964,10 +970,9 @@ module ncx_ctrl #(
       StCrc: begin
         bus_req_o    = cnt_r != crc_cnt;  // cnt_r < crc_cnt
         if (cnt_q != 32'd0) begin
-          crc_d = crc_next;
+          rep_d = rep_crc;
         end
         if (cnt_r == crc_cnt) begin
-          rep_d     = {16'd0, crc_d ^ ncx_pkg::FrameCrcXorOut, StOk};
           rep_len_d = 11'd5;
           state_d   = StReply;
         end
@@ -976,7 +981,7 @@ module ncx_ctrl #(
       // RESEND: count the kept frames of timesteps >= from.
       StCount: begin
         if (OutputHistory == 0 || cnt_q == {23'd0, h_count_q}) begin
-          rep_d     = {39'd0, rw_count_q, StOk};
+          rep_d     = {23'd0, rw_count_q, StOk};
           rep_len_d = 11'd5;
           rw_ptr_d  = h_head_q;
           state_d   = StReply;
@@ -993,7 +998,9 @@ module ncx_ctrl #(
         rep_we_o    = 1'b1;
         rep_addr_o  = cnt10;
         rep_wdata_o = rep_byte;
-        rep_d       = rep_shifted;
+        if (!(src_time && idx_1to4)) begin
+          rep_d = rep_shifted;
+        end
         if (cnt_inc11 == rep_len_q) begin  // the last byte
           cnt_d   = 32'd0;
           state_d = StPush;
@@ -1183,7 +1190,6 @@ module ncx_ctrl #(
       rw_count_q    <= '0;
       rs_region_q   <= '0;
       rs_j_q        <= '0;
-      crc_q         <= '0;
       ts_carry_q    <= 1'b0;
       ts_ne_q       <= 1'b0;
     end else begin
@@ -1219,7 +1225,6 @@ module ncx_ctrl #(
       rw_count_q    <= rw_count_d;
       rs_region_q   <= rs_region_d;
       rs_j_q        <= rs_j_d;
-      crc_q         <= crc_d;
       ts_carry_q    <= ts_carry_d;
       ts_ne_q       <= ts_ne_d;
     end

@@ -32,7 +32,7 @@
 //   byte_o, last_o            the payload byte at the builder's position; it is the last
 //   bus_req_o                 request STATE byte probe_base_o + index_o (in a build_i
 //                               cycle)
-//   timestep_o                the timestep of the frame
+//   timestep_o                the timestep of the frame (rotated while the header is built)
 //
 // Timing: the strobes act at the edge ending their cycle; byte_o, bus_req_o and last_o
 // are combinational from the registers (and bus_rdata_i): the list RAM is read every
@@ -91,16 +91,18 @@ module ncx_ctrl_frame #(
   logic            bank_d, bank_q;  // the probes' bank in use
 
   logic        list_fmt;
-  logic [39:0] ob_header;
+  logic [7:0]  ob_format;
+  logic [31:0] ts_rot;     // ts_q rotated by a byte: the header's next timestep byte at 7:0
+  logic [7:0]  ts_byte;
   logic [15:0] fired16;
-  logic [2:0]  ob_i3;
   logic        ob_i1;
   logic [7:0]  sp_byte;
   logic [ByteW-1:0] sp_i;
   assign list_fmt  = ({4'd0, fired_q, 1'b0} + 16'd2) < {5'd0, NBytes11};
-  assign ob_header = {7'd0, !list_fmt, ts_q};
+  assign ob_format = {7'd0, !list_fmt};
+  assign ts_rot    = {ts_q[7:0], ts_q[31:8]};
+  assign ts_byte   = ts_q[7:0];
   assign fired16   = {5'd0, fired_q};
-  assign ob_i3     = ob_i_q[2:0];
   assign ob_i1     = ob_i_q[0];
   assign sp_i      = ob_i_q[ByteW-1:0];
   assign sp_byte   = spikes_i[sp_i*8 +: 8];
@@ -169,8 +171,11 @@ module ncx_ctrl_frame #(
     bus_req_o = 1'b0;
     unique case (ob_ph)
       ObHeader: begin
-        byte_o = ob_header[ob_i3*8 +: 8];
+        // Timestep bytes 0..3 from ts_q[7:0], which rotates by a byte after each, so that
+        // it is the timestep again after the header; then the format.
+        byte_o = ts_byte;
         if (ob_i_q == ObIW'(4)) begin
+          byte_o = ob_format;
           b_i = '0;
           if (list_fmt) begin
             b_ph = ObCount;
@@ -246,6 +251,9 @@ module ncx_ctrl_frame #(
       lp_d    = '0;
     end
     if (build_i) begin
+      if (ob_ph_q == ObHeader && ob_i_q != ObIW'(4)) begin
+        ts_d = ts_rot;
+      end
       ob_ph_d = b_ph;
       ob_i_d  = b_i;
       ob_k_d  = b_k;

@@ -89,7 +89,7 @@ module ncx_tx_queue #(
 );
 
   localparam int Replies   = 2 ** ReplyLog2;
-  localparam int CntWidth  = JobLog2 + 2;  // references to one slot: at most Jobs + 1
+  localparam int CntWidth  = JobLog2 + 1;  // references to one slot: at most Jobs + 1 < 2^CntWidth
   // A job's slot is stored in SlotWidth bits, with a flag "the slot number names a slot
   // of its buffer" (push_slot_i below 2^ReplyLog2 or HistSlots): a job whose slot is out
   // of range counts as a reference to no slot.
