@@ -70,7 +70,8 @@ module ncx_ctrl_frame #(
   // only alternates).
   localparam int              ByteW    = $clog2(NBytesI);  // a bitmap byte's index
   localparam int              ObIW     = (ByteW > 4) ? ByteW : 4;
-  localparam logic [10:0]     NBytes11 = NBytesI[10:0];
+  localparam int              ListMaxI = NBytesI / 2 - 1;  // a list is shorter below it
+  localparam logic [10:0]     ListMax  = ListMaxI[10:0];
   localparam logic [ObIW-1:0] NBytesM1 = ObIW'(NBytesI - 1);
   // A list (2 + 2 fired bytes) can be shorter than the bitmap only if N / 8 > 2.
   localparam bit              ListFits = NBytesI > 2;
@@ -98,7 +99,6 @@ module ncx_ctrl_frame #(
   logic        ob_i1;
   logic [7:0]  sp_byte;
   logic [ByteW-1:0] sp_i;
-  assign list_fmt  = ({4'd0, fired_q, 1'b0} + 16'd2) < {5'd0, NBytes11};
   assign ob_format = {7'd0, !list_fmt};
   assign ts_rot    = {ts_q[7:0], ts_q[31:8]};
   assign ts_byte   = ts_q[7:0];
@@ -106,6 +106,13 @@ module ncx_ctrl_frame #(
   assign ob_i1     = ob_i_q[0];
   assign sp_i      = ob_i_q[ByteW-1:0];
   assign sp_byte   = spikes_i[sp_i*8 +: 8];
+
+  // The format: a list when 2 + 2 fired < N / 8 bytes, never when N / 8 <= 2.
+  if (ListFits) begin : gen_fmt
+    assign list_fmt = fired_q < ListMax;
+  end else begin : gen_no_fmt
+    assign list_fmt = 1'b0;
+  end
 
   // The phase; when a list never fits (N / 8 <= 2 bitmap bytes), without the list
   // phases, which ob_ph_q then never holds.
