@@ -29,8 +29,8 @@
 //                          the state and need not write v when it is held, so that
 //                          state_o's v' (the pipeline's copy of v) may go unused
 //
-// Timing: valid_i in cycle k gives valid_o in cycle k + 2 (stage 1: the decays and
-// decay(v) + bias; stage 2: I' (with the shifted acc); stage 3, combinational on the stage-3
+// Timing: valid_i in cycle k gives valid_o in cycle k + 2 (stage 1: the decays; stage 2:
+// I' (with the shifted acc) and decay(v) + bias; stage 3, combinational on the stage-3
 // registers and late_i: u, the threshold test and the selection). The core reads neuron
 // n's memories in cycle n of the NEURON phase (late_i's in cycle n + 2), so the result
 // is written in cycle n + 3.
@@ -59,7 +59,7 @@ module ncx_neuron (
     end
   endfunction
 
-  // Stage 1 (combinational on the inputs): the decays, and decay(v) + bias.
+  // Stage 1 (combinational on the inputs).
   logic [23:0] bias, v, i_cur;
   logic [11:0] v_decay, i_decay;
   logic [23:0] i_decayed, v_decayed;
@@ -82,13 +82,9 @@ module ncx_neuron (
     .y_o    (v_decayed)
   );
 
-  logic [24:0] vb_sum;  // decay(v) + bias
-  assign vb_sum = {v_decayed[23], v_decayed} + {bias[23], bias};
-
   // Stage 2 registers.
   logic        s2_valid_q;
-  logic [23:0] s2_i_decayed_q, s2_v_q;
-  logic [24:0] s2_vb_q;
+  logic [23:0] s2_i_decayed_q, s2_v_decayed_q, s2_bias_q, s2_v_q;
   logic [19:0] s2_acc_q;
 
   // Stage 2 (combinational on the stage-2 registers). I' = sat24(d + s) with d =
@@ -102,6 +98,7 @@ module ncx_neuron (
   logic [25:0]        i_sum;   // d + s when it fits
   logic               i_high, i_low;  // I' saturates high, low
   logic [23:0]        i_new;
+  logic [24:0]        vb_sum;  // decay(v) + bias
 
   assign scale  = 16'd1 << weight_shift_i;
   assign scaled = $signed(s2_acc_q) * $signed({1'b0, scale});
@@ -110,6 +107,7 @@ module ncx_neuron (
   assign i_high = fits ? (!i_sum[25] && (i_sum[24:23] != 2'b00)) : !scaled[36];
   assign i_low  = fits ? (i_sum[25] && (i_sum[24:23] != 2'b11)) : scaled[36];
   assign i_new  = i_high ? 24'h7FFFFF : (i_low ? 24'h800000 : i_sum[23:0]);
+  assign vb_sum = {s2_v_decayed_q[23], s2_v_decayed_q} + {s2_bias_q[23], s2_bias_q};
 
   // Stage 3 registers.
   logic        s3_valid_q;
@@ -152,12 +150,13 @@ module ncx_neuron (
 
   always_ff @(posedge clk_i) begin
     s2_i_decayed_q <= i_decayed;
-    s2_vb_q        <= vb_sum;
+    s2_v_decayed_q <= v_decayed;
+    s2_bias_q      <= bias;
     s2_acc_q       <= acc_i;
     s2_v_q         <= v;
 
     s3_i_q         <= i_new;
-    s3_vb_q        <= s2_vb_q;
+    s3_vb_q        <= vb_sum;
     s3_v_q         <= s2_v_q;
   end
 
