@@ -61,7 +61,6 @@ module ncx_byte_fifo #(
 
   localparam logic [AddrWidth-1:0]  AddrOne   = {{(AddrWidth - 1) {1'b0}}, 1'b1};
   localparam logic [AddrWidth-1:0]  LastAddr  = Depth[AddrWidth-1:0] - AddrOne;
-  localparam logic [CountWidth-1:0] CountOne  = {{(CountWidth - 1) {1'b0}}, 1'b1};
   localparam logic [CountWidth-1:0] CountFull = Depth[CountWidth-1:0];
   // A power-of-two Depth: the pointers wrap by themselves.
   localparam logic                  Wraps     = (2 ** AddrWidth) == Depth;
@@ -75,44 +74,48 @@ module ncx_byte_fifo #(
   logic                  head_valid_d, head_valid_q;
   logic [AddrWidth-1:0]  wptr_d, wptr_q;  // next RAM address to write
   logic [AddrWidth-1:0]  rptr_d, rptr_q;  // next RAM address to read
-  logic [CountWidth-1:0] used_d, used_q;  // bytes in the RAM (0 .. Depth)
+  // The RAM holds no byte when the pointers are equal and have wrapped as often (their
+  // lap bits equal), Depth bytes when they are equal a lap apart: no count of its bytes.
+  logic                  wlap_d, wlap_q, rlap_d, rlap_q;
+  logic                  ptr_eq, ram_empty, ram_full;
+  assign ptr_eq    = wptr_q == rptr_q;
+  assign ram_empty = ptr_eq && (wlap_q == rlap_q);
+  assign ram_full  = ptr_eq && (wlap_q != rlap_q);
 
   logic empty;     // nothing held: the input may pass through
   logic pop;       // the consumer takes the output byte
   logic push;      // an input byte goes into the RAM
   logic rd;        // the RAM's oldest byte moves into the head register
 
-  assign empty   = (used_q == '0) && !head_valid_q;
-  assign ready_o = (used_q != CountFull);
+  assign empty   = ram_empty && !head_valid_q;
+  assign ready_o = !ram_full;
   assign valid_o = head_valid_q || (empty && valid_i);
   assign data_o  = head_valid_q ? head_q : data_i;
   assign pop     = valid_o && ready_i;
   assign push    = valid_i && ready_o && !(empty && ready_i);
-  assign rd      = (used_q != '0) && (!head_valid_q || ready_i);
-
-  logic [CountWidth-1:0] used_step;
-  assign used_step = (push == rd) ? '0 : (push ? CountOne : '1);
+  assign rd      = !ram_empty && (!head_valid_q || ready_i);
 
   always_comb begin
     wptr_d       = wptr_q;
     rptr_d       = rptr_q;
-    used_d       = used_q;
+    wlap_d       = wlap_q;
+    rlap_d       = rlap_q;
     head_valid_d = head_valid_q;
     if (push) begin
       wptr_d = (!Wraps && (wptr_q == LastAddr)) ? '0 : wptr_q + AddrOne;
+      wlap_d = (wptr_q == LastAddr) ? !wlap_q : wlap_q;
     end
     if (rd) begin
       rptr_d       = (!Wraps && (rptr_q == LastAddr)) ? '0 : rptr_q + AddrOne;
+      rlap_d       = (rptr_q == LastAddr) ? !rlap_q : rlap_q;
       head_valid_d = 1'b1;
     end else if (pop) begin
       head_valid_d = 1'b0;
     end
-    // One adder for both directions: + 1, - 1 (all ones) or + 0.
-    used_d = used_q + used_step;
   end
 
   // The RAM: a write port and a read port into head_q. They never address the same
-  // word in one cycle: a read needs used_q >= 1 and a write used_q < Depth.
+  // word in one cycle: a read needs a byte in the RAM and a write room for one.
   always_ff @(posedge clk_i) begin
     if (push) begin
       mem_q[wptr_q] <= data_i;
@@ -132,16 +135,22 @@ module ncx_byte_fifo #(
       head_valid_q <= 1'b0;
       wptr_q       <= '0;
       rptr_q       <= '0;
-      used_q       <= '0;
+      wlap_q       <= 1'b0;
+      rlap_q       <= 1'b0;
     end else begin
       head_valid_q <= head_valid_d;
       wptr_q       <= wptr_d;
       rptr_q       <= rptr_d;
-      used_q       <= used_d;
+      wlap_q       <= wlap_d;
+      rlap_q       <= rlap_d;
     end
   end
 
   assign overflow_o = valid_i && !ready_o;
-  assign count_o    = used_q + {{(CountWidth - 1) {1'b0}}, head_valid_q};
+  // Bytes in the RAM: wptr - rptr, plus Depth a lap apart.
+  logic [CountWidth-1:0] used;
+  assign used    = CountWidth'(wptr_q) - CountWidth'(rptr_q)
+                 + ((wlap_q != rlap_q) ? CountFull : '0);
+  assign count_o = used + {{(CountWidth - 1) {1'b0}}, head_valid_q};
 
 endmodule

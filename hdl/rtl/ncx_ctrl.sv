@@ -20,7 +20,8 @@
 //   4. a pass over the payload where the records or indices must be checked before
 //      anything changes: VALIDATE (WRITE to CONFIG, NEURONS, STATE: every record field
 //      of layout.rs; the first bad record's payload offset), SCAN (INPUT: indices < M,
-//      copied into the next free input slot; PROBE: indices < N, into a staging list);
+//      copied into the next free input slot; PROBE: indices < N, into the probes' spare
+//      bank, which EXEC makes the one in use);
 //   5. EXEC    the state checks (BUSY; NOT_RUNNING, BAD_TIMESTEP, NO_CREDIT), then the
 //              command: RESET (scope 1 first writes the power-on bytes of regions 0-5
 //              through the region port, then both scopes reset the core's state),
@@ -157,11 +158,7 @@ module ncx_ctrl #(
   localparam int MaxRegion = (N * M > N * N) ? N * M : N * N;  // >= 17 N, 9 N, M + 2 N
   localparam int MaxCount  = (MaxRegion > 17 * N) ? MaxRegion : 17 * N;
   localparam int CntW      = ($clog2(MaxCount + 1) > 11) ? $clog2(MaxCount + 1) : 11;
-
-  // p_q: payload bytes 0..8 in bits 71:0, a PROBE's staged list in bits 8 +: 16 NeuronsLog2.
-  localparam int          PW         = (8 + 16 * NeuronsLog2 > 72) ? 8 + 16 * NeuronsLog2 : 72;
-  localparam logic [PW-1:0] PHigh    = ~PW'({72 {1'b1}});                   // above byte 8
-  localparam logic [PW-1:0] PStage   = PW'({(16 * NeuronsLog2) {1'b1}}) << 8;  // the list
+  localparam int OffW      = $clog2(MaxCount + 1);  // a region's offsets (< MaxCount)
 
   localparam int          HistM1I    = Hist - 1;
   localparam logic [8:0]  HistKeep   = OutputHistory[8:0];
@@ -197,8 +194,9 @@ module ncx_ctrl #(
   } state_e;
 
   // Where the reply payload's bytes come from (ncx_ctrl_reply): a short reply (status and
-  // up to 6 bytes, rep_q, written low byte first), the same with bytes 1..4 the core's
-  // timestep (STATUS's bytes 2..5), or HELLO's constant reply or STATUS's.
+  // up to 4 bytes, rep_q, written low byte first), the same with bytes 1..4 the core's
+  // timestep (STATUS's bytes 2..5) and rep_q's bytes 1.. after them (rep_q holds while the
+  // timestep's bytes are written: RUN's credits), or HELLO's constant reply or STATUS's.
   typedef enum logic [1:0] {
     RsShort, RsTime, RsHello, RsStatus
   } rep_src_e;
@@ -213,10 +211,10 @@ module ncx_ctrl #(
   assign cnt_q = {{(32 - CntW) {1'b0}}, cnt_r};
   logic [CntW-1:0]          cnt_inc;               // cnt_r + 1
   assign cnt_inc = cnt_r + 1'b1;
-  logic [PW-1:0]            p_d, p_q;              // payload bytes 0..8; a PROBE's list
+  logic [71:0]              p_d, p_q;              // payload bytes 0..8
   logic [ReplyLog2-1:0]     slot_d, slot_q, rr_d, rr_q;
   rep_src_e                 rep_src_d, rep_src_q;  // where the reply's bytes come from
-  logic [55:0]              rep_d, rep_q;          // a short reply's bytes still to write
+  logic [39:0]              rep_d, rep_q;          // a short reply's bytes still to write
   logic [10:0]              rep_len_d, rep_len_q;  // its whole length
   logic                     nak_d, nak_q;
   // Last acknowledged command.
@@ -233,11 +231,6 @@ module ncx_ctrl #(
   logic [4:0]               j_d, j_q;              // byte within the record
   // Probes.
   logic [4:0]               pr_count_d, pr_count_q;
-  // The probed neurons, newest first: a PROBE's SCAN shifts each index into tmp_n at
-  // entry 0, EXEC copies the list to pr_n, so probe k of pr_count is entry pr_count-1-k.
-  // NeuronsLog2 bits an entry (an index >= N is NAKed, and its list not copied). tmp_n is
-  // p_q[8 +: 16 NeuronsLog2]: after DECIDE, a PROBE needs only its count, payload byte 0.
-  logic [16*NeuronsLog2-1:0] pr_n_d, pr_n_q, tmp_n;
   // Kept output frames: the oldest at h_head_q, h_count_q of them.
   logic [HistIdxWidth-1:0]  h_head_d, h_head_q;
   logic [8:0]               h_count_d, h_count_q;
@@ -252,10 +245,9 @@ module ncx_ctrl #(
   logic [8:0]               rw_count_d, rw_count_q;  // <= OutputHistory
   logic [2:0]               rs_region_d, rs_region_q;
   logic [4:0]               rs_j_d, rs_j_q;
-  logic [31:0]              crc_d, crc_q;
 
   // The steps' strobes to the run control and the frame builder (set by the controller).
-  logic run_go, stop_go, input_go, retire_go, ob_begin, ob_build;
+  logic run_go, stop_go, input_go, retire_go, ob_begin, ob_build, probe_commit;
 
   ///////////////////////////////
   // Fields of the fixed part  //
@@ -265,20 +257,19 @@ module ncx_ctrl #(
   // and RESET, RUN's steps and RESEND's from at 0, the counts of PROBE at 0 and INPUT at
   // 4, READ's length and CRC's at 5.)
   logic [7:0]  f_region;
-  logic [31:0] f_offset, f_u32_at0;
+  logic [31:0] f_u32_at0;
   assign f_region  = p_q[7:0];
-  assign f_offset  = p_q[39:8];
   assign f_u32_at0 = p_q[31:0];
 
   // Constant selects as wires (Icarus 11 supports none inside always_* processes).
   logic [2:0]               f_region3;
-  logic [PW-1:0]            p_shifted, p_staged;
+  logic [71:0]              p_shifted;
   logic [9:0]               cnt10;
   logic [10:0]              cnt_inc11;
   logic [8:0]               cnt9;
   logic [5:0]               cnt6;
-  logic [55:0]              rep_shifted, rep_ts_in;
-  logic [47:0]              rep_hi;
+  logic [39:0]              rep_shifted, rep_ts_in;
+  logic [31:0]              rep_hi;
   logic [9:0]               input_count10;
   logic [4:0]               probe_count5;
   logic [7:0]               ts8;
@@ -287,15 +278,14 @@ module ncx_ctrl #(
   logic [HistBytesLog2-1:0] cnt_h;
   logic [10:0]              cnt11;
   assign f_region3     = f_region[2:0];
-  assign p_shifted     = (p_q & PHigh) | PW'({pay_rdata_i, p_q[71:8]});
-  assign tmp_n         = p_q[8 +: 16*NeuronsLog2];
+  assign p_shifted     = {pay_rdata_i, p_q[71:8]};
   assign cnt10         = cnt_q[9:0];
   assign cnt_inc11     = cnt_inc[10:0];
   assign cnt9          = cnt_q[8:0];
   assign cnt6          = cnt_q[5:0];
-  assign rep_shifted   = {8'd0, rep_q[55:8]};
-  assign rep_ts_in     = {8'd0, rep_q[55:48], ts_sum8, rep_q[39:8]};
-  assign rep_hi        = rep_q[55:8];
+  assign rep_shifted   = {8'd0, rep_q[39:8]};
+  assign rep_ts_in     = {ts_sum8, rep_q[39:8]};
+  assign rep_hi        = rep_q[39:8];
   assign input_count10 = p_q[41:32];
   assign probe_count5  = p_q[4:0];
   assign ts8           = ob_ts[7:0];
@@ -402,11 +392,13 @@ module ncx_ctrl #(
 
   logic [279:0] status_data;  // STATUS's 35 bytes
   assign status_data = {outputs_q, rx_discarded_i, rx_crc_errors_i, rx_header_errors_i, rx_frames_i,
-                        overruns_i, credits, running ? steps_left : 32'd0, timestep_i,
+                        overruns_i, credits, steps_left, timestep_i,
                         7'd0, running};
 
   logic [7:0] rep_byte, status_byte;  // reply byte cnt_q; STATUS data byte cnt_q
   logic       src_hello, src_status, src_time;
+  logic       idx_1to4;  // cnt_q is 1..4: a timestep byte (REPLY, RsTime; LOAD's check)
+  assign idx_1to4 = (cnt6 != 6'd0) && (cnt6 <= 6'd4);
   assign src_hello  = rep_src_q == RsHello;
   assign src_status = rep_src_q == RsStatus;
   assign src_time   = rep_src_q == RsTime;
@@ -439,7 +431,7 @@ module ncx_ctrl #(
   logic [7:0] ts_sum8;
   logic [7:0] ts_add;
   logic       ts_carry_d, ts_carry_q, ts_ne_d, ts_ne_q;
-  assign ts_phase   = (state_q == StLoad) && (cnt6 != 6'd0) && (cnt6 <= 6'd4);
+  assign ts_phase   = (state_q == StLoad) && idx_1to4;
   assign ts_first   = cnt6 == 6'd1;
   assign ts_add     = ts_first ? buffered : {7'd0, ts_carry_q};
   assign ts_sum     = {1'b0, status_byte} + {1'b0, ts_add};
@@ -487,9 +479,12 @@ module ncx_ctrl #(
   assign at_back  = (state_q == StValidate) ? {{5 {rec_back[5]}}, rec_back} :
                     (opcode_i == OpInput)   ? 11'd4 : 11'd0;
   assign bad_at   = cnt_q[10:0] + at_back;
-  logic [16*NeuronsLog2-1:0] tmp_n_shifted;
-  assign tmp_n_shifted = {tmp_n[15*NeuronsLog2-1:0], sc_idx_n};
-  assign p_staged      = (p_q & ~PStage) | (PW'(tmp_n_shifted) << 8);
+  // PROBE: a good index into the probes' spare bank (ncx_ctrl_frame), at its list position.
+  logic       probe_we;
+  logic [3:0] probe_k;
+  assign probe_we = (state_q == StScan) && (opcode_i == OpProbe) && (cnt_q != 32'd0) && il_odd
+                    && !idx_ge_n;
+  assign probe_k  = il_k[3:0];
 
   ////////////////////////////////
   // Step 5: RESET, READ, CRC   //
@@ -535,9 +530,14 @@ module ncx_ctrl #(
   assign read_cnt   = CntW'(p_q[49:40]);
   assign crc_cnt    = p_q[40 +: CntW];
 
-  logic [31:0] crc_next;
+  // The CRC register is the reply's bytes 1..4 (rep_q[39:8]), which hold the CRC as it
+  // would be sent (xor-out applied) from EXEC on, so that the last update is the reply.
+  logic [31:0] crc_cur, crc_next;
+  logic [39:0] rep_crc;
+  assign crc_cur = rep_q[39:8] ^ ncx_pkg::FrameCrcXorOut;
+  assign rep_crc = {crc_next ^ ncx_pkg::FrameCrcXorOut, StOk};
   ncx_crc32 u_crc (
-    .crc_i  (crc_q),
+    .crc_i  (crc_cur),
     .data_i (bus_rdata_i),
     .crc_o  (crc_next)
   );
@@ -560,13 +560,16 @@ module ncx_ctrl #(
     .nwr_valid_i  (nwr_valid_i),
     .nwr_fired_i  (nwr_fired_i),
     .nwr_index_i  (nwr_index_i[NeuronsLog2-1:0]),
+    .probe_we_i    (probe_we),
+    .probe_k_i     (probe_k),
+    .probe_index_i (sc_idx_n),
+    .probe_commit_i(probe_commit),
     .start_i      (ob_start),
     .timestep_i   (timestep_i),
     .spikes_i     (spikes_n),
     .begin_i      (ob_begin),
     .build_i      (ob_build),
     .probe_count_i(pr_count_q),
-    .probes_i     (pr_n_q),
     .bus_rdata_i  (bus_rdata_i),
     .byte_o       (ob_byte),
     .last_o       (ob_last),
@@ -616,31 +619,33 @@ module ncx_ctrl #(
   // offset is the current state's at cnt + 1 (ob_i + 1); READ, CRC and RESET use it
   // from their first cycle, which EXEC sets up (RESET also when it moves on to the
   // next region). The offset and the probe's neuron are this cycle's and the next's
-  // wherever the port is used: the payload register changes in LOAD and SCAN only, the
-  // probe list at PROBE's EXEC, and the probe entry ob_k when ob_i restarts at 0, a
-  // cycle without a request. One adder.
-  logic [31:0] off_base, off_step, bus_offset_d, bus_offset_q;
+  // wherever the port is used: the payload register changes in LOAD only, the probes'
+  // bank at PROBE's EXEC, and the probe entry ob_k when ob_i restarts at 0, a cycle
+  // without a request. One adder, OffW bits wide: every offset the port is given is
+  // inside a region (the range check passed), so below MaxCount.
+  logic [OffW-1:0] f_offset_n, off_base, off_step, bus_offset_d, bus_offset_q;
+  assign f_offset_n = p_q[8 +: OffW];
   always_comb begin
     unique case (state_q)
       StExec: begin  // READ, CRC: byte 0 at the offset; RESET scope 1: byte 0
-        off_base = (opcode_i == OpReset) ? 32'd0 : f_offset;
-        off_step = 32'd0;
+        off_base = (opcode_i == OpReset) ? '0 : f_offset_n;
+        off_step = '0;
       end
       StReset: begin
-        off_base = 32'd0;
-        off_step = rs_last ? 32'd0 : 32'(cnt_inc);
+        off_base = '0;
+        off_step = rs_last ? '0 : OffW'(cnt_inc);
       end
       StWrite: begin
-        off_base = f_offset;
-        off_step = cnt_q;
+        off_base = f_offset_n;
+        off_step = OffW'(cnt_r);
       end
       TsBuild: begin
-        off_base = {19'd0, probe_base};
-        off_step = 32'(ob_index);
+        off_base = OffW'(probe_base);
+        off_step = OffW'(ob_index);
       end
       default: begin  // READ, CRC
-        off_base = f_offset;
-        off_step = 32'(cnt_inc);
+        off_base = f_offset_n;
+        off_step = OffW'(cnt_inc);
       end
     endcase
   end
@@ -671,7 +676,6 @@ module ncx_ctrl #(
     prev_d        = prev_q;
     j_d           = j_q;
     pr_count_d    = pr_count_q;
-    pr_n_d        = pr_n_q;
     h_head_d      = h_head_q;
     h_count_d     = h_count_q;
     h_t_d         = h_t_q;
@@ -683,13 +687,13 @@ module ncx_ctrl #(
     rw_count_d    = rw_count_q;
     rs_region_d   = rs_region_q;
     rs_j_d        = rs_j_q;
-    crc_d         = crc_q;
     run_go        = 1'b0;
     stop_go       = 1'b0;
     input_go      = 1'b0;
     retire_go     = 1'b0;
     ob_begin      = 1'b0;
     ob_build      = 1'b0;
+    probe_commit  = 1'b0;
 
     frame_ack_o   = 1'b0;
     pay_addr_o    = pay_addr;
@@ -759,7 +763,7 @@ module ncx_ctrl #(
           state_d = StDup;
         end else if (chk_nak) begin
           nak_d     = 1'b1;
-          rep_d     = {16'd0, chk_detail, chk_status};
+          rep_d     = {chk_detail, chk_status};
           rep_len_d = 11'd5;
           state_d   = StReply;
         end else if (chk_pass) begin
@@ -780,7 +784,7 @@ module ncx_ctrl #(
           j_d    = (j_q == rec_last) ? 5'd0 : j_q + 5'd1;
           if (vbad) begin
             bad_d = 1'b1;
-            rep_d = {37'd0, bad_at, StBadValue};
+            rep_d = {21'd0, bad_at, StBadValue};
           end
         end
         if ((cnt_q != 32'd0 && vbad) || cnt_q == {21'd0, len_m5}) begin
@@ -797,14 +801,12 @@ module ncx_ctrl #(
             if (opcode_i == OpInput) begin
               if (idx_ge_m) begin
                 bad_d = 1'b1;
-                rep_d = {37'd0, bad_at, StBadValue};
+                rep_d = {21'd0, bad_at, StBadValue};
               end
             end else begin
               if (idx_ge_n) begin
                 bad_d = 1'b1;
-                rep_d = {37'd0, bad_at, StBadValue};
-              end else begin
-                p_d = p_staged;
+                rep_d = {21'd0, bad_at, StBadValue};
               end
             end
           end
@@ -824,7 +826,7 @@ module ncx_ctrl #(
         if (bad_q) begin
           nak_d = 1'b1;
         end else begin
-          rep_d     = {48'd0, StOk};
+          rep_d     = {32'd0, StOk};
           rep_len_d = 11'd1;
           unique case (opcode_i)
             OpHello: begin
@@ -833,7 +835,7 @@ module ncx_ctrl #(
             end
             OpReset: begin
               if (running) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StBusy}; rep_len_d = 11'd5;
               end else begin
                 rs_region_d = 3'd0;
                 rs_j_d      = 5'd0;
@@ -846,7 +848,7 @@ module ncx_ctrl #(
             end
             OpWrite: begin
               if (running) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StBusy}; rep_len_d = 11'd5;
               end else begin
                 state_d = StWrite;
               end
@@ -855,41 +857,41 @@ module ncx_ctrl #(
               state_d = StRead;
             end
             OpCrc: begin
-              crc_d   = ncx_pkg::FrameCrcInit;
+              rep_d   = {ncx_pkg::FrameCrcInit ^ ncx_pkg::FrameCrcXorOut, StOk};
               state_d = StCrc;
             end
             OpRun: begin
               if (running) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StBusy}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StBusy}; rep_len_d = 11'd5;
               end else begin
                 run_go       = 1'b1;
                 rep_src_d    = RsTime;
-                rep_d        = {run_credits, 32'd0, StOk};
+                rep_d        = {16'd0, run_credits, StOk};
                 rep_len_d    = 11'd7;
               end
             end
             OpStop: begin
               stop_go    = 1'b1;
               rep_src_d  = RsTime;
-              rep_d      = {48'd0, StOk};
+              rep_d      = {32'd0, StOk};
               rep_len_d  = 11'd5;
             end
             OpInput: begin
               if (!running) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StNotRun}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StNotRun}; rep_len_d = 11'd5;
               end else if (ts_ne_q) begin
                 nak_d = 1'b1; rep_d = {rep_hi, StBadTs}; rep_len_d = 11'd5;
               end else if (no_credit) begin
-                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {48'd0, StNoCredit}; rep_len_d = 11'd5;
+                nak_d = 1'b1; rep_src_d = RsTime; rep_d = {32'd0, StNoCredit}; rep_len_d = 11'd5;
               end else begin
                 input_go   = 1'b1;
-                rep_d      = {32'd0, credits_after, StOk};
+                rep_d      = {16'd0, credits_after, StOk};
                 rep_len_d  = 11'd3;
               end
             end
             OpProbe: begin
-              pr_n_d     = tmp_n;
-              pr_count_d = probe_count5;
+              probe_commit = 1'b1;
+              pr_count_d   = probe_count5;
             end
             OpStatus: begin
               rep_src_d = RsStatus;
@@ -902,7 +904,7 @@ module ncx_ctrl #(
               state_d    = StCount;
             end
             default: begin
-              rep_d = {48'd0, StOk};
+              rep_d = {32'd0, StOk};
             end
           endcase
         end
@@ -968,10 +970,9 @@ module ncx_ctrl #(
       StCrc: begin
         bus_req_o    = cnt_r != crc_cnt;  // cnt_r < crc_cnt
         if (cnt_q != 32'd0) begin
-          crc_d = crc_next;
+          rep_d = rep_crc;
         end
         if (cnt_r == crc_cnt) begin
-          rep_d     = {16'd0, crc_d ^ ncx_pkg::FrameCrcXorOut, StOk};
           rep_len_d = 11'd5;
           state_d   = StReply;
         end
@@ -980,7 +981,7 @@ module ncx_ctrl #(
       // RESEND: count the kept frames of timesteps >= from.
       StCount: begin
         if (OutputHistory == 0 || cnt_q == {23'd0, h_count_q}) begin
-          rep_d     = {39'd0, rw_count_q, StOk};
+          rep_d     = {23'd0, rw_count_q, StOk};
           rep_len_d = 11'd5;
           rw_ptr_d  = h_head_q;
           state_d   = StReply;
@@ -997,7 +998,9 @@ module ncx_ctrl #(
         rep_we_o    = 1'b1;
         rep_addr_o  = cnt10;
         rep_wdata_o = rep_byte;
-        rep_d       = rep_shifted;
+        if (!(src_time && idx_1to4)) begin
+          rep_d = rep_shifted;
+        end
         if (cnt_inc11 == rep_len_q) begin  // the last byte
           cnt_d   = 32'd0;
           state_d = StPush;
@@ -1176,7 +1179,6 @@ module ncx_ctrl #(
       prev_q        <= '0;
       j_q           <= '0;
       pr_count_q    <= '0;
-      pr_n_q        <= '0;
       h_head_q      <= '0;
       h_count_q     <= '0;
       h_t_q         <= '0;
@@ -1188,7 +1190,6 @@ module ncx_ctrl #(
       rw_count_q    <= '0;
       rs_region_q   <= '0;
       rs_j_q        <= '0;
-      crc_q         <= '0;
       ts_carry_q    <= 1'b0;
       ts_ne_q       <= 1'b0;
     end else begin
@@ -1213,7 +1214,6 @@ module ncx_ctrl #(
       prev_q        <= prev_d;
       j_q           <= j_d;
       pr_count_q    <= pr_count_d;
-      pr_n_q        <= pr_n_d;
       h_head_q      <= h_head_d;
       h_count_q     <= (OutputHistory > 0) ? h_count_d : '0;  // nothing kept
       h_t_q         <= h_t_d;
@@ -1225,13 +1225,12 @@ module ncx_ctrl #(
       rw_count_q    <= rw_count_d;
       rs_region_q   <= rs_region_d;
       rs_j_q        <= rs_j_d;
-      crc_q         <= crc_d;
       ts_carry_q    <= ts_carry_d;
       ts_ne_q       <= ts_ne_d;
     end
   end
 
-  assign bus_offset_o = bus_offset_q;
+  assign bus_offset_o = 32'(bus_offset_q);
   assign rep_slot_o  = slot_q;
   assign hist_slot_o = w_slot_q;
 
@@ -1239,6 +1238,7 @@ module ncx_ctrl #(
   // high bits of the wrapped slot number and list positions.
   logic unused_ctrl;
   assign unused_ctrl = ^{cnt_d[31:CntW], rs_size, rs_end[31:CntW], spikes_i, h_wrapped, il_k, sc_idx,
+                       probe_base,
                        nwr_index_i};
 
 endmodule

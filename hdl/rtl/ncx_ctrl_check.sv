@@ -24,7 +24,7 @@ module ncx_ctrl_check #(
   output logic        pass_o,        // a payload pass follows (VALIDATE or SCAN)
   output logic [10:0] data_len_o,    // WRITE's data bytes (payload 5..)
   output logic [9:0]  list_base_o,   // the index list's first payload byte (INPUT, PROBE)
-  output logic [10:0] list_bytes_o   // and its length, where the length is checked
+  output logic [10:0] list_bytes_o   // and its length (2 count), where the length matches
 );
 
   localparam int N = 2 ** NeuronsLog2;
@@ -159,17 +159,17 @@ module ncx_ctrl_check #(
                       || (f_region == ncx_pkg::RegionState);
 
   // INPUT's and PROBE's expected length: sc_base + 2 count, 6 + 2 count (count at payload
-  // 4) or 2 + 2 count (count at payload 0). Where it is checked, len_i >= sc_base, so the
-  // length matches when len_i - sc_base (sc_bytes, the list's bytes) is 2 count.
+  // 4) or 2 + 2 count (count at payload 0), which is also the NAK's detail. Where the
+  // length matches, the list's bytes are 2 count (< 2^11).
   logic [31:0] sc_base, list_len;
-  logic [10:0] sc_bytes;
   logic [15:0] list_count;
+  logic [9:0]  list_count10;
   logic        list_match;
-  assign sc_base    = (opcode_i == OpInput) ? 32'd6 : 32'd2;
-  assign sc_bytes   = len_i - sc_base[10:0];
-  assign list_count = (opcode_i == OpInput) ? f_u16_at4 : f_u16_at0;
-  assign list_len   = sc_base + {15'd0, list_count, 1'b0};
-  assign list_match = {1'b0, list_count, 1'b0} == {7'd0, sc_bytes};
+  assign sc_base      = (opcode_i == OpInput) ? 32'd6 : 32'd2;
+  assign list_count   = (opcode_i == OpInput) ? f_u16_at4 : f_u16_at0;
+  assign list_count10 = list_count[9:0];
+  assign list_len     = sc_base + {15'd0, list_count, 1'b0};
+  assign list_match   = list_len == {21'd0, len_i};
 
   // Comparisons with constants as bit tests (a comparator would cost a carry chain).
   logic len_lt2, len_lt6, region_le1, region_le7, read_le1023, probes_le16;
@@ -270,7 +270,7 @@ module ncx_ctrl_check #(
 
   assign data_len_o   = len_m5;
   assign list_base_o  = sc_base[9:0];
-  assign list_bytes_o = sc_bytes;
+  assign list_bytes_o = {list_count10, 1'b0};
 
   logic unused_check;
   assign unused_check = ^{sc_base[31:10], region_last};

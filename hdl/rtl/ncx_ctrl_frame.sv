@@ -8,7 +8,10 @@
 // then it gives the payload's bytes in order: the header (timestep, format), the spikes
 // as a list (count, then each fired neuron's index) when that is shorter than the bitmap,
 // else the bitmap, then the probe count and each probe (neuron u16, v i32, I i32), oldest
-// probe first. A probe's v and I are bytes 0..7 of the neuron's STATE record, read
+// probe first. The probed neurons are kept in the list's block RAM too, in two banks: a
+// PROBE's SCAN writes its indices into the bank not in use, and its EXEC (commit) makes
+// that bank the one the frames read, so that a NAKed PROBE leaves the probes as they
+// were. A probe's v and I are bytes 0..7 of the neuron's STATE record, read
 // through the core's region port: payload byte k (2..9) of a probe is requested in the
 // cycle before (bus_req_o, at STATE offset 9 n + k - 2, which the controller forms from
 // probe_base_o and index_o) and arrives in its cycle.
@@ -16,21 +19,24 @@
 // Ports
 //   nwr_valid_i, nwr_fired_i, the core's neuron-write tap (the spike count and list)
 //   nwr_index_i
+//   probe_we_i, probe_k_i,    a PROBE's index k (its list position) into the bank not in
+//   probe_index_i               use (never in a cycle of the tap or of a build)
+//   probe_commit_i            a PROBE's list is the probes from now on
 //   start_i, timestep_i       the timestep starts: its number; the count restarts
 //   spikes_i                  the core's S(t) (read while building)
 //   begin_i                   the next build starts at the header (every cycle until
 //                               the first build_i)
 //   build_i                   a payload byte is written this cycle (byte_o)
-//   probe_count_i, probes_i   the probed neurons, newest first, NeuronsLog2 bits each
+//   probe_count_i             the number of probes (in the bank in use)
 //   bus_rdata_i               the region port's read data
 //   byte_o, last_o            the payload byte at the builder's position; it is the last
 //   bus_req_o                 request STATE byte probe_base_o + index_o (in a build_i
 //                               cycle)
-//   timestep_o                the timestep of the frame
+//   timestep_o                the timestep of the frame (rotated while the header is built)
 //
 // Timing: the strobes act at the edge ending their cycle; byte_o, bus_req_o and last_o
 // are combinational from the registers (and bus_rdata_i): the list RAM is read every
-// cycle at the entry the builder will be at in the next cycle.
+// cycle at the entry (list entry or probe) the builder will be at in the next cycle.
 module ncx_ctrl_frame #(
   parameter int NeuronsLog2 = 8
 ) (
@@ -39,13 +45,16 @@ module ncx_ctrl_frame #(
   input  logic                        nwr_valid_i,
   input  logic                        nwr_fired_i,
   input  logic [NeuronsLog2-1:0]      nwr_index_i,
+  input  logic                        probe_we_i,
+  input  logic [3:0]                  probe_k_i,
+  input  logic [NeuronsLog2-1:0]      probe_index_i,
+  input  logic                        probe_commit_i,
   input  logic                        start_i,
   input  logic [31:0]                 timestep_i,
   input  logic [2**NeuronsLog2-1:0]   spikes_i,
   input  logic                        begin_i,
   input  logic                        build_i,
   input  logic [4:0]                  probe_count_i,
-  input  logic [16*NeuronsLog2-1:0]   probes_i,
   input  logic [7:0]                  bus_rdata_i,
   output logic [7:0]                  byte_o,
   output logic                        last_o,
@@ -61,11 +70,14 @@ module ncx_ctrl_frame #(
   // only alternates).
   localparam int              ByteW    = $clog2(NBytesI);  // a bitmap byte's index
   localparam int              ObIW     = (ByteW > 4) ? ByteW : 4;
-  localparam logic [10:0]     NBytes11 = NBytesI[10:0];
+  localparam int              ListMaxI = NBytesI / 2 - 1;  // a list is shorter below it
+  localparam logic [10:0]     ListMax  = ListMaxI[10:0];
   localparam logic [ObIW-1:0] NBytesM1 = ObIW'(NBytesI - 1);
   // A list (2 + 2 fired bytes) can be shorter than the bitmap only if N / 8 > 2.
   localparam bit              ListFits = NBytesI > 2;
-  localparam int              PrW      = 2 ** $clog2(NeuronsLog2);  // a probe's pitch
+  // The RAM: list entry k at k, the probes' banks above the list (16 entries each).
+  localparam int              RamAW     = ListFits ? NeuronsLog2 + 1 : 5;
+  localparam logic [RamAW-1:0] ProbeBase = ListFits ? RamAW'(N) : '0;
 
   typedef enum logic [2:0] {
     ObHeader, ObCount, ObList, ObBitmap, ObProbeCount, ObProbes
@@ -76,22 +88,31 @@ module ncx_ctrl_frame #(
   logic [NeuronsLog2:0] lp_d, lp_q;  // the list entry at the builder's position
   ob_e             ob_ph_d, ob_ph_q;
   logic [ObIW-1:0] ob_i_d, ob_i_q;  // byte within the phase
-  logic [3:0]      ob_k_d, ob_k_q;  // probe entry, counting down
+  logic [3:0]      ob_k_d, ob_k_q;  // probe entry
+  logic            bank_d, bank_q;  // the probes' bank in use
 
   logic        list_fmt;
-  logic [39:0] ob_header;
+  logic [7:0]  ob_format;
+  logic [31:0] ts_rot;     // ts_q rotated by a byte: the header's next timestep byte at 7:0
+  logic [7:0]  ts_byte;
   logic [15:0] fired16;
-  logic [2:0]  ob_i3;
   logic        ob_i1;
   logic [7:0]  sp_byte;
   logic [ByteW-1:0] sp_i;
-  assign list_fmt  = ({4'd0, fired_q, 1'b0} + 16'd2) < {5'd0, NBytes11};
-  assign ob_header = {7'd0, !list_fmt, ts_q};
+  assign ob_format = {7'd0, !list_fmt};
+  assign ts_rot    = {ts_q[7:0], ts_q[31:8]};
+  assign ts_byte   = ts_q[7:0];
   assign fired16   = {5'd0, fired_q};
-  assign ob_i3     = ob_i_q[2:0];
   assign ob_i1     = ob_i_q[0];
   assign sp_i      = ob_i_q[ByteW-1:0];
   assign sp_byte   = spikes_i[sp_i*8 +: 8];
+
+  // The format: a list when 2 + 2 fired < N / 8 bytes, never when N / 8 <= 2.
+  if (ListFits) begin : gen_fmt
+    assign list_fmt = fired_q < ListMax;
+  end else begin : gen_no_fmt
+    assign list_fmt = 1'b0;
+  end
 
   // The phase; when a list never fits (N / 8 <= 2 bitmap bytes), without the list
   // phases, which ob_ph_q then never holds.
@@ -99,48 +120,44 @@ module ncx_ctrl_frame #(
   assign ob_ph = (!ListFits && (ob_ph_q == ObCount || ob_ph_q == ObList)) ? ObBitmap : ob_ph_q;
 
   // The list: entry k (the k-th fired neuron) written at the k-th spike of the tap, and
-  // read at the entry after lp_q's next value (none without the list phases).
-  logic                   sp_any, list_last;
-  logic [NeuronsLog2-1:0] sp_first;
-  if (ListFits) begin : gen_list
-    ncx_ram_sdp #(
-      .AddrWidth(NeuronsLog2),
-      .Width    (NeuronsLog2)
-    ) u_list (
-      .clk_i  (clk_i),
-      .we_i   (nwr_valid_i && nwr_fired_i),
-      .waddr_i(fired_q[NeuronsLog2-1:0]),
-      .wdata_i(nwr_index_i),
-      .raddr_i(lp_d[NeuronsLog2-1:0]),
-      .rdata_o(sp_first)
-    );
-  end else begin : gen_no_list
-    logic unused_index;
-    assign unused_index = ^nwr_index_i;
-    assign sp_first     = '0;
-  end
+  // read at the entry after lp_q's next value; the probes: written by SCAN, and read at
+  // the builder's next probe entry outside the list phase.
+  logic                   sp_any, list_last, list_we;
+  logic [NeuronsLog2-1:0] ram_rdata, sp_first, wdata;
+  logic [RamAW-1:0]       waddr, raddr;
+  assign list_we = ListFits && nwr_valid_i && nwr_fired_i;
+  assign waddr   = probe_we_i ? (ProbeBase | RamAW'({!bank_q, probe_k_i}))
+                              : RamAW'(fired_q[NeuronsLog2-1:0]);
+  assign wdata   = probe_we_i ? probe_index_i : nwr_index_i;
+  assign raddr   = (ListFits && ob_ph_d == ObList) ? RamAW'(lp_d[NeuronsLog2-1:0])
+                                                   : (ProbeBase | RamAW'({bank_q, ob_k_d}));
+  ncx_ram_sdp #(
+    .AddrWidth(RamAW),
+    .Width    (NeuronsLog2)
+  ) u_list (
+    .clk_i  (clk_i),
+    .we_i   (list_we || probe_we_i),
+    .waddr_i(waddr),
+    .wdata_i(wdata),
+    .raddr_i(raddr),
+    .rdata_o(ram_rdata)
+  );
+  assign sp_first  = ListFits ? ram_rdata : '0;
   assign sp_any    = fired_q != 11'd0;
   assign list_last = lp_q + 1'b1 == fired_q[NeuronsLog2:0];
 
   logic [15:0] sp_first16;
   assign sp_first16 = {{(16 - NeuronsLog2) {1'b0}}, sp_first};
 
-  // Probe entry ob_k_q (from probe_count - 1, the oldest probe, down to 0): its neuron,
+  // Probe entry ob_k_q (from 0, the oldest probe, up to probe_count - 1): its neuron,
   // then STATE bytes 0..7 as they arrive.
-  // The probes at a power-of-two pitch, so that selecting one is a multiplexer rather
-  // than a shifter by ob_k_q · NeuronsLog2.
-  logic [16*PrW-1:0] probes_p2;
-  for (genvar k = 0; k < 16; k++) begin : gen_probe
-    assign probes_p2[k*PrW +: NeuronsLog2] = probes_i[k*NeuronsLog2 +: NeuronsLog2];
-    if (PrW > NeuronsLog2) begin : gen_pad
-      assign probes_p2[k*PrW+NeuronsLog2 +: PrW-NeuronsLog2] = '0;
-    end
-  end
-  logic [3:0] pr_count4;
   logic [9:0] pn;
+  logic [4:0] k_next;  // ob_k_q + 1
+  logic [3:0] k_next4;
   logic [7:0] probe_byte;
-  assign pr_count4    = probe_count_i[3:0];  // 16 entries: 0 - 1 is 15
-  assign pn           = 10'(probes_p2[ob_k_q*PrW +: NeuronsLog2]);
+  assign pn           = 10'(ram_rdata);
+  assign k_next       = {1'b0, ob_k_q} + 5'd1;
+  assign k_next4      = k_next[3:0];
   assign probe_byte   = (ob_i_q == ObIW'(0)) ? pn[7:0] :
                         (ob_i_q == ObIW'(1)) ? {6'd0, pn[9:8]} : bus_rdata_i;
   assign probe_base_o = {pn, 3'd0} + {3'd0, pn};
@@ -161,8 +178,11 @@ module ncx_ctrl_frame #(
     bus_req_o = 1'b0;
     unique case (ob_ph)
       ObHeader: begin
-        byte_o = ob_header[ob_i3*8 +: 8];
+        // Timestep bytes 0..3 from ts_q[7:0], which rotates by a byte after each, so that
+        // it is the timestep again after the header; then the format.
+        byte_o = ts_byte;
         if (ob_i_q == ObIW'(4)) begin
+          byte_o = ob_format;
           b_i = '0;
           if (list_fmt) begin
             b_ph = ObCount;
@@ -209,8 +229,8 @@ module ncx_ctrl_frame #(
         bus_req_o = (ob_i_q != ObIW'(0)) && (ob_i_q != ObIW'(9));
         if (ob_i_q == ObIW'(9)) begin
           b_i    = '0;
-          b_k    = ob_k_q - 4'd1;
-          last_o = ob_k_q == 4'd0;
+          b_k    = k_next4;
+          last_o = k_next == probe_count_i;
         end
       end
     endcase
@@ -223,6 +243,7 @@ module ncx_ctrl_frame #(
     ob_ph_d = ob_ph_q;
     ob_i_d  = ob_i_q;
     ob_k_d  = ob_k_q;
+    bank_d  = probe_commit_i ? !bank_q : bank_q;
     lp_d    = lp_q;
     if (start_i) begin
       ts_d    = timestep_i;
@@ -233,10 +254,13 @@ module ncx_ctrl_frame #(
     if (begin_i) begin
       ob_ph_d = ObHeader;
       ob_i_d  = '0;
-      ob_k_d  = pr_count4 - 4'd1;  // the oldest probe (none if probe_count_i is 0)
+      ob_k_d  = '0;  // the oldest probe
       lp_d    = '0;
     end
     if (build_i) begin
+      if (ob_ph_q == ObHeader && ob_i_q != ObIW'(4)) begin
+        ts_d = ts_rot;
+      end
       ob_ph_d = b_ph;
       ob_i_d  = b_i;
       ob_k_d  = b_k;
@@ -251,6 +275,7 @@ module ncx_ctrl_frame #(
       ob_ph_q <= ObHeader;
       ob_i_q  <= '0;
       ob_k_q  <= '0;
+      bank_q  <= 1'b0;
       lp_q    <= '0;
     end else begin
       ts_q    <= ts_d;
@@ -258,6 +283,7 @@ module ncx_ctrl_frame #(
       ob_ph_q <= ob_ph_d;
       ob_i_q  <= ob_i_d;
       ob_k_q  <= ob_k_d;
+      bank_q  <= bank_d;
       lp_q    <= lp_d;
     end
   end

@@ -42,7 +42,7 @@ module ncx_ctrl_run #(
   output logic [9:0]            stage_len_o,    // the head slot's index count
 
   output logic                  running_o,
-  output logic [31:0]           steps_left_o,   // while running
+  output logic [31:0]           steps_left_o,   // while running; 0 when stopped
   output logic [7:0]            buffered_o,     // timesteps of input buffered
   output logic                  ready_o,        // running with a timestep buffered
   output logic [15:0]           credits_o,      // STATUS's credits (0 when stopped)
@@ -123,8 +123,9 @@ module ncx_ctrl_run #(
       sl_count_d   = '0;
     end
     if (stop_i) begin
-      running_d  = 1'b0;
-      sl_count_d = '0;
+      running_d    = 1'b0;
+      steps_left_d = 32'd0;
+      sl_count_d   = '0;
     end
     if (input_i) begin
       sl_len_d   = sl_len_in;

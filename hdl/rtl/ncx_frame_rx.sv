@@ -41,8 +41,9 @@
 //                          frame_ack_i
 //   opcode_o, seq_o,     the held frame's opcode, seq, payload length (0..MaxPayload)
 //   len_o, crc_o           and received trailer (CRC-32, the value whose bytes are sent
-//                          LE; §7's duplicate rule compares it); stable while
-//                          frame_valid_o is high
+//                          LE; §7's duplicate rule compares it: the CRC the decoder
+//                          computed, which a delivered frame's trailer equals); stable
+//                          while frame_valid_o is high
 //   frame_ack_i          the command logic is done with the frame: with frame_valid_o
 //                          high, the frame is released at the edge ending this cycle
 //                          and bytes are taken again from the next cycle
@@ -112,6 +113,7 @@ module ncx_frame_rx (
   // Header bytes after the sync (opcode, seq, len LE, hcrc) and trailer bytes.
   localparam logic [2:0] HeaderLast  = 3'd4;
   localparam logic [2:0] TrailerLast = 3'd3;
+  localparam logic [31:0] CrcXorOut  = ncx_pkg::FrameCrcXorOut;
   // Frame overhead (sync, header fields, trailer): 11 bytes.
   localparam logic [31:0] Overhead   = ncx_pkg::HeaderLen + ncx_pkg::TrailerLen;
   localparam logic [15:0] MaxLen     = ncx_pkg::MaxPayload[15:0];
@@ -125,14 +127,14 @@ module ncx_frame_rx (
     RxSync,     // a sync0 is held; the next byte must be sync1
     RxHeader,   // got_q header bytes after the sync are in hdr_q
     RxPayload,  // cnt_q payload bytes are in the buffer
-    RxTrailer   // got_q trailer bytes are in trl_q
+    RxTrailer   // got_q trailer bytes have been compared with the CRC
   } rx_state_e;
 
   rx_state_e            state_d, state_q;
   logic [2:0]           got_d, got_q;        // header or trailer bytes so far
   logic [LenWidth-1:0]  cnt_d, cnt_q;        // payload bytes so far
   logic [39:0]          hdr_d, hdr_q;        // header byte k at [8k +: 8]
-  logic [31:0]          trl_d, trl_q;        // trailer byte k at [8k +: 8]
+  logic                 trl_bad_d, trl_bad_q;  // a trailer byte so far differed from the CRC
   logic [7:0]           hcrc_d, hcrc_q;      // CRC-8 register over the header so far
   logic [31:0]          fcrc_d, fcrc_q;      // CRC-32 register over opcode .. payload so far
   logic [2:0]           rescan_d, rescan_q;  // header bytes still to re-scan (0..5)
@@ -170,12 +172,14 @@ module ncx_frame_rx (
   // inside always_* processes.
   logic [15:0]         hdr_len;      // the header's len field
   logic [LenWidth-1:0] hdr_len_cnt;  // its low bits, for the payload count
-  logic [23:0]         trl_first;    // the first three trailer bytes
-  logic [4:0]          trl_bit;      // where the next trailer byte goes in trl_q
+  logic [31:0]         fcrc_rot;     // fcrc_q rotated by a byte
+  logic [7:0]          crc_byte;     // the CRC's (xor-out applied) trailer byte got_q
+  logic [1:0]          trl_k;
   assign hdr_len     = hdr_q[31:16];
   assign hdr_len_cnt = hdr_q[16 +: LenWidth];
-  assign trl_first   = trl_q[23:0];
-  assign trl_bit     = {got_q[1:0], 3'b000};
+  assign fcrc_rot    = {fcrc_q[7:0], fcrc_q[31:8]};
+  assign trl_k       = got_q[1:0];
+  assign crc_byte    = fcrc_q[7:0] ^ CrcXorOut[{trl_k, 3'b000} +: 8];
 
   // CRC updates with the processed byte.
   logic [7:0]  hcrc_next;
@@ -213,7 +217,7 @@ module ncx_frame_rx (
     got_d           = got_q;
     cnt_d           = cnt_q;
     hdr_d           = hdr_q;
-    trl_d           = trl_q;
+    trl_bad_d       = trl_bad_q;
     hcrc_d          = hcrc_q;
     fcrc_d          = fcrc_q;
     rescan_d        = (rescan_q != 3'd0) ? rescan_q - 3'd1 : 3'd0;
@@ -242,8 +246,9 @@ module ncx_frame_rx (
           if (proc_byte == ncx_pkg::Sync1) begin
             state_d = RxHeader;
             got_d   = 3'd0;
-            hcrc_d  = ncx_pkg::HeaderCrcInit;
-            fcrc_d  = ncx_pkg::FrameCrcInit;
+            hcrc_d    = ncx_pkg::HeaderCrcInit;
+            fcrc_d    = ncx_pkg::FrameCrcInit;
+            trl_bad_d = 1'b0;
           end else if (proc_byte == ncx_pkg::Sync0) begin
             // A new sync0 replaces the held one.
             disc_inc = DiscOne;
@@ -287,12 +292,15 @@ module ncx_frame_rx (
             got_d   = 3'd0;
           end
         end
+        // Trailer byte k against the CRC's byte k, at fcrc_q[7:0]: fcrc_q rotates by a
+        // byte after each, so that after the trailer it is the frame's CRC again (crc_o).
         RxTrailer: begin
-          trl_d[trl_bit +: 8] = proc_byte;
-          got_d = got_q + 3'd1;
+          trl_bad_d = trl_bad_q || (proc_byte != crc_byte);
+          fcrc_d    = fcrc_rot;
+          got_d     = got_q + 3'd1;
           if (got_q == TrailerLast) begin
             state_d = RxHunt;
-            if ((fcrc_q ^ ncx_pkg::FrameCrcXorOut) == {proc_byte, trl_first}) begin
+            if (!trl_bad_d) begin
               frame_valid_d = 1'b1;
               frames_d      = frames_q + One;
               frame_bytes_d = frame_bytes_q + {{(31 - LenWidth) {1'b0}}, frame_size};
@@ -338,7 +346,7 @@ module ncx_frame_rx (
       got_q           <= 3'd0;
       cnt_q           <= '0;
       hdr_q           <= '0;
-      trl_q           <= '0;
+      trl_bad_q       <= 1'b0;
       hcrc_q          <= ncx_pkg::HeaderCrcInit;
       fcrc_q          <= ncx_pkg::FrameCrcInit;
       rescan_q        <= 3'd0;
@@ -357,7 +365,7 @@ module ncx_frame_rx (
       got_q           <= got_d;
       cnt_q           <= cnt_d;
       hdr_q           <= hdr_d;
-      trl_q           <= trl_d;
+      trl_bad_q       <= trl_bad_d;
       hcrc_q          <= hcrc_d;
       fcrc_q          <= fcrc_d;
       rescan_q        <= rescan_d;
@@ -378,7 +386,7 @@ module ncx_frame_rx (
   assign opcode_o        = hdr_q[7:0];
   assign seq_o           = hdr_q[15:8];
   assign len_o           = hdr_len_cnt;
-  assign crc_o           = trl_q;
+  assign crc_o           = fcrc_q ^ ncx_pkg::FrameCrcXorOut;
   assign pay_rdata_o     = pay_rdata_q;
   // err_offset_o and err_len_o are read from start_q and hdr_q: in the strobe's cycle
   // neither has changed yet (a re-scan writes a header byte at its third byte at the

@@ -89,7 +89,7 @@ module ncx_tx_queue #(
 );
 
   localparam int Replies   = 2 ** ReplyLog2;
-  localparam int CntWidth  = JobLog2 + 2;  // references to one slot: at most Jobs + 1
+  localparam int CntWidth  = JobLog2 + 1;  // references to one slot: at most Jobs + 1 < 2^CntWidth
   // A job's slot is stored in SlotWidth bits, with a flag "the slot number names a slot
   // of its buffer" (push_slot_i below 2^ReplyLog2 or HistSlots): a job whose slot is out
   // of range counts as a reference to no slot.
@@ -104,16 +104,22 @@ module ncx_tx_queue #(
   // next cycle on (rptr_d), so the head is the RAM's read data. A job pushed into an
   // empty queue (or into a queue whose only job is popped in the same cycle) is written
   // to the address read in that cycle; the RAM does not return it, so it is taken from
-  // byp_q instead in the next cycle (byp_sel_q). Otherwise the read data is used.
-  logic [JobLog2-1:0]  wptr_q, rptr_q, rptr_d;
-  logic [JobLog2:0]    count_q;
+  // byp_q instead in the next cycle (byp_sel_q). Otherwise the read data is used. The
+  // pointers have a lap bit above the address: the queue is empty when they are equal,
+  // full when only their lap bits differ.
+  logic [JobLog2:0]    wptr_q, rptr_q, rptr_d;
+  logic [JobLog2-1:0]  waddr, raddr;
+  logic                addr_eq;
   logic                push, pop;
   logic                push_ok;
   logic [JobWidth-1:0] push_job, head, ram_head;
   logic [JobWidth-1:0] byp_q;
   logic                byp_sel_q;
 
-  assign full_o   = count_q[JobLog2];
+  assign waddr    = wptr_q[JobLog2-1:0];
+  assign raddr    = rptr_d[JobLog2-1:0];
+  assign addr_eq  = wptr_q[JobLog2-1:0] == rptr_q[JobLog2-1:0];
+  assign full_o   = addr_eq && (wptr_q[JobLog2] != rptr_q[JobLog2]);
   assign push     = push_i && !full_o;
   assign push_ok  = push_hist_i ? ({1'b0, push_slot_i} < HistCount)
                                 : ({1'b0, push_slot_i} < RepSlots);
@@ -122,19 +128,15 @@ module ncx_tx_queue #(
   assign rptr_d   = pop ? rptr_q + 1'b1 : rptr_q;
   assign head     = byp_sel_q ? byp_q : ram_head;
 
-  // The queue's length moves by + 1 (push), - 1 (pop: all ones) or 0: one adder.
-  logic [JobLog2:0] count_step;
-  assign count_step = (push == pop) ? '0 : (push ? {{JobLog2{1'b0}}, 1'b1} : '1);
-
   ncx_ram_sdp #(
     .AddrWidth(JobLog2),
     .Width    (JobWidth)
   ) u_job_ram (
     .clk_i  (clk_i),
     .we_i   (push),
-    .waddr_i(wptr_q),
+    .waddr_i(waddr),
     .wdata_i(push_job),
-    .raddr_i(rptr_d),
+    .raddr_i(raddr),
     .rdata_o(ram_head)
   );
 
@@ -161,16 +163,15 @@ module ncx_tx_queue #(
   assign tx_seq_o    = head[18:11];
   assign tx_len_o    = head[10:0];
 
-  assign pop        = !sending_q && (count_q != '0) && tx_idle_i;
+  assign pop        = !sending_q && (wptr_q != rptr_q) && tx_idle_i;
   assign tx_start_o = pop;
   assign done       = sending_q && tx_idle_i;
-  assign empty_o    = (count_q == '0) && !sending_q;
+  assign empty_o    = (wptr_q == rptr_q) && !sending_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       wptr_q     <= '0;
       rptr_q     <= '0;
-      count_q    <= '0;
       byp_sel_q  <= 1'b0;
       sending_q  <= 1'b0;
       cur_hist_q <= 1'b0;
@@ -186,8 +187,7 @@ module ncx_tx_queue #(
         cur_slot_q <= head_slot;
       end
       rptr_q    <= rptr_d;
-      count_q   <= count_q + count_step;
-      byp_sel_q <= push && (wptr_q == rptr_d);
+      byp_sel_q <= push && (waddr == raddr);
       sending_q <= pop || (sending_q && !done);
     end
   end
