@@ -2,9 +2,9 @@
 //!
 //! Each call of [`Core::step_cycle`] performs exactly the micro-operation that
 //! docs/semantics.md §6 schedules for that cycle — one synapse (P synapses in an
-//! accumulate slot of a core with P lanes), one neuron or one trace — and emits its events stamped with the current cycle. It is written for
-//! clarity and to mirror the RTL's sequencer, not for speed; the fast path must agree
-//! with it exactly.
+//! accumulate slot of a core with P lanes), one neuron or one trace — and emits its
+//! events stamped with the current cycle. It is written for clarity and to mirror the
+//! RTL's sequencer, not for speed; the fast path must agree with it exactly.
 
 use crate::arith::{decay_trace, depress, potentiate, stdp_delta};
 use crate::core::{Core, TimestepReport, effective_trace, integrate};

@@ -4,13 +4,13 @@
 //!
 //! Work is proportional to activity: each spike costs one contiguous column of its
 //! matrix (whatever the core's accumulate lanes: they change only the cycle stamps,
-//! which come from [`Schedule::with_lanes`]), and the neuron phase is one branch-free (vectorised) pass over N neurons.
-//! STDP computes each neuron's Δ once per timestep instead of once per synapse. When
-//! the sink discards events ([`EventSink::DISCARDS`]) the STDP phases use kernels that
-//! visit synapses in memory order rather than cycle order — the final state is the
-//! same because every synapse is depressed at most once and then potentiated at most
-//! once per timestep. The whole timestep is compiled twice, for the baseline x86-64
-//! and for AVX2, and the CPU picks at run time.
+//! which come from [`Schedule::with_lanes`]), and the neuron phase is one branch-free
+//! (vectorised) pass over N neurons. STDP computes each neuron's Δ once per timestep
+//! instead of once per synapse. When the sink discards events ([`EventSink::DISCARDS`])
+//! the STDP phases use kernels that visit synapses in memory order rather than cycle
+//! order — the final state is the same because every synapse is depressed at most once
+//! and then potentiated at most once per timestep. The whole timestep is compiled
+//! twice, for the baseline x86-64 and for AVX2, and the CPU picks at run time.
 
 use crate::arith::{decay_trace, depress, potentiate, stdp_delta};
 use crate::core::{Core, Scratch, TimestepReport, effective_trace, integrate};

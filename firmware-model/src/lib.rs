@@ -15,6 +15,11 @@
 //! - the **fast path** ([`Core::run_timestep`]) runs a whole timestep at once and is
 //!   bit-identical to the cycle engine in state, events and cycle counts.
 //!
+//! A core has P = 2^lanes_log2 accumulate lanes ([`Core::with_lanes`]; one with
+//! [`Core::new`]), a property of the hardware build: P synapses are accumulated per
+//! cycle, which shortens the accumulate phases ([`Schedule::with_lanes`]) and changes
+//! nothing else — spikes, weights and states are the same for every P.
+//!
 //! ```
 //! use ncx_model::{Core, Geometry, Matrix, NeuronParams, NullSink};
 //!

@@ -24,11 +24,11 @@
 use crc::{Algorithm, Width};
 
 use crate::device::{
-    FEATURE_PACING, FEATURE_STDP, MAX_INPUTS, MAX_PROBES, MAX_READ, MAX_WRITE, OUTPUT_OPCODE, Opcode, PROTOCOL_MAJOR,
-    PROTOCOL_MINOR, REPLY_BIT, StatusCode,
+    FEATURE_LANES_SHIFT, FEATURE_PACING, FEATURE_STDP, MAX_INPUTS, MAX_PROBES, MAX_READ, MAX_WRITE, OUTPUT_OPCODE,
+    Opcode, PROTOCOL_MAJOR, PROTOCOL_MINOR, REPLY_BIT, StatusCode,
 };
 use crate::spec::{self, DECAY_ONE, DONE_CYCLES, FETCH_CYCLES, GEOMETRY_MAX_LOG2, GEOMETRY_MIN_LOG2};
-use crate::spec::{NEURON_LATENCY, SLOT_SETUP_CYCLES};
+use crate::spec::{MAX_LANES_LOG2, NEURON_LATENCY, SLOT_SETUP_CYCLES};
 use crate::wire::layout::{CONFIG_LEN, NEURON_RECORD_LEN, Region, STATE_RECORD_LEN};
 use crate::wire::{FRAME_CRC_ALGORITHM, HEADER_CRC_ALGORITHM, HEADER_LEN, MAX_FRAME, MAX_PAYLOAD, SYNC, TRAILER_LEN};
 
@@ -93,6 +93,7 @@ pub fn render() -> String {
         int_param!(SLOT_SETUP_CYCLES, "set-up of every slot and of the TRACE phase"),
         int_param!(NEURON_LATENCY, "neuron n is written in cycle NeuronLatency + n"),
         int_param!(DONE_CYCLES, "the DONE phase"),
+        int_param!(MAX_LANES_LOG2, "accumulate lanes: 2**LanesLog2 <= min(N, 2**MaxLanesLog2)"),
     ]);
 
     pkg.section("Frames (docs/protocol.md sections 2 and 5)");
@@ -129,6 +130,8 @@ pub fn render() -> String {
         bits_param!(FEATURE_STDP, "HELLO features: STDP"),
         bits_param!(FEATURE_PACING, "HELLO features: paced timesteps"),
     ]);
+    pkg.blank();
+    pkg.params(&[int_param!(FEATURE_LANES_SHIFT, "HELLO features bits 8..11: LanesLog2")]);
     pkg.blank();
     pkg.params(&[
         int_param!(MAX_PROBES, "neurons one PROBE may name"),

@@ -1,8 +1,9 @@
 //! The closed-form cycle schedule of one timestep (docs/semantics.md §6).
 //!
 //! [`Schedule::with_lanes`] lays the phases of a timestep out from the geometry, the
-//! core's accumulate lanes and the activity ([`Schedule::new`]: one lane); the fast path stamps its events with it, while the cycle engine counts
-//! cycles one by one — the equivalence tests check that the two agree.
+//! core's accumulate lanes and the activity ([`Schedule::new`]: one lane); the fast
+//! path stamps its events with it, while the cycle engine counts cycles one by one —
+//! the equivalence tests check that the two agree.
 
 use crate::geometry::Geometry;
 use crate::spec::{DONE_CYCLES, FETCH_CYCLES, NEURON_LATENCY, SLOT_SETUP_CYCLES};

@@ -5,11 +5,20 @@
 mod device_support;
 
 use device_support::Host;
-use ncx_model::device::{DeviceConfig, Nak, Opcode, Request, ResetScope, StatusCode};
+use ncx_model::device::{
+    Ack, DeviceConfig, FEATURE_LANES_MASK, FEATURE_LANES_SHIFT, Nak, Opcode, Request, ResetScope, StatusCode,
+};
 use ncx_model::wire::layout::Region;
 
 fn config() -> DeviceConfig {
-    DeviceConfig { clock_hz: 50_000_000, baud_divisor: 50, build_id: *b"ncx-test", input_slots: 4, output_history: 8 }
+    DeviceConfig {
+        clock_hz: 50_000_000,
+        baud_divisor: 50,
+        build_id: *b"ncx-test",
+        input_slots: 4,
+        output_history: 8,
+        lanes_log2: 0,
+    }
 }
 
 fn nak(status: StatusCode, detail: u32) -> Nak {
@@ -36,6 +45,37 @@ fn hello_ack_is_the_60_byte_description() {
     ];
     assert_eq!(reply.len(), 61);
     assert_eq!(reply, expected);
+}
+
+#[test]
+fn hello_reports_the_lanes_in_features_bits_8_to_11() {
+    assert_eq!((FEATURE_LANES_SHIFT, FEATURE_LANES_MASK), (8, 0xF00));
+    for (lanes_log2, features) in [(0u8, [3, 0, 0, 0]), (1, [3, 1, 0, 0]), (2, [3, 2, 0, 0]), (3, [3, 3, 0, 0])] {
+        let config = DeviceConfig { lanes_log2, ..config() };
+        let mut host = Host::with_config(32, 16, config);
+        assert_eq!(host.device.core().lanes_log2(), lanes_log2);
+        let (reply, _) = host.send(&Request::Hello);
+        assert_eq!(reply[53..57], features, "features, little-endian, at reply bytes 53..57 (data 52..56)");
+        let Ack::Hello(info) = Ack::parse(Opcode::Hello, &reply).unwrap() else { panic!("not HELLO's ACK") };
+        assert_eq!(info.lanes_log2(), lanes_log2);
+        assert_eq!(info.config(), config, "HELLO gives the configuration back");
+        assert_eq!(info, host.device.info());
+        // RESET (everything) keeps the build's lanes.
+        assert_eq!(host.send(&Request::Reset { scope: ResetScope::All }).0, [0]);
+        assert_eq!(host.device.core().lanes_log2(), lanes_log2);
+    }
+}
+
+#[test]
+fn more_lanes_than_the_geometry_allows_are_cut_to_its_limit() {
+    for lanes_log2 in [4, 15, 255] {
+        let config = DeviceConfig { lanes_log2, ..config() };
+        assert_eq!(config.clamped(ncx_model::Geometry::new(16, 16).unwrap()).lanes_log2, 3);
+        let mut host = Host::with_config(16, 16, config);
+        assert_eq!(host.device.core().lanes_log2(), 3);
+        let Ack::Hello(info) = host.ack(&Request::Hello) else { panic!("not HELLO's ACK") };
+        assert_eq!((info.lanes_log2(), info.features), (3, 0x303));
+    }
 }
 
 #[test]

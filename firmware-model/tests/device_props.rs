@@ -1,7 +1,7 @@
 //! Property tests of the device (docs/protocol.md §7–§9): random noise and random
-//! command payloads never panic, every intact command gets exactly one reply, a NAK
-//! changes nothing, a MAX_FRAME zero flush resynchronises; an image uploaded region by
-//! region reads back byte for byte.
+//! command payloads never panic, every intact command gets exactly one reply (with 1,
+//! 2, 4 and 8 accumulate lanes), a NAK changes nothing, a MAX_FRAME zero flush
+//! resynchronises; an image uploaded region by region reads back byte for byte.
 
 mod device_support;
 mod support;
@@ -39,8 +39,9 @@ proptest! {
     fn random_commands_get_one_reply_and_a_nak_changes_nothing(
         commands in prop::collection::vec(
             (0u8..=0x0D, prop::collection::vec(any::<u8>(), 0..40), any::<bool>()), 1..60),
+        lanes_log2 in 0u8..=3,
     ) {
-        let mut host = Host::new(16, 16);
+        let mut host = Host::with_config(16, 16, DeviceConfig { lanes_log2, ..DeviceConfig::default() });
         host.device.set_hold(true);
         for (opcode, mut payload, shape) in commands {
             // Half the time, give the payload a plausible shape: a valid region, a small count.

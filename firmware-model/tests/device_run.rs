@@ -1,6 +1,7 @@
 //! Running and streaming (docs/protocol.md §7, §10): output frames equal a core run
-//! directly, list/bitmap choice at the boundary, probes, credits and NO_CREDIT,
-//! BAD_TIMESTEP, STOP, RESEND, the duplicate rule and corrupted commands.
+//! directly (with 1, 2, 4 and 8 accumulate lanes), list/bitmap choice at the boundary,
+//! probes, credits and NO_CREDIT, BAD_TIMESTEP, STOP, RESEND, the duplicate rule and
+//! corrupted commands.
 
 mod device_support;
 mod support;
@@ -35,7 +36,7 @@ fn outputs_equal_a_core_run_directly() {
             plasticity: 30,
             stdp: seed % 3 != 0,
             period: 0,
-            lanes_log2: 0,
+            lanes_log2: (seed % 4) as u8,
         };
         let core = random_core(knobs);
         let n = core.geometry().neurons();

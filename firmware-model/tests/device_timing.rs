@@ -33,7 +33,12 @@ fn config(baud_divisor: u32) -> DeviceConfig {
 }
 
 fn core(size: usize, period: u32, firing: &[usize]) -> Core {
-    let mut core = Core::new(Geometry::new(size, size).unwrap());
+    core_with_lanes(size, period, firing, 0)
+}
+
+/// [`core`] with 2^`lanes_log2` accumulate lanes.
+fn core_with_lanes(size: usize, period: u32, firing: &[usize], lanes_log2: u8) -> Core {
+    let mut core = Core::with_lanes(Geometry::new(size, size).unwrap(), lanes_log2).unwrap();
     core.set_config(CoreConfig { period, ..CoreConfig::default() }).unwrap();
     for &n in firing {
         // Threshold 0: v = 0 ≥ 0, the neuron fires every timestep.
@@ -205,6 +210,32 @@ fn a_timestep_starts_when_its_input_has_executed_and_blocks_commands() {
     let status = Ack::parse(Opcode::Status, &out[3].frame.payload).unwrap();
     let Ack::Status(status) = status else { panic!() };
     assert_eq!(status.timestep, 1);
+}
+
+#[test]
+fn a_timestep_with_four_lanes_is_shorter_by_its_accumulate_slots() {
+    // `a_timestep_starts_when_its_input_has_executed_and_blocks_commands` at P = 4: the
+    // same commands, the same times up to timestep 0 (starts at 1367, k = 8).
+    let mut device = timed(core_with_lanes(16, 0, &[], 2), 1);
+    device.receive_at(Cycle(0), &cmd(Opcode::Run, 1, &request::run(2)));
+    let inputs: Vec<u16> = (0..8).collect();
+    device.receive_at(Cycle(1000), &cmd(Opcode::Input, 2, &request::input(0, &inputs)));
+    device.receive_at(Cycle(1000), &cmd(Opcode::Status, 3, &request::status()));
+    // C = 1 + 8 · (16/4 + 2) + 19 + 1 = 69 (165 at P = 1): pushed at
+    // 1367 + 8 + 3 + 69 + 2 + 8 = 1457, idle 1458; due on the line at 1460, but the
+    // INPUT's reply holds it to 1498: 1498 + 10 = 1508 … 1688 (the timestep is 96
+    // cycles shorter, the frame 48 cycles earlier).
+    // STATUS, held at 1441, starts at 1458: pushed at 1458 + 13 + 1 + 36 = 1508; behind
+    // the output frame, at 1688 + 10 = 1698.
+    device.advance_to(Cycle(1457));
+    assert_eq!(device.device().decoder_stats().frames, 2, "STATUS not executed during the timestep");
+    device.settle();
+    let out = sent(&mut device);
+    let summary: Vec<(u64, u64, u8)> = out.iter().map(|o| (o.first, o.last, o.frame.opcode)).collect();
+    assert_eq!(
+        summary,
+        [(175, 345, 0x86), (1368, 1498, 0x88), (1508, 1688, OUTPUT_OPCODE), (1698, 1698 + 46 * 10, 0x8A)]
+    );
 }
 
 #[test]
@@ -504,9 +535,10 @@ fn command() -> impl Strategy<Value = Command> {
     ]
 }
 
-/// A 16 × 16 core with some neurons that always fire, paced or not.
-fn property_core(period: u32) -> Core {
-    core(16, period, &[0, 3, 9])
+/// A 16 × 16 core with some neurons that always fire, paced or not, with 2^`lanes_log2`
+/// accumulate lanes.
+fn property_core(period: u32, lanes_log2: u8) -> Core {
+    core_with_lanes(16, period, &[0, 3, 9], lanes_log2)
 }
 
 /// What an untimed device sends for `bytes`, and its status afterwards.
@@ -525,8 +557,9 @@ proptest! {
         commands in prop::collection::vec((command(), 0u64..3000, any::<bool>()), 1..50),
         period in prop_oneof![Just(0u32), Just(40), Just(2000)],
         divisor in 1u32..4,
+        lanes_log2 in 0u8..=3,
     ) {
-        let mut device = timed(property_core(period), divisor);
+        let mut device = timed(property_core(period, lanes_log2), divisor);
         let mut cycle = 0u64;
         let mut inputs = 0u32;
         let mut expected = Vec::new();
@@ -563,9 +596,10 @@ proptest! {
         commands in prop::collection::vec((command(), 0u64..5000), 1..50),
         period in prop_oneof![Just(0u32), Just(40), Just(2000)],
         divisor in 1u32..4,
+        lanes_log2 in 0u8..=3,
     ) {
-        let mut untimed = Device::with_core(property_core(period), config(divisor));
-        let mut device = timed(property_core(period), divisor);
+        let mut untimed = Device::with_core(property_core(period, lanes_log2), config(divisor));
+        let mut device = timed(property_core(period, lanes_log2), divisor);
         let mut expected = Vec::new();
         for (k, (command, gap)) in commands.iter().enumerate() {
             // Everything before has finished: both devices are in the same state, and the

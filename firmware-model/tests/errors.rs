@@ -1,10 +1,10 @@
 //! Invalid values and indices are errors, never panics, and change nothing
 //! (docs/semantics.md §1, §5, §9): every `ModelError` variant is produced by the bad
-//! input it describes — geometry, accumulate lanes, out-of-range neuron parameters, state, decays and
-//! shifts, inverted STDP weight bounds, indices past the end of a memory, bulk loads of
-//! the wrong length, and changes while a timestep is in progress. Each error carries the
-//! rejected value and the limits, its Display text names them, and the core compares
-//! equal (`==`) to a clone taken before the rejected operation.
+//! input it describes — geometry, accumulate lanes, out-of-range neuron parameters,
+//! state, decays and shifts, inverted STDP weight bounds, indices past the end of a
+//! memory, bulk loads of the wrong length, and changes while a timestep is in progress.
+//! Each error carries the rejected value and the limits, its Display text names them,
+//! and the core compares equal (`==`) to a clone taken before the rejected operation.
 //!
 //! The core used here has N = 16 neurons and M = 32 inputs (so that "neuron" and
 //! "input" limits differ), some weights, plastic bits, parameters, state and traces.

@@ -1,6 +1,7 @@
 //! Property tests of the invariants of docs/semantics.md: nothing leaves its width,
 //! the arithmetic matches its definitions, bounded updates move the right way, and the
-//! model is deterministic and fully reset by `reset_state`.
+//! model is deterministic and fully reset by `reset_state` — with 1, 2, 4 and 8
+//! accumulate lanes.
 
 mod support;
 
@@ -10,8 +11,8 @@ use proptest::prelude::*;
 use support::{Knobs, random_core, random_stimulus};
 
 fn knobs(stdp: bool) -> impl Strategy<Value = Knobs> {
-    (4u32..=5, 4u32..=5, any::<u64>(), 0u64..=100, 0u64..=100).prop_map(
-        move |(neurons_log2, inputs_log2, seed, density, plasticity)| Knobs {
+    (4u32..=5, 4u32..=5, any::<u64>(), 0u64..=100, 0u64..=100, 0u8..=3).prop_map(
+        move |(neurons_log2, inputs_log2, seed, density, plasticity, lanes_log2)| Knobs {
             neurons_log2,
             inputs_log2,
             seed,
@@ -19,7 +20,7 @@ fn knobs(stdp: bool) -> impl Strategy<Value = Knobs> {
             plasticity,
             stdp,
             period: 0,
-            lanes_log2: 0,
+            lanes_log2,
         },
     )
 }

@@ -96,6 +96,8 @@ fn rendered_values_are_the_rust_constants() {
     assert_eq!(get("SlotSetupCycles"), spec::SLOT_SETUP_CYCLES);
     assert_eq!(get("NeuronLatency"), spec::NEURON_LATENCY);
     assert_eq!(get("DoneCycles"), spec::DONE_CYCLES);
+    assert_eq!(get("MaxLanesLog2"), u64::from(spec::MAX_LANES_LOG2));
+    assert_eq!(get("FeatureLanesShift"), u64::from(ncx_model::device::FEATURE_LANES_SHIFT));
     assert_eq!([get("Sync0"), get("Sync1")], SYNC.map(u64::from));
     assert_eq!(get("MaxFrame") as usize, MAX_FRAME);
     assert_eq!(get("ReplyBit"), u64::from(REPLY_BIT));

@@ -79,6 +79,7 @@ package ncx_pkg;
   localparam int SlotSetupCycles = 2;  // set-up of every slot and of the TRACE phase
   localparam int NeuronLatency   = 3;  // neuron n is written in cycle NeuronLatency + n
   localparam int DoneCycles      = 1;  // the DONE phase
+  localparam int MaxLanesLog2    = 3;  // accumulate lanes: 2**LanesLog2 <= min(N, 2**MaxLanesLog2)
 
   ////////////////////////////////////////////////
   // Frames (docs/protocol.md sections 2 and 5) //
@@ -125,6 +126,8 @@ package ncx_pkg;
 
   localparam logic [31:0] FeatureStdp   = 32'h00000001;  // HELLO features: STDP
   localparam logic [31:0] FeaturePacing = 32'h00000002;  // HELLO features: paced timesteps
+
+  localparam int FeatureLanesShift = 8;  // HELLO features bits 8..11: LanesLog2
 
   localparam int MaxProbes       = 16;    // neurons one PROBE may name
   localparam int MaxWrite        = 1019;  // data bytes one WRITE carries

@@ -75,9 +75,10 @@ enum Command {
     Emulate(cmd::emulate::EmulateArgs),
     /// Connect to a device and print what it says about itself.
     ///
-    /// Prints the protocol version, geometry, field widths (and whether they match
-    /// this host's), clock, baud rate (clock / divisor), build id, features and buffer
-    /// sizes from HELLO. The `model` and `pty` targets are a fresh 256 x 256 device model.
+    /// Prints the protocol version, geometry, field widths (and whether they match this
+    /// host's), clock, baud rate (clock / divisor), build id, features, accumulate
+    /// lanes and buffer sizes from HELLO. The `model` and `pty` targets are a fresh
+    /// 256 x 256 device model.
     Info(cmd::info::InfoArgs),
     /// Upload an image (.ncx) to a device and verify it.
     ///

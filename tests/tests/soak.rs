@@ -113,6 +113,7 @@ impl LockCase {
             plasticity: rng.below(101),
             stdp: rng.below(2) == 1,
             period,
+            lanes_log2: 0,
         };
         // Fewer timesteps on the large cores: their cost grows with N·(N + M).
         let steps = match n * (n + m) {
@@ -215,6 +216,7 @@ impl FaultCase {
             plasticity: rng.below(101),
             stdp,
             period,
+            lanes_log2: 0,
         };
         let image = image_of(&random_core(knobs), &mut rng);
         let steps = 10 + rng.below(51) as usize;

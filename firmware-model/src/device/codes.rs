@@ -25,6 +25,12 @@ pub const MAX_INPUTS: usize = 509;
 pub const FEATURE_STDP: u32 = 1 << 0;
 /// HELLO's `features` bit 1: the core paces timesteps (the `period` of the configuration).
 pub const FEATURE_PACING: u32 = 1 << 1;
+/// HELLO's `features` bits 8..=11 hold the core's accumulate lanes as a power of two,
+/// LanesLog2 (P = 2^LanesLog2 synapses accumulated per cycle, docs/semantics.md §6): 0
+/// for one lane, so a one-lane device's `features` are those of protocol 1.0 before lanes.
+pub const FEATURE_LANES_SHIFT: u32 = 8;
+/// The bits of `features` that hold LanesLog2 (see [`FEATURE_LANES_SHIFT`]).
+pub const FEATURE_LANES_MASK: u32 = 0xF << FEATURE_LANES_SHIFT;
 
 /// A command, by its opcode (docs/protocol.md §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -233,7 +239,8 @@ pub enum ResetScope {
     /// The core's dynamic state (`Core::reset_state`), the run, buffered inputs, probes
     /// and kept output frames.
     State = 0,
-    /// Everything of scope 0, and the memories and configuration to power-on (`Core::new`).
+    /// Everything of scope 0, and the memories and configuration to power-on (a fresh
+    /// core with the device's accumulate lanes, `Core::with_lanes`).
     All = 1,
 }
 

@@ -37,8 +37,8 @@ mod run;
 mod timed;
 
 pub use codes::{
-    FEATURE_PACING, FEATURE_STDP, MAX_INPUTS, MAX_PROBES, MAX_READ, MAX_WRITE, Nak, OUTPUT_OPCODE, Opcode,
-    OutputFormat, PROTOCOL_MAJOR, PROTOCOL_MINOR, REPLY_BIT, ResetScope, StatusCode,
+    FEATURE_LANES_MASK, FEATURE_LANES_SHIFT, FEATURE_PACING, FEATURE_STDP, MAX_INPUTS, MAX_PROBES, MAX_READ, MAX_WRITE,
+    Nak, OUTPUT_OPCODE, Opcode, OutputFormat, PROTOCOL_MAJOR, PROTOCOL_MINOR, REPLY_BIT, ResetScope, StatusCode,
 };
 pub use reply::{Ack, DeviceInfo, DeviceStatus, OutputFrame, ProbeSample, ReplyError};
 pub use request::Request;
@@ -66,12 +66,32 @@ pub struct DeviceConfig {
     pub input_slots: u8,
     /// Output frames kept for RESEND.
     pub output_history: u8,
+    /// The core's accumulate lanes as a power of two: P = 2^lanes_log2 synapses are
+    /// accumulated per cycle (docs/semantics.md §6; [`Core::with_lanes`]). At most
+    /// [`Geometry::max_lanes_log2`]; HELLO reports it in `features` bits 8..=11.
+    pub lanes_log2: u8,
 }
 
 impl Default for DeviceConfig {
-    /// 100 MHz, divisor 100 (1 Mbaud), build id 0, 16 input slots, 16 kept frames.
+    /// 100 MHz, divisor 100 (1 Mbaud), build id 0, 16 input slots, 16 kept frames, one
+    /// accumulate lane.
     fn default() -> Self {
-        DeviceConfig { clock_hz: 100_000_000, baud_divisor: 100, build_id: [0; 8], input_slots: 16, output_history: 16 }
+        DeviceConfig {
+            clock_hz: 100_000_000,
+            baud_divisor: 100,
+            build_id: [0; 8],
+            input_slots: 16,
+            output_history: 16,
+            lanes_log2: 0,
+        }
+    }
+}
+
+impl DeviceConfig {
+    /// This configuration as a device of `geometry` has it: a `lanes_log2` beyond
+    /// [`Geometry::max_lanes_log2`] becomes that limit (what [`Device::new`] builds).
+    pub fn clamped(self, geometry: Geometry) -> DeviceConfig {
+        DeviceConfig { lanes_log2: self.lanes_log2.min(geometry.max_lanes_log2()), ..self }
     }
 }
 
@@ -102,13 +122,19 @@ fn wire(timestep: u64) -> u32 {
 }
 
 impl Device {
-    /// A device at power-on: a [`Core::new`] of `geometry`, idle, no probes.
+    /// A device at power-on: a [`Core::with_lanes`] of `geometry` and
+    /// `config.lanes_log2`, idle, no probes. A `lanes_log2` beyond what the geometry
+    /// allows ([`Geometry::max_lanes_log2`]) is taken as that limit
+    /// ([`DeviceConfig::clamped`]), and HELLO reports the lanes the device has.
     pub fn new(geometry: Geometry, config: DeviceConfig) -> Device {
-        Device::with_core(Core::new(geometry), config)
+        let config = config.clamped(geometry);
+        Device::with_core(Core::power_on(geometry, config.lanes_log2), config)
     }
 
-    /// A device around an existing core (its memories and state as they are), idle.
+    /// A device around an existing core (its memories and state as they are), idle. It
+    /// has the core's lanes ([`Core::lanes_log2`]), whatever `config.lanes_log2` says.
     pub fn with_core(core: Core, config: DeviceConfig) -> Device {
+        let config = DeviceConfig { lanes_log2: core.lanes_log2(), ..config };
         Device {
             config,
             core,
@@ -130,8 +156,7 @@ impl Device {
 
     /// What HELLO reports.
     pub fn info(&self) -> DeviceInfo {
-        let c = &self.config;
-        DeviceInfo::new(self.core.geometry(), c.clock_hz, c.baud_divisor, c.build_id, c.input_slots, c.output_history)
+        DeviceInfo::new(self.core.geometry(), &self.config)
     }
 
     /// What STATUS would report now.

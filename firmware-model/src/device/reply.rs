@@ -7,8 +7,10 @@
 
 use std::fmt;
 
+use super::DeviceConfig;
 use super::codes::{
-    FEATURE_PACING, FEATURE_STDP, MAX_PROBES, Nak, Opcode, OutputFormat, PROTOCOL_MAJOR, PROTOCOL_MINOR, StatusCode,
+    FEATURE_LANES_MASK, FEATURE_LANES_SHIFT, FEATURE_PACING, FEATURE_STDP, MAX_PROBES, Nak, Opcode, OutputFormat,
+    PROTOCOL_MAJOR, PROTOCOL_MINOR, StatusCode,
 };
 use crate::error::ModelError;
 use crate::geometry::Geometry;
@@ -157,7 +159,8 @@ pub struct DeviceInfo {
     pub baud_divisor: u32,
     /// An identifier of the bitstream (or of the model build).
     pub build_id: [u8; 8],
-    /// Feature bits: [`FEATURE_STDP`], [`FEATURE_PACING`].
+    /// Feature bits: [`FEATURE_STDP`], [`FEATURE_PACING`], and the accumulate lanes in
+    /// bits 8..=11 ([`FEATURE_LANES_SHIFT`], [`DeviceInfo::lanes_log2`]).
     pub features: u32,
     /// The largest payload the device buffers (1024).
     pub max_payload: u16,
@@ -180,28 +183,44 @@ pub fn widths() -> [[u8; 2]; 15] {
 }
 
 impl DeviceInfo {
-    /// HELLO's data for a device of this model with `geometry` and the given clock,
-    /// buffers and build id (protocol 1.0, `spec::FIELDS`, STDP and pacing).
-    pub fn new(
-        geometry: Geometry,
-        clock_hz: u32,
-        baud_divisor: u32,
-        build_id: [u8; 8],
-        input_slots: u8,
-        output_history: u8,
-    ) -> DeviceInfo {
+    /// HELLO's data for a device of this model with `geometry` and the clock, buffers,
+    /// build id and accumulate lanes of `config` (protocol 1.0, `spec::FIELDS`, STDP and
+    /// pacing; the lanes' low 4 bits in `features` bits 8..=11).
+    pub fn new(geometry: Geometry, config: &DeviceConfig) -> DeviceInfo {
+        let lanes = (u32::from(config.lanes_log2) << FEATURE_LANES_SHIFT) & FEATURE_LANES_MASK;
         DeviceInfo {
             version_major: PROTOCOL_MAJOR,
             version_minor: PROTOCOL_MINOR,
             geometry,
             widths: widths(),
-            clock_hz,
-            baud_divisor,
-            build_id,
-            features: FEATURE_STDP | FEATURE_PACING,
+            clock_hz: config.clock_hz,
+            baud_divisor: config.baud_divisor,
+            build_id: config.build_id,
+            features: FEATURE_STDP | FEATURE_PACING | lanes,
             max_payload: MAX_PAYLOAD as u16,
-            input_slots,
-            output_history,
+            input_slots: config.input_slots,
+            output_history: config.output_history,
+        }
+    }
+
+    /// The core's accumulate lanes as a power of two, from `features` bits 8..=11
+    /// (P = 2^lanes_log2; 0 for a device that predates lanes).
+    pub fn lanes_log2(&self) -> u8 {
+        ((self.features & FEATURE_LANES_MASK) >> FEATURE_LANES_SHIFT) as u8
+    }
+
+    /// The device's build parameters as HELLO reports them: what [`Device::new`] needs
+    /// to model this device (with [`DeviceInfo::geometry`]).
+    ///
+    /// [`Device::new`]: super::Device::new
+    pub fn config(&self) -> DeviceConfig {
+        DeviceConfig {
+            clock_hz: self.clock_hz,
+            baud_divisor: self.baud_divisor,
+            build_id: self.build_id,
+            input_slots: self.input_slots,
+            output_history: self.output_history,
+            lanes_log2: self.lanes_log2(),
         }
     }
 

@@ -375,8 +375,9 @@ impl TimedDevice {
     }
 
     /// A timestep starts at `at` (rule 5): its k input indices are staged, the core runs
-    /// its L = max(C, P) cycles, the output frame is built (one cycle per payload byte)
-    /// and pushed.
+    /// its L = max(C, period) cycles — C from the schedule of the core's accumulate lanes
+    /// (docs/semantics.md §6), as the core's report says — the output frame is built
+    /// (one cycle per payload byte) and pushed.
     fn timestep(&mut self, at: u64) {
         let k = self.device.run.as_ref().and_then(|r| r.inputs.front()).map_or(0, |i| i.len() as u64);
         let period = u64::from(self.device.core().config().period);

@@ -1,6 +1,6 @@
 //! `ncx info --target T` (or `--port P`): connect to a device and print what HELLO
 //! says — protocol version, geometry, field widths, clock, baud rate (nominal: clock /
-//! divisor), build id, features and buffers.
+//! divisor), build id, features, accumulate lanes and buffers.
 
 use std::io::{self, Write};
 
@@ -50,7 +50,35 @@ pub(crate) fn render(out: &mut impl Write, link: &str, info: &DeviceInfo) -> io:
     }
     let features = if features.is_empty() { "none".to_owned() } else { features.join(", ") };
     writeln!(out, "features:        {features} ({:#x})", info.features)?;
+    let lanes = 1u32.checked_shl(info.lanes_log2().into()).unwrap_or(0);
+    writeln!(out, "lanes:           {lanes} (synapses accumulated per cycle)")?;
     writeln!(out, "max payload:     {} bytes", info.max_payload)?;
     writeln!(out, "input slots:     {} timesteps", info.input_slots)?;
     writeln!(out, "output history:  {} frames", info.output_history)
+}
+
+#[cfg(test)]
+mod tests {
+    use ncx_model::Geometry;
+    use ncx_model::device::DeviceConfig;
+
+    use super::*;
+
+    fn rendered(lanes_log2: u8) -> String {
+        let config = DeviceConfig { lanes_log2, ..DeviceConfig::default() };
+        let info = DeviceInfo::new(Geometry::new(256, 256).unwrap(), &config);
+        let mut out = Vec::new();
+        render(&mut out, "model", &info).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn prints_the_accumulate_lanes() {
+        let one = rendered(0);
+        assert!(one.contains("features:        stdp, pacing (0x3)\n"), "{one}");
+        assert!(one.contains("lanes:           1 (synapses accumulated per cycle)\n"), "{one}");
+        let four = rendered(2);
+        assert!(four.contains("features:        stdp, pacing (0x203)\n"), "{four}");
+        assert!(four.contains("lanes:           4 (synapses accumulated per cycle)\n"), "{four}");
+    }
 }

@@ -382,8 +382,8 @@ pub fn replay(path: &Path, backend: Backend) -> Result<Replay, ReplayError> {
     let header = survey.header;
     let mut notes = Vec::new();
     let (geometry, config, device_source) = match (survey.record, survey.hello) {
-        (Some(info), _) => (info.geometry, config_of(&info), DeviceSource::Record),
-        (None, Some(info)) => (info.geometry, config_of(&info), DeviceSource::Hello),
+        (Some(info), _) => (info.geometry, info.config(), DeviceSource::Record),
+        (None, Some(info)) => (info.geometry, info.config(), DeviceSource::Hello),
         (None, None) => {
             let geometry = header.geometry.and_then(|[n, m]| Geometry::new(n, m).ok());
             let fallback = LinkTarget::parse(&header.target).ok().and_then(|t| t.default_geometry());
@@ -403,14 +403,8 @@ pub fn replay(path: &Path, backend: Backend) -> Result<Replay, ReplayError> {
     };
     let device = survey.record.or(survey.hello);
     if let Some(info) = &device {
-        let model = DeviceInfo::new(
-            info.geometry,
-            info.clock_hz,
-            info.baud_divisor,
-            info.build_id,
-            info.input_slots,
-            info.output_history,
-        );
+        // What the model made from this HELLO reports (lanes beyond the model's limit cut).
+        let model = DeviceInfo::new(info.geometry, &info.config().clamped(info.geometry));
         if info.widths != widths() {
             notes.push("the recorded device's field widths differ from this model's: its replies differ".to_owned());
         }
@@ -534,16 +528,6 @@ pub fn replay(path: &Path, backend: Backend) -> Result<Replay, ReplayError> {
         notes,
         verdict,
     })
-}
-
-fn config_of(info: &DeviceInfo) -> DeviceConfig {
-    DeviceConfig {
-        clock_hz: info.clock_hz,
-        baud_divisor: info.baud_divisor,
-        build_id: info.build_id,
-        input_slots: info.input_slots,
-        output_history: info.output_history,
-    }
 }
 
 /// What the first reading of a recording found.

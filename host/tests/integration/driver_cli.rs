@@ -28,6 +28,7 @@ fn info_prints_the_hello_description() {
     // 100 MHz / 100.
     assert!(stdout.contains("baud:            1000000 (clock / divisor 100)\n"), "{stdout}");
     assert!(stdout.contains("features:        stdp, pacing (0x3)\n"), "{stdout}");
+    assert!(stdout.contains("lanes:           1 (synapses accumulated per cycle)\n"), "{stdout}");
     let out = ncx(dir.path(), &["info", "--target", "serial:"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no port path"), "{}", text(&out.stderr));
