@@ -198,7 +198,8 @@ module ncx_top #(
     .OutputHistory(OutputHistory),
     .ReplyLog2    (ReplyLog2),
     .HistIdxWidth (HistIdxWidth),
-    .HistBytesLog2(HistBytesLog2)
+    .HistBytesLog2(HistBytesLog2),
+    .LanesLog2    (LanesLog2)
   ) u_ctrl (
     .clk_i             (clk_i),
     .rst_ni            (rst_ni),

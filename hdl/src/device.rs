@@ -172,12 +172,13 @@ impl DeviceSim {
     }
 
     /// The device configuration the RTL reports in HELLO: `DeviceConfig::default()` with
-    /// this model's divisor and buffers.
+    /// this model's divisor, buffers and accumulate lanes.
     pub fn config(&self) -> DeviceConfig {
         DeviceConfig {
             baud_divisor: self.model.divisor(),
             input_slots: self.buffers.input_slots,
             output_history: self.buffers.output_history,
+            lanes_log2: self.lanes_log2,
             ..DeviceConfig::default()
         }
     }
