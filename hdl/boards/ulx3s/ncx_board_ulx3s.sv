@@ -13,9 +13,9 @@
 // four accumulate lanes, so ACC_IN and ACC_REC slots take N/4 + 2 cycles (ncx_core).
 //
 // Clock. 24 MHz is the fastest clock below the device's fmax at 256 × 256 with four
-// lanes (25.9 MHz, nextpnr-ecp5 seed 1, docs/boards.md) that the FT231X's fastest rate,
-// 3 Mbaud, divides exactly (8 cycles a bit); 25 MHz, the oscillator itself, divides by
-// no FT231X rate above 1 Mbaud. EHXPLLL with feedback from CLKOP:
+// lanes (25.1 to 25.9 MHz with nextpnr-ecp5 seed 1, by build id; docs/boards.md) that
+// the FT231X's fastest rate, 3 Mbaud, divides exactly (8 cycles a bit); 25 MHz, the
+// oscillator itself, divides by no FT231X rate above 1 Mbaud. EHXPLLL with feedback from CLKOP:
 //
 //     F_PFD  = 25 MHz / CLKI_DIV                  = 25 MHz   (3.125..400 MHz)
 //     F_VCO  = F_PFD · CLKFB_DIV · CLKOP_DIV       = 600 MHz  (400..800 MHz)
