@@ -349,7 +349,8 @@ module ncx_core_mem #(
   assign nrn_wdata     = {bus_params_wdata_i[55:8],
                           busy_i ? seq_state_wdata_i[55:8] : bus_state_wdata_i[55:8]};
   assign late_we       = busy_i ? {56'd0, {8{seq_state_we_i}}}
-                                : {bus_params_we_i[103:56], bus_params_we_i[7:0], bus_state_we_i[7:0]};
+                                : {bus_params_we_i[103:56], bus_params_we_i[7:0],
+                                   bus_state_we_i[7:0]};
   assign late_wdata    = {bus_params_wdata_i[103:56], bus_params_wdata_i[7:0],
                           busy_i ? seq_state_wdata_i[7:0] : bus_state_wdata_i[7:0]};
 
