@@ -41,16 +41,17 @@ struct Model {
     defines: &'static [&'static str],
 }
 
-/// The core geometries the co-simulation is built for, as (log2 N, log2 M): three small
-/// ones for the randomised lock-step tests (16×16, 32×16, 16×64), the geometries of the
-/// examples and golden scenarios (16×32, 64×64, 128×16) and 256×256 for the benchmark.
-/// Tests and `ncx check` can use exactly these; each costs a Verilator build.
+/// The core builds the co-simulation has, as (log2 N, log2 M, log2 P): with one
+/// accumulate lane three small geometries for the randomised lock-step tests (16×16,
+/// 32×16, 16×64), the geometries of the examples and golden scenarios (16×32, 64×64,
+/// 128×16) and 256×256 for the benchmark; with four lanes 64×64 (the lanes' lock-step
+/// test). Tests and `ncx check` can use exactly these; each costs a Verilator build.
 macro_rules! core_model {
-    ($name:literal, $n:literal, $m:literal) => {
+    ($name:literal, $n:literal, $m:literal, $lanes:literal) => {
         Model {
             name: $name,
             top: "ncx_core",
-            params: &[concat!("NeuronsLog2=", $n), concat!("InputsLog2=", $m)],
+            params: &[concat!("NeuronsLog2=", $n), concat!("InputsLog2=", $m), concat!("LanesLog2=", $lanes)],
             defines: &["NCX_TRACE"],
         }
     };
@@ -58,13 +59,17 @@ macro_rules! core_model {
 
 /// The whole device (`ncx_top`) for `DeviceSim`, at baud divisor 4 so that a byte takes
 /// 40 cycles: 16×16 and 64×64 with `ncx_top`'s default buffers (16 input slots, 16 kept
-/// output frames, FIFOs of 2048 and 4096 bytes) and block RAM, and the iCEBreaker's
+/// output frames, FIFOs of 2048 and 4096 bytes) and block RAM, 64×64 so again with four
+/// accumulate lanes (`LanesLog2=2`, as the ULX3S builds it), and the iCEBreaker's
 /// build: its geometry (32×32) and buffers (2 input slots, no kept frames, FIFOs of 512
 /// bytes: hdl/boards/boards.toml) with its synapses and enable bits in SPRAM (`Spram=1`:
 /// power-on garbage in simulation, cleared while the shim holds the device in reset). The
 /// shim's X-macro gets the parameters in this order.
 macro_rules! device_model {
-    ($name:literal, $n:literal, $m:literal, $slots:literal, $hist:literal, $rx:literal, $tx:literal, $spram:literal) => {
+    (
+        $name:literal, $n:literal, $m:literal, $slots:literal, $hist:literal, $rx:literal, $tx:literal, $spram:literal,
+        $lanes:literal
+    ) => {
         Model {
             name: $name,
             top: "ncx_top",
@@ -77,6 +82,7 @@ macro_rules! device_model {
                 concat!("RxFifoDepth=", $rx),
                 concat!("TxFifoDepth=", $tx),
                 concat!("Spram=", $spram),
+                concat!("LanesLog2=", $lanes),
             ],
             defines: &[],
         }
@@ -87,16 +93,18 @@ macro_rules! device_model {
 const MODELS: &[Model] = &[
     Model { name: "ncx_uart_loop", top: "ncx_uart_loop", params: &[], defines: &[] },
     Model { name: "ncx_frame_loop", top: "ncx_frame_loop", params: &[], defines: &[] },
-    core_model!("ncx_core_4_4", 4, 4),
-    core_model!("ncx_core_5_4", 5, 4),
-    core_model!("ncx_core_4_6", 4, 6),
-    core_model!("ncx_core_4_5", 4, 5),
-    core_model!("ncx_core_6_6", 6, 6),
-    core_model!("ncx_core_7_4", 7, 4),
-    core_model!("ncx_core_8_8", 8, 8),
-    device_model!("ncx_top_4_4", 4, 4, 16, 16, 2048, 4096, 0),
-    device_model!("ncx_top_6_6", 6, 6, 16, 16, 2048, 4096, 0),
-    device_model!("ncx_top_5_5_board", 5, 5, 2, 0, 512, 512, 1),
+    core_model!("ncx_core_4_4", 4, 4, 0),
+    core_model!("ncx_core_5_4", 5, 4, 0),
+    core_model!("ncx_core_4_6", 4, 6, 0),
+    core_model!("ncx_core_4_5", 4, 5, 0),
+    core_model!("ncx_core_6_6", 6, 6, 0),
+    core_model!("ncx_core_7_4", 7, 4, 0),
+    core_model!("ncx_core_8_8", 8, 8, 0),
+    core_model!("ncx_core_6_6_l2", 6, 6, 2),
+    device_model!("ncx_top_4_4", 4, 4, 16, 16, 2048, 4096, 0, 0),
+    device_model!("ncx_top_6_6", 6, 6, 16, 16, 2048, 4096, 0, 0),
+    device_model!("ncx_top_6_6_l2", 6, 6, 16, 16, 2048, 4096, 0, 2),
+    device_model!("ncx_top_5_5_board", 5, 5, 2, 0, 512, 512, 1, 0),
 ];
 
 /// The shims: (C++ file, the top whose models it serves).

@@ -3,8 +3,8 @@
 // ncx-hdl's Rust code (src/ffi/core.rs) calls these functions; nothing else does. The
 // build script verilates ncx_core once per supported geometry (class Vncx_core_<n>_<m>)
 // and generates ncx_core_models.h, which includes them and lists them in the X-macro
-// NCX_NCX_CORE_MODELS(X) as X(class, log2 N, log2 M). ncx_core_new picks the model of
-// the requested geometry. Each model owns its own VerilatedContext. No exception crosses
+// NCX_NCX_CORE_MODELS(X) as X(class, log2 N, log2 M, log2 P) (P accumulate lanes).
+// ncx_core_new picks the model of the requested geometry and lanes. Each model owns its own VerilatedContext. No exception crosses
 // the C boundary: ncx_core_new returns null if construction throws or the geometry was
 // not built, and the other functions do not throw.
 //
@@ -154,9 +154,9 @@ struct Model final : Core {
     }
 };
 
-Core* make(uint32_t neurons_log2, uint32_t inputs_log2) {
-#define NCX_MAKE(Class, N, M) \
-    if (neurons_log2 == (N) && inputs_log2 == (M)) return new Model<Class>();
+Core* make(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t lanes_log2) {
+#define NCX_MAKE(Class, N, M, L) \
+    if (neurons_log2 == (N) && inputs_log2 == (M) && lanes_log2 == (L)) return new Model<Class>();
     NCX_NCX_CORE_MODELS(NCX_MAKE)
 #undef NCX_MAKE
     return nullptr;
@@ -166,14 +166,15 @@ Core* make(uint32_t neurons_log2, uint32_t inputs_log2) {
 
 extern "C" {
 
-// The geometries built, as (log2 N, log2 M) pairs in out[0..2*count]; returns how many
-// there are (writes at most `capacity` pairs).
+// The builds, as (log2 N, log2 M, log2 P) triples in out[0..3*count]; returns how many
+// there are (writes at most `capacity` triples).
 size_t ncx_core_geometries(uint32_t* out, size_t capacity) {
     size_t count = 0;
-#define NCX_LIST(Class, N, M)          \
+#define NCX_LIST(Class, N, M, L)       \
     if (count < capacity) {            \
-        out[2 * count] = (N);          \
-        out[2 * count + 1] = (M);      \
+        out[3 * count] = (N);          \
+        out[3 * count + 1] = (M);      \
+        out[3 * count + 2] = (L);      \
     }                                  \
     ++count;
     NCX_NCX_CORE_MODELS(NCX_LIST)
@@ -181,12 +182,12 @@ size_t ncx_core_geometries(uint32_t* out, size_t capacity) {
     return count;
 }
 
-// A core of 2^neurons_log2 neurons and 2^inputs_log2 inputs, just out of reset (held
-// in reset for two cycles, then released; now in cycle 0, idle). Null if that geometry
-// was not built or construction failed.
-Core* ncx_core_new(uint32_t neurons_log2, uint32_t inputs_log2) {
+// A core of 2^neurons_log2 neurons, 2^inputs_log2 inputs and 2^lanes_log2 accumulate
+// lanes, just out of reset (held in reset for two cycles, then released; now in cycle 0,
+// idle). Null if that build does not exist or construction failed.
+Core* ncx_core_new(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t lanes_log2) {
     try {
-        return make(neurons_log2, inputs_log2);
+        return make(neurons_log2, inputs_log2, lanes_log2);
     } catch (...) {
         return nullptr;
     }

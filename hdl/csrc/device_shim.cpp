@@ -5,7 +5,7 @@
 // build script verilates ncx_top once per configuration (class Vncx_top_<n>_<m>[_<variant>])
 // and generates ncx_top_models.h with the X-macro NCX_NCX_TOP_MODELS(X) as X(class,
 // log2 N, log2 M, baud divisor, input slots, output history, rx FIFO depth, tx FIFO
-// depth). Each model owns its own VerilatedContext. No exception crosses the C boundary:
+// depth, SPRAM, log2 of the accumulate lanes). Each model owns its own VerilatedContext. No exception crosses the C boundary:
 // ncx_device_new returns null if construction throws or the configuration was not built,
 // and the other functions do not throw.
 //
@@ -133,9 +133,11 @@ uint64_t reset_cycles(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t spra
     return 2 + (spram != 0 ? uint64_t(1) << (w_bits + 1) : 0);
 }
 
-Device* make(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t slots, uint32_t history) {
-#define NCX_MAKE(Class, N, M, D, S, H, RX, TX, SP)                                   \
-    if (neurons_log2 == (N) && inputs_log2 == (M) && slots == (S) && history == (H)) \
+Device* make(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t slots, uint32_t history,
+             uint32_t lanes_log2) {
+#define NCX_MAKE(Class, N, M, D, S, H, RX, TX, SP, L)                                 \
+    if (neurons_log2 == (N) && inputs_log2 == (M) && slots == (S) && history == (H) && \
+        lanes_log2 == (L))                                                            \
         return new Model<Class>(D, reset_cycles(N, M, SP));
     NCX_NCX_TOP_MODELS(NCX_MAKE)
 #undef NCX_MAKE
@@ -146,33 +148,35 @@ Device* make(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t slots, uint32
 
 extern "C" {
 
-// The configurations built, as (log2 N, log2 M, divisor, input slots, output history)
-// in out[5k .. 5k+5] for k < count; returns how many there are (writes at most `capacity`
-// of them).
+// The configurations built, as (log2 N, log2 M, divisor, input slots, output history,
+// log2 of the accumulate lanes) in out[6k .. 6k+6] for k < count; returns how many there
+// are (writes at most `capacity` of them).
 size_t ncx_device_geometries(uint32_t* out, size_t capacity) {
     size_t count = 0;
-#define NCX_LIST(Class, N, M, D, S, H, RX, TX, SP) \
-    if (count < capacity) {                        \
-        out[5 * count] = (N);                      \
-        out[5 * count + 1] = (M);                  \
-        out[5 * count + 2] = (D);                  \
-        out[5 * count + 3] = (S);                  \
-        out[5 * count + 4] = (H);                  \
-    }                                              \
+#define NCX_LIST(Class, N, M, D, S, H, RX, TX, SP, L) \
+    if (count < capacity) {                           \
+        out[6 * count] = (N);                         \
+        out[6 * count + 1] = (M);                     \
+        out[6 * count + 2] = (D);                     \
+        out[6 * count + 3] = (S);                     \
+        out[6 * count + 4] = (H);                     \
+        out[6 * count + 5] = (L);                     \
+    }                                                 \
     ++count;
     NCX_NCX_TOP_MODELS(NCX_LIST)
 #undef NCX_LIST
     return count;
 }
 
-// A device of 2^neurons_log2 neurons and 2^inputs_log2 inputs with `slots` input slots
-// and `history` kept output frames, just out of reset (held in reset for two cycles, or
+// A device of 2^neurons_log2 neurons and 2^inputs_log2 inputs with `slots` input slots,
+// `history` kept output frames and 2^lanes_log2 accumulate lanes, just out of reset (held in reset for two cycles, or
 // with SPRAM for its power-on clear and two, then released; now in cycle 0, both lines
 // idle). Null if that configuration was not built or
 // construction failed.
-Device* ncx_device_new(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t slots, uint32_t history) {
+Device* ncx_device_new(uint32_t neurons_log2, uint32_t inputs_log2, uint32_t slots, uint32_t history,
+                       uint32_t lanes_log2) {
     try {
-        return make(neurons_log2, inputs_log2, slots, history);
+        return make(neurons_log2, inputs_log2, slots, history, lanes_log2);
     } catch (...) {
         return nullptr;
     }

@@ -2,16 +2,18 @@
 //
 // One timestep of docs/semantics.md §4-§5 on the cycle schedule of §6, cycle for cycle
 // and bit for bit the Rust cycle engine (firmware-model/src/cycle.rs). N = 2^NeuronsLog2
-// neurons, M = 2^InputsLog2 inputs (16..1024 each).
+// neurons, M = 2^InputsLog2 inputs (16..1024 each), P = 2^LanesLog2 accumulate lanes
+// (1 <= P <= min(N, 8); a property of the build, not of the image).
 //
 // Memories: W_in (N·M × 8), W_rec (N·N × 8), E_in (N·M/8 × 8), E_rec (N·N/8 × 8),
 // neuron parameters (N × 104), state {v, I, r} (N × 56), acc (N × 20), x_in (M × 8),
-// x_pre, x_post (N × 8), in five RAMs: {W_in, W_rec} in two single-port banks
-// (ncx_ram_banked: a read and a write a cycle in different banks), {E_in, E_rec} in a
-// single-port RAM (ncx_ram_sp), and in simple dual-port RAMs (ncx_ram_sdp: one write
-// port, registered read) the neuron RAM (params, state and acc but for the late
-// fields), the late RAM (θ, reset, R, r) and {x_in, x_pre, x_post} (ncx_core_mem:
-// which share a RAM, how each is addressed, the banks). All power on as zeros, which
+// x_pre, x_post (N × 8), in five RAMs: {W_in, W_rec} in P lanes (post mod P) of two
+// single-port banks each (ncx_ram_banked: a read and a write a cycle in different
+// banks), {E_in, E_rec} in a single-port RAM (ncx_ram_sp), and in simple dual-port RAMs
+// (ncx_ram_sdp: one write port, registered read) the neuron RAM (params, state and acc
+// but for the late fields; with P > 1 lanes acc is in P RAMs of its own, neuron mod P),
+// the late RAM (θ, reset, R, r) and {x_in, x_pre, x_post} (ncx_core_mem: which share a
+// RAM, how each is addressed, the lanes and banks). All power on as zeros, which
 // is the power-on value of every field (semantics §2) because the threshold is stored
 // XOR 0x7FFFFF (θ = 8388607 is stored as 0). Spram = 1 (the iCEBreaker) puts the
 // synapses and enable bits in the iCE40 UP's SPRAM, whose contents are undefined at
@@ -28,8 +30,9 @@
 // Sequencer (s = cycle within the slot; a slot's spike is found in its cycle 0 by a
 // find-first-set over the mask still to visit, ncx_ffs, so slots go in ascending order):
 //   FETCH     1 cycle: inputs := staged inputs, staged := {}
-//   ACC_IN    per input m, N+2 cycles: read W_in[s−1][m], acc[s−1] in cycle s (1..N);
-//             write acc[s−2] += W_in[s−2][m] in cycle s (2..N+1)
+//   ACC_IN    per input m, N/P+2 cycles: read W_in[(s−1)·P + l][m] and acc[(s−1)·P + l]
+//             for every lane l in cycle s (1..N/P); write acc[(s−2)·P + l] +=
+//             W_in[(s−2)·P + l][m] for every lane l in cycle s (2..N/P+1)
 //   ACC_REC   per j in S(t−1), the same with W_rec
 //   NEURON    N+3 cycles: read params, state, acc of neuron s in cycle s (0..N−1; its
 //             θ, reset, R and r in cycle s+2); ncx_neuron (3 stages) writes neuron
@@ -44,7 +47,9 @@
 // Phases without slots take no cycle. Every read-modify-write reads in cycle s and
 // writes in s+1, and never touches the address being written in the same cycle; the
 // synapse written (LTD, LTP) is the one before the synapse read, in the same column or
-// row, so the two are in different banks (ncx_core_mem).
+// row, so the two are in different lanes or banks (ncx_core_mem). The lanes change only
+// ACC_IN and ACC_REC (P = 1 is the one-synapse-a-cycle schedule); every other phase
+// reads and writes one lane a cycle.
 // A slot phase's "mask still to visit" is its spike mask (which does not change during
 // the phase) from a pointer on, the pointer moving past each slot's spike. Multipliers
 // (DSP blocks on the FPGAs): the neuron datapath's two decay units (ncx_neuron), STDP's
@@ -72,7 +77,8 @@
 module ncx_core #(
   parameter int NeuronsLog2 = 8,  // N = 2**NeuronsLog2, 4..10
   parameter int InputsLog2  = 8,  // M = 2**InputsLog2, 4..10
-  parameter int Spram       = 0   // 1: W and E in iCE40 SPRAM, cleared at power-on (above)
+  parameter int Spram       = 0,  // 1: W and E in iCE40 SPRAM, cleared at power-on (above)
+  parameter int LanesLog2   = 0   // P = 2^LanesLog2 accumulate lanes, P <= min(N, 8) (above)
 ) (
   input  logic          clk_i,
   input  logic          rst_ni,
@@ -129,20 +135,26 @@ module ncx_core #(
   localparam int N     = 2 ** NL;
   localparam int M     = 2 ** IL;
   localparam int SlotW = (NL > IL) ? NL : IL;  // a slot's spike: an input or a neuron
+  localparam int LL    = LanesLog2;
+  localparam int P     = 2 ** LL;
 
   // Offsets within a slot: 0..M+N+1 (LTP, TRACE), OffW bits (12 at M = N = 1024).
   localparam int OffW        = $clog2(M + N + 2);
   localparam int NI          = N;
   localparam int MI          = M;
   localparam int MNI         = M + N;
+  localparam int NPI         = N / P;
+  localparam int LastAccI    = N / P + 1;
   localparam int LastColI    = N + 1;
   localparam int LastNeuronI = N + 2;
   localparam int LastRowI    = M + N + 1;
   localparam int LastResetI  = N + M - 1;
   localparam logic [OffW-1:0] NOff       = NI[OffW-1:0];           // read entries 1..N of a column
+  localparam logic [OffW-1:0] NPOff      = NPI[OffW-1:0];          // ACC: read lane words 1..N/P
   localparam logic [OffW-1:0] MOff       = MI[OffW-1:0];           // first W_rec entry of a row
   localparam logic [OffW-1:0] MNOff      = MNI[OffW-1:0];          // read entries 1..M+N of a row
-  localparam logic [OffW-1:0] LastCol    = LastColI[OffW-1:0];     // ACC_IN, ACC_REC, LTD: N+2
+  localparam logic [OffW-1:0] LastAcc    = LastAccI[OffW-1:0];     // ACC_IN, ACC_REC: N/P+2
+  localparam logic [OffW-1:0] LastCol    = LastColI[OffW-1:0];     // LTD: N+2
   localparam logic [OffW-1:0] LastNeuron = LastNeuronI[OffW-1:0];  // NEURON: N+3 cycles
   localparam logic [OffW-1:0] LastRow    = LastRowI[OffW-1:0];     // LTP, TRACE: M+N+2 cycles
   localparam logic [OffW-1:0] LastReset  = LastResetI[OffW-1:0];   // state reset: N+M cycles
@@ -212,8 +224,9 @@ module ncx_core #(
 
   // Read stage decode (below).
   logic        is_acc_in, is_acc_rec, is_neuron, is_ltd, is_ltp, is_trace, is_reset;
-  logic        col_phase, row_phase, rd_valid;
+  logic        acc_phase, row_phase, rd_valid;
   logic [OffW-1:0] rd_idx, rd_j;
+  logic [NL-1:0]   rd_post;  // the post of a column entry read (ACC: lane 0's)
 
   // Read data.
   logic [7:0]   w_in_rdata, w_rec_rdata, e_in_rdata, e_rec_rdata;
@@ -221,6 +234,8 @@ module ncx_core #(
   logic [103:0] params_rdata;
   logic [55:0]  state_rdata;
   logic [19:0]  acc_rdata;
+  logic [8*P-1:0]  w_lanes_rdata;   // ACC: lane l's weight at [8l +: 8]
+  logic [20*P-1:0] acc_lanes_rdata; // ACC: lane l's acc at [20l +: 20]
 
   // Region port side.
   logic [7:0]         bus_byte;
@@ -242,8 +257,8 @@ module ncx_core #(
   logic               seq_w_in_we, seq_w_rec_we;
   logic [7:0]         seq_w_wdata;
   logic [NL-1:0]      seq_acc_raddr, seq_acc_waddr, seq_state_waddr;
-  logic               seq_acc_we, seq_state_we, seq_v_we;
-  logic [19:0]        seq_acc_wdata;
+  logic               seq_acc_we, seq_acc_lanes, seq_state_we, seq_v_we;
+  logic [20*P-1:0]    seq_acc_wdata;
   logic [55:0]        seq_state_wdata;
   logic [IL-1:0]      seq_x_in_waddr;
   logic [NL-1:0]      seq_x_n_waddr;
@@ -332,7 +347,8 @@ module ncx_core #(
   ncx_core_mem #(
     .NeuronsLog2(NL),
     .InputsLog2 (IL),
-    .Spram      (Spram)
+    .Spram      (Spram),
+    .LanesLog2  (LL)
   ) u_mem (
     .clk_i             (clk_i),
     .busy_i            (busy),
@@ -369,6 +385,7 @@ module ncx_core #(
     .seq_acc_raddr_i   (seq_acc_raddr),
     .seq_acc_waddr_i   (seq_acc_waddr),
     .seq_acc_we_i      (seq_acc_we),
+    .seq_acc_lanes_i   (seq_acc_lanes),
     .seq_acc_wdata_i   (seq_acc_wdata),
     .late_raddr_i      (late_raddr),
     .seq_state_waddr_i (seq_state_waddr),
@@ -387,10 +404,12 @@ module ncx_core #(
     .seq_x_post_we_i   (seq_x_post_we),
     .seq_x_post_wdata_i(seq_x_post_wdata),
     .w_rdata_o         (w_rdata),
+    .w_lanes_rdata_o   (w_lanes_rdata),
     .e_rdata_o         (e_rdata),
     .params_rdata_o    (params_rdata),
     .state_rdata_o     (state_rdata),
     .acc_rdata_o       (acc_rdata),
+    .acc_lanes_rdata_o (acc_lanes_rdata),
     .late_rdata_o      (late_rdata),
     .x_rdata_o         (x_rdata)
   );
@@ -460,18 +479,21 @@ module ncx_core #(
   assign is_ltp     = phase_q == PhLtp;
   assign is_trace   = phase_q == PhTrace;
   assign is_reset   = phase_q == PhReset;
-  assign col_phase  = is_acc_in || is_acc_rec || is_ltd;
+  assign acc_phase  = is_acc_in || is_acc_rec;
   assign row_phase  = is_ltp || is_trace;
   assign rd_valid   = (offset_q != '0)
-                   && ((col_phase && offset_q <= NOff) || (row_phase && offset_q <= MNOff));
+                   && ((acc_phase && offset_q <= NPOff) || (is_ltd && offset_q <= NOff)
+                       || (row_phase && offset_q <= MNOff));
   assign rd_idx     = offset_q - OffOne;
   assign rd_j       = rd_idx - MOff;
+  // ACC reads lane word s−1 of every lane: posts (s−1)·P + l.
+  assign rd_post    = acc_phase ? (rd_idx[NL-1:0] << LL) : rd_idx[NL-1:0];
 
   assign seq_w_in_raddr   = is_ltp ? {slot_q[NL-1:0], rd_idx[IL-1:0]}
-                                   : {rd_idx[NL-1:0], slot_q[IL-1:0]};
+                                   : {rd_post, slot_q[IL-1:0]};
   assign seq_w_rec_raddr  = is_ltp ? {slot_q[NL-1:0], rd_j[NL-1:0]}
-                                   : {rd_idx[NL-1:0], slot_q[NL-1:0]};
-  assign seq_acc_raddr    = is_neuron ? offset_q[NL-1:0] : rd_idx[NL-1:0];
+                                   : {rd_post, slot_q[NL-1:0]};
+  assign seq_acc_raddr    = is_neuron ? offset_q[NL-1:0] : rd_post;
 
   ///////////////////
   // Execute stage //
@@ -487,7 +509,7 @@ module ncx_core #(
   logic [7:0]    eff_pre, next_pre, eff_post, next_post;
   logic          weight_write;
   logic          w_change;  // w_new != w_old
-  logic [19:0]   acc_sum;
+  logic [20*P-1:0] acc_sum;  // lane l's acc + weight at [20l +: 20]
 
   assign ex_in      = ex_idx_q < MOff;
   assign ex_j       = ex_idx_q - MOff;
@@ -539,9 +561,12 @@ module ncx_core #(
   assign seq_w_rec_waddr = is_ltd ? {ex_idx_q[NL-1:0], slot_q[NL-1:0]}
                                   : {slot_q[NL-1:0], ex_j[NL-1:0]};
 
-  logic [7:0] acc_w;  // the weight added in ACC_IN / ACC_REC
-  assign acc_w   = is_acc_rec ? w_rec_rdata : w_in_rdata;
-  assign acc_sum = acc_rdata + {{12{acc_w[7]}}, acc_w};
+  // ACC_IN / ACC_REC: every lane adds its weight (W_in's or W_rec's: one RAM).
+  for (genvar l = 0; l < P; l++) begin : gen_acc_lane
+    logic [7:0] acc_w;
+    assign acc_w = w_lanes_rdata[8*l +: 8];
+    assign acc_sum[20*l +: 20] = acc_lanes_rdata[20*l +: 20] + {{12{acc_w[7]}}, acc_w};
+  end
 
   // The neuron datapath.
   logic          n_valid, n_fired;
@@ -582,14 +607,16 @@ module ncx_core #(
 
   always_comb begin
     seq_acc_we    = 1'b0;
-    seq_acc_waddr = ex_post;
+    seq_acc_lanes = 1'b0;
+    seq_acc_waddr = ex_post << LL;  // ACC: lane word s−2 of every lane
     seq_acc_wdata = acc_sum;
     if (n_valid) begin
       seq_acc_we    = 1'b1;
       seq_acc_waddr = n_index;
       seq_acc_wdata = '0;
-    end else if (ex_valid_q && (is_acc_in || is_acc_rec)) begin
+    end else if (ex_valid_q && acc_phase) begin
       seq_acc_we    = 1'b1;
+      seq_acc_lanes = 1'b1;
     end else if (reset_n) begin
       seq_acc_we    = 1'b1;
       seq_acc_waddr = offset_n;
@@ -637,7 +664,8 @@ module ncx_core #(
 
   always_comb begin
     unique case (phase_q)
-      PhAccIn, PhAccRec, PhLtd: last_offset = LastCol;
+      PhAccIn, PhAccRec:        last_offset = LastAcc;
+      PhLtd:                    last_offset = LastCol;
       PhNeuron:                 last_offset = LastNeuron;
       PhLtp, PhTrace:           last_offset = LastRow;
       PhReset:                  last_offset = LastReset;

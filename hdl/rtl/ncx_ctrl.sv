@@ -56,6 +56,7 @@
 //   InputSlots               timesteps of input buffered (>= 1), HELLO's input_slots
 //   OutputHistory            output frames kept for RESEND, HELLO's output_history
 //   ReplyLog2, HistIdxWidth, HistBytesLog2  transmit queue geometry (ncx_tx_queue)
+//   LanesLog2                the core's accumulate lanes, HELLO's features bits 8..11
 //
 // Ports
 //   clk_i, rst_ni        clock; asynchronous active-low reset: power-on (idle, no run,
@@ -84,7 +85,8 @@ module ncx_ctrl #(
   parameter int          OutputHistory = 16,
   parameter int          ReplyLog2     = 2,
   parameter int          HistIdxWidth  = 4,
-  parameter int          HistBytesLog2 = 8
+  parameter int          HistBytesLog2 = 8,
+  parameter int          LanesLog2     = 0
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -409,7 +411,8 @@ module ncx_ctrl #(
     .BaudDivisor  (BaudDivisor),
     .BuildId      (BuildId),
     .InputSlots   (InputSlots),
-    .OutputHistory(OutputHistory)
+    .OutputHistory(OutputHistory),
+    .LanesLog2    (LanesLog2)
   ) u_reply (
     .hello_i      (src_hello),
     .status_i     (src_status),

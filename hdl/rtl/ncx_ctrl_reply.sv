@@ -18,7 +18,8 @@ module ncx_ctrl_reply #(
   parameter logic [31:0] BaudDivisor   = 32'd100,
   parameter logic [63:0] BuildId       = 64'd0,
   parameter int          InputSlots    = 16,
-  parameter int          OutputHistory = 16
+  parameter int          OutputHistory = 16,
+  parameter int          LanesLog2     = 0   // HELLO features bits 8..11
 ) (
   input  logic           hello_i,   // HELLO's reply
   input  logic           status_i,  // STATUS's reply
@@ -58,8 +59,11 @@ module ncx_ctrl_reply #(
   localparam logic [15:0] MaxPayload  = MaxPayloadI[15:0];
   localparam logic [7:0]  SlotsByte   = InputSlots[7:0];
   localparam logic [7:0]  HistByte    = OutputHistory[7:0];
+  localparam logic [31:0] Lanes       = LanesLog2;
+  localparam logic [31:0] Features    = ncx_pkg::FeatureStdp | ncx_pkg::FeaturePacing
+                                      | (Lanes << ncx_pkg::FeatureLanesShift);
   localparam logic [479:0] HelloData = {
-    HistByte, SlotsByte, MaxPayload, ncx_pkg::FeatureStdp | ncx_pkg::FeaturePacing,
+    HistByte, SlotsByte, MaxPayload, Features,
     BuildId, BaudDivisor, ClockHz, Widths, M16, N16, ncx_pkg::ProtocolMinor,
     ncx_pkg::ProtocolMajor
   };

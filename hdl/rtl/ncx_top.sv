@@ -16,6 +16,10 @@
 //   Spram                    1: the core's synapses and enable bits in iCE40 SPRAM,
 //                            cleared in the first 2^(log2 max(N·M, N·N) + 1) cycles from
 //                            power-on, during which rst_ni must be low (ncx_core)
+//   LanesLog2                the core's accumulate lanes, P = 2^LanesLog2 <= min(N, 8):
+//                            ACC_IN and ACC_REC slots of N/P + 2 cycles (ncx_core);
+//                            HELLO reports it (features bits 8..11). Spram = 1 only
+//                            with LanesLog2 = 0
 //
 // Ports
 //   clk_i, rst_ni            clock; asynchronous active-low reset (power-on)
@@ -33,7 +37,8 @@ module ncx_top #(
   parameter int          OutputHistory = 16,
   parameter int          RxFifoDepth   = 2048,
   parameter int          TxFifoDepth   = 4096,
-  parameter int          Spram         = 0
+  parameter int          Spram         = 0,
+  parameter int          LanesLog2     = 0
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -145,7 +150,8 @@ module ncx_top #(
   ncx_core #(
     .NeuronsLog2(NeuronsLog2),
     .InputsLog2 (InputsLog2),
-    .Spram      (Spram)
+    .Spram      (Spram),
+    .LanesLog2  (LanesLog2)
   ) u_core (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -192,7 +198,8 @@ module ncx_top #(
     .OutputHistory(OutputHistory),
     .ReplyLog2    (ReplyLog2),
     .HistIdxWidth (HistIdxWidth),
-    .HistBytesLog2(HistBytesLog2)
+    .HistBytesLog2(HistBytesLog2),
+    .LanesLog2    (LanesLog2)
   ) u_ctrl (
     .clk_i             (clk_i),
     .rst_ni            (rst_ni),

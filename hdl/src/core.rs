@@ -1,8 +1,9 @@
 //! [`CoreSim`]: the Verilated `ncx_core` (hdl/rtl/ncx_core.sv) behind a safe,
 //! cycle-counting API, with its trace port decoded into the model's [`Event`]s.
 //!
-//! The build script verilates the core once per supported geometry
-//! ([`CoreSim::geometries`]); a core of another geometry cannot be simulated. Every
+//! The build script verilates the core once per supported geometry and number of
+//! accumulate lanes ([`CoreSim::geometries`] with one lane, [`CoreSim::builds`] all); a
+//! core of another geometry or lanes cannot be simulated. Every
 //! operation runs whole clock cycles and says how many: bus accesses take one cycle per
 //! byte, staging the inputs one per index (at least one), a start or a state-reset
 //! request one, and [`CoreSim::run`] runs until the core is idle. Cycles are counted as
@@ -30,13 +31,15 @@ pub enum SimError {
          scripts/setup.sh and rebuild)"
     )]
     Unavailable,
-    /// No Verilated model of this geometry was built.
+    /// No Verilated model of this geometry and lanes was built.
     #[error(fmt = geometry_message)]
     Geometry {
         /// The geometry asked for.
         geometry: Geometry,
-        /// The geometries built, as `N×M`.
-        built: Vec<Geometry>,
+        /// log2 of the accumulate lanes asked for.
+        lanes_log2: u8,
+        /// The builds, as (geometry, log2 of the lanes).
+        built: Vec<(Geometry, u8)>,
     },
     /// The C++ side failed to construct the model.
     #[error("the Verilated ncx_core model could not be constructed")]
@@ -63,14 +66,22 @@ pub enum SimError {
     },
 }
 
-/// The message of [`SimError::Geometry`]: the geometry asked for and those built.
-fn geometry_message(geometry: &Geometry, built: &[Geometry], f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let list: Vec<String> = built.iter().map(|g| format!("{}×{}", g.neurons(), g.inputs())).collect();
+/// The message of [`SimError::Geometry`]: the build asked for and those built.
+fn geometry_message(
+    geometry: &Geometry,
+    lanes_log2: &u8,
+    built: &[(Geometry, u8)],
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let name = |g: &Geometry, l: u8| match l {
+        0 => format!("{}×{}", g.neurons(), g.inputs()),
+        l => format!("{}×{} with {} lanes", g.neurons(), g.inputs(), 1u32 << l),
+    };
+    let list: Vec<String> = built.iter().map(|(g, l)| name(g, *l)).collect();
     write!(
         f,
-        "no RTL model of a {}×{} core (neurons × inputs) was built; the co-simulation has {} (hdl/build.rs, MODELS)",
-        geometry.neurons(),
-        geometry.inputs(),
+        "no RTL model of a {} core (neurons × inputs) was built; the co-simulation has {} (hdl/build.rs, MODELS)",
+        name(geometry, *lanes_log2),
         list.join(", ")
     )
 }
@@ -97,32 +108,53 @@ pub struct CoreStatus {
 pub struct CoreSim {
     model: Model,
     geometry: Geometry,
+    lanes_log2: u8,
     raw: Vec<RawEvent>,
 }
 
 impl CoreSim {
-    /// The geometries the co-simulation was built for.
+    /// The geometries the co-simulation was built for with one accumulate lane.
     pub fn geometries() -> Vec<Geometry> {
-        geometries().into_iter().filter_map(|(n, m)| Geometry::new(1 << n, 1 << m).ok()).collect()
+        CoreSim::builds().into_iter().filter(|&(_, l)| l == 0).map(|(g, _)| g).collect()
     }
 
-    /// A core of `geometry` just out of reset: cycle 0, idle, memories at their power-on
-    /// values.
+    /// Every build of the co-simulation, as (geometry, log2 of the accumulate lanes).
+    pub fn builds() -> Vec<(Geometry, u8)> {
+        geometries()
+            .into_iter()
+            .filter_map(|(n, m, l)| Some((Geometry::new(1 << n, 1 << m).ok()?, u8::try_from(l).ok()?)))
+            .collect()
+    }
+
+    /// A core of `geometry` with one accumulate lane just out of reset: cycle 0, idle,
+    /// memories at their power-on values.
     pub fn new(geometry: Geometry) -> Result<CoreSim, SimError> {
+        CoreSim::with_lanes(geometry, 0)
+    }
+
+    /// A core of `geometry` with 2^`lanes_log2` accumulate lanes (`ncx_core`'s
+    /// `LanesLog2`) just out of reset.
+    pub fn with_lanes(geometry: Geometry, lanes_log2: u8) -> Result<CoreSim, SimError> {
         let log2 = |x: usize| x.trailing_zeros();
         if !crate::COSIM_AVAILABLE {
             return Err(SimError::Unavailable);
         }
-        if !CoreSim::geometries().contains(&geometry) {
-            return Err(SimError::Geometry { geometry, built: CoreSim::geometries() });
+        if !CoreSim::builds().contains(&(geometry, lanes_log2)) {
+            return Err(SimError::Geometry { geometry, lanes_log2, built: CoreSim::builds() });
         }
-        let model = Model::new(log2(geometry.neurons()), log2(geometry.inputs())).ok_or(SimError::Construct)?;
-        Ok(CoreSim { model, geometry, raw: Vec::new() })
+        let model = Model::new(log2(geometry.neurons()), log2(geometry.inputs()), u32::from(lanes_log2))
+            .ok_or(SimError::Construct)?;
+        Ok(CoreSim { model, geometry, lanes_log2, raw: Vec::new() })
     }
 
     /// The core's geometry.
     pub fn geometry(&self) -> Geometry {
         self.geometry
+    }
+
+    /// log2 of the core's accumulate lanes.
+    pub fn lanes_log2(&self) -> u8 {
+        self.lanes_log2
     }
 
     /// The current cycle.

@@ -8,7 +8,9 @@
 //! The models are built at baud divisor 4 (a byte takes 40 cycles) for speed. Their buffers
 //! are `ncx_top`'s defaults, which are `DeviceConfig::default()`'s ([`DeviceSim::new`]),
 //! and at [`BOARD_GEOMETRY`] (32×32, the board table's) also the iCEBreaker's, with
-//! its synapses in SPRAM ([`DeviceSim::with_buffers`], [`BOARD_BUFFERS`]);
+//! its synapses in SPRAM ([`DeviceSim::with_buffers`], [`BOARD_BUFFERS`]); at
+//! [`LANES_GEOMETRY`] (64×64) also with four accumulate lanes, as the ULX3S builds the
+//! core ([`DeviceSim::with_lanes`], [`LANES_LOG2`]);
 //! [`DeviceSim::config`] says what a model reports in HELLO. Without Verilator ([`crate::COSIM_AVAILABLE`] false)
 //! no geometry is built and [`DeviceSim::new`] fails. Cycles are counted as the crate documentation says.
 //!
@@ -58,25 +60,36 @@ pub const BOARD_BUFFERS: Buffers = Buffers { input_slots: 2, output_history: 0 }
 /// at power-on until the core's clear).
 pub const BOARD_GEOMETRY: (usize, usize) = (32, 32);
 
+/// The geometry of the co-simulated build with accumulate lanes as (neurons, inputs):
+/// 64×64, with the default buffers and [`LANES_LOG2`].
+pub const LANES_GEOMETRY: (usize, usize) = (64, 64);
+
+/// log2 of the accumulate lanes of the build at [`LANES_GEOMETRY`]: 2 (four lanes, the
+/// ULX3S's `LanesLog2`, hdl/boards/boards.toml).
+pub const LANES_LOG2: u8 = 2;
+
 /// Why a device co-simulation step failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SimError {
-    /// No `ncx_top` model of this geometry and these buffers was built (`hdl/build.rs`),
-    /// or the C++ side failed to construct it.
+    /// No `ncx_top` model of this geometry, these buffers and lanes was built
+    /// (`hdl/build.rs`), or the C++ side failed to construct it.
     #[error(
-        "no Verilated ncx_top of {}×{} with {} input slots and {} kept output frames was built (hdl/build.rs, \
-         MODELS)",
+        "no Verilated ncx_top of {}×{} with {} input slots, {} kept output frames and {} accumulate lanes was built \
+         (hdl/build.rs, MODELS)",
         .geometry.neurons(),
         .geometry.inputs(),
         .buffers.input_slots,
-        .buffers.output_history
+        .buffers.output_history,
+        1u32 << .lanes_log2
     )]
     Unavailable {
         /// The geometry asked for.
         geometry: Geometry,
         /// The buffers asked for.
         buffers: Buffers,
+        /// log2 of the accumulate lanes asked for.
+        lanes_log2: u8,
     },
     /// The device did not send the bytes awaited within the cycles allowed.
     #[error("waited {waited} cycles for the device's byte {expected}; it sent {sent}")]
@@ -102,20 +115,21 @@ pub struct DeviceSim {
     model: Model,
     geometry: Geometry,
     buffers: Buffers,
+    lanes_log2: u8,
 }
 
 /// Bytes of the largest reply plus the output frames a RESEND may add.
 const RESEND_BYTES: u64 = 16 * 1035 + 1035;
 
 impl DeviceSim {
-    /// The geometries built with the default buffers ([`DeviceSim::new`]), each with its
-    /// baud divisor.
+    /// The geometries built with the default buffers and one accumulate lane
+    /// ([`DeviceSim::new`]), each with its baud divisor.
     pub fn geometries() -> Vec<(Geometry, u32)> {
         geometries()
             .into_iter()
             .filter(|b| {
-                (b.input_slots, b.output_history)
-                    == (u32::from(DEFAULT_BUFFERS.input_slots), u32::from(DEFAULT_BUFFERS.output_history))
+                (b.input_slots, b.output_history, b.lanes_log2)
+                    == (u32::from(DEFAULT_BUFFERS.input_slots), u32::from(DEFAULT_BUFFERS.output_history), 0)
             })
             .filter_map(|b| Some((Geometry::new(1 << b.neurons_log2, 1 << b.inputs_log2).ok()?, b.divisor)))
             .collect()
@@ -127,17 +141,24 @@ impl DeviceSim {
         DeviceSim::with_buffers(geometry, DEFAULT_BUFFERS)
     }
 
-    /// A device of `geometry` and `buffers`, just out of reset.
+    /// A device of `geometry` and `buffers` with one accumulate lane, just out of reset.
     pub fn with_buffers(geometry: Geometry, buffers: Buffers) -> Result<DeviceSim, SimError> {
+        DeviceSim::with_lanes(geometry, buffers, 0)
+    }
+
+    /// A device of `geometry` and `buffers` with 2^`lanes_log2` accumulate lanes
+    /// (`ncx_top`'s `LanesLog2`), just out of reset.
+    pub fn with_lanes(geometry: Geometry, buffers: Buffers, lanes_log2: u8) -> Result<DeviceSim, SimError> {
         let log2 = |x: usize| x.trailing_zeros();
         let model = Model::new(
             log2(geometry.neurons()),
             log2(geometry.inputs()),
             u32::from(buffers.input_slots),
             u32::from(buffers.output_history),
+            u32::from(lanes_log2),
         )
-        .ok_or(SimError::Unavailable { geometry, buffers })?;
-        Ok(DeviceSim { model, geometry, buffers })
+        .ok_or(SimError::Unavailable { geometry, buffers, lanes_log2 })?;
+        Ok(DeviceSim { model, geometry, buffers, lanes_log2 })
     }
 
     /// The geometry.
@@ -145,13 +166,19 @@ impl DeviceSim {
         self.geometry
     }
 
+    /// log2 of the core's accumulate lanes.
+    pub fn lanes_log2(&self) -> u8 {
+        self.lanes_log2
+    }
+
     /// The device configuration the RTL reports in HELLO: `DeviceConfig::default()` with
-    /// this model's divisor and buffers.
+    /// this model's divisor, buffers and accumulate lanes.
     pub fn config(&self) -> DeviceConfig {
         DeviceConfig {
             baud_divisor: self.model.divisor(),
             input_slots: self.buffers.input_slots,
             output_history: self.buffers.output_history,
+            lanes_log2: self.lanes_log2,
             ..DeviceConfig::default()
         }
     }

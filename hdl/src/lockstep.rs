@@ -144,7 +144,7 @@ pub struct LockStep {
 
 impl LockStep {
     /// Loads `core` — configuration, weights, enable bits, parameters, state and traces —
-    /// into a fresh RTL core through its region port, then brings the two clocks
+    /// into a fresh RTL core of its geometry and accumulate lanes through its region port, then brings the two clocks
     /// together. `core` must be idle and have no spike history (no region holds it:
     /// a core fresh from an image, or after a state reset).
     pub fn new(core: Core) -> Result<LockStep, CheckError> {
@@ -154,7 +154,7 @@ impl LockStep {
         if !core.last_spikes().is_empty() {
             return Err(CheckError::SpikeHistory { spikes: core.last_spikes().len() });
         }
-        let mut rtl = CoreSim::new(core.geometry())?;
+        let mut rtl = CoreSim::with_lanes(core.geometry(), core.lanes_log2())?;
         for region in Region::ALL {
             rtl.write(region, 0, &region_bytes(&core, region));
         }

@@ -9,10 +9,13 @@
 //   btn[0] (D6, the PWR button, low when pressed): holds the device in reset
 //   led[0] (B2): on while running; led[1] (C2): on while in reset; led[7:2] off
 //
-// Clock. 24 MHz is the fastest clock below the device's fmax at 256 × 256 (~27 MHz,
-// nextpnr-ecp5, docs/boards.md) that the FT231X's fastest rate, 3 Mbaud, divides
-// exactly (8 cycles a bit); 25 MHz, the oscillator itself, divides by no FT231X rate
-// above 1 Mbaud. EHXPLLL with feedback from CLKOP:
+// Core. ncx_top at the board table's 256 × 256 with LanesLog2 = 2 (boards.toml params):
+// four accumulate lanes, so ACC_IN and ACC_REC slots take N/4 + 2 cycles (ncx_core).
+//
+// Clock. 24 MHz is the fastest clock below the device's fmax at 256 × 256 with four
+// lanes (25.1 to 25.9 MHz with nextpnr-ecp5 seed 1, by build id; docs/boards.md) that
+// the FT231X's fastest rate, 3 Mbaud, divides exactly (8 cycles a bit); 25 MHz, the
+// oscillator itself, divides by no FT231X rate above 1 Mbaud. EHXPLLL with feedback from CLKOP:
 //
 //     F_PFD  = 25 MHz / CLKI_DIV                  = 25 MHz   (3.125..400 MHz)
 //     F_VCO  = F_PFD · CLKFB_DIV · CLKOP_DIV       = 600 MHz  (400..800 MHz)
@@ -49,6 +52,7 @@ module ncx_board_ulx3s #(
   parameter int          OutputHistory = 16,
   parameter int          RxFifoDepth   = 2048,
   parameter int          TxFifoDepth   = 4096,
+  parameter int          LanesLog2     = 2,  // 4 accumulate lanes (ncx_top)
   // EHXPLLL: 25 MHz → 24 MHz on CLKOS (above)
   parameter int          PllClkiDiv    = 1,
   parameter int          PllClkfbDiv   = 1,
@@ -171,7 +175,8 @@ module ncx_board_ulx3s #(
       .InputSlots   (InputSlots),
       .OutputHistory(OutputHistory),
       .RxFifoDepth  (RxFifoDepth),
-      .TxFifoDepth  (TxFifoDepth)
+      .TxFifoDepth  (TxFifoDepth),
+      .LanesLog2    (LanesLog2)
     ) u_ncx (
       .clk_i (clk),
       .rst_ni(rst_n),

@@ -62,7 +62,7 @@ pub(crate) struct RawStatus {
 #[cfg(have_verilator)]
 unsafe extern "C" {
     fn ncx_core_geometries(out: *mut u32, capacity: usize) -> usize;
-    fn ncx_core_new(neurons_log2: u32, inputs_log2: u32) -> *mut NcxCore;
+    fn ncx_core_new(neurons_log2: u32, inputs_log2: u32, lanes_log2: u32) -> *mut NcxCore;
     fn ncx_core_free(m: *mut NcxCore);
     fn ncx_core_idle(m: *mut NcxCore, cycles: u64);
     fn ncx_core_write(m: *mut NcxCore, region: u8, offset: u32, data: *const u8, len: usize);
@@ -74,14 +74,14 @@ unsafe extern "C" {
     fn ncx_core_status(m: *const NcxCore, out: *mut RawStatus);
 }
 
-/// The geometries the shim was built with, as (log2 N, log2 M).
+/// The builds of the shim, as (log2 N, log2 M, log2 of the accumulate lanes).
 #[cfg(have_verilator)]
-pub(crate) fn geometries() -> Vec<(u32, u32)> {
-    let mut pairs = [0u32; 64];
-    // SAFETY: the shim writes at most `capacity` pairs (2 · capacity u32) into `pairs`,
-    // which holds 64 u32 = 32 pairs.
-    let count = unsafe { ncx_core_geometries(pairs.as_mut_ptr(), 32) };
-    pairs.chunks(2).take(count.min(32)).map(|p| (p[0], p[1])).collect()
+pub(crate) fn geometries() -> Vec<(u32, u32, u32)> {
+    let mut triples = [0u32; 96];
+    // SAFETY: the shim writes at most `capacity` triples (3 · capacity u32) into
+    // `triples`, which holds 96 u32 = 32 triples.
+    let count = unsafe { ncx_core_geometries(triples.as_mut_ptr(), 32) };
+    triples.chunks(3).take(count.min(32)).map(|p| (p[0], p[1], p[2])).collect()
 }
 
 /// Owns one Verilated `ncx_core` (freed on drop). Not `Send`: a model stays in the
@@ -94,11 +94,11 @@ pub(crate) struct Model {
 
 #[cfg(have_verilator)]
 impl Model {
-    /// A model of the geometry just out of reset, or `None` if that geometry was not
-    /// built or the shim could not make it.
-    pub(crate) fn new(neurons_log2: u32, inputs_log2: u32) -> Option<Model> {
+    /// A model of the geometry and lanes just out of reset, or `None` if that build does
+    /// not exist or the shim could not make it.
+    pub(crate) fn new(neurons_log2: u32, inputs_log2: u32, lanes_log2: u32) -> Option<Model> {
         // SAFETY: plain integers in; an owned pointer or null out; no exception escapes.
-        let raw = unsafe { ncx_core_new(neurons_log2, inputs_log2) };
+        let raw = unsafe { ncx_core_new(neurons_log2, inputs_log2, lanes_log2) };
         NonNull::new(raw).map(|raw| Model { raw })
     }
 
@@ -166,7 +166,7 @@ impl Drop for Model {
 
 /// No geometry was built without Verilator.
 #[cfg(not(have_verilator))]
-pub(crate) fn geometries() -> Vec<(u32, u32)> {
+pub(crate) fn geometries() -> Vec<(u32, u32, u32)> {
     Vec::new()
 }
 
@@ -178,7 +178,7 @@ pub(crate) enum Model {}
 
 #[cfg(not(have_verilator))]
 impl Model {
-    pub(crate) fn new(_: u32, _: u32) -> Option<Model> {
+    pub(crate) fn new(_: u32, _: u32, _: u32) -> Option<Model> {
         None
     }
     pub(crate) fn idle(&mut self, _: u64) {

@@ -31,7 +31,8 @@ pub(crate) struct NcxDevice {
 #[cfg(have_verilator)]
 unsafe extern "C" {
     fn ncx_device_geometries(out: *mut u32, capacity: usize) -> usize;
-    fn ncx_device_new(neurons_log2: u32, inputs_log2: u32, slots: u32, history: u32) -> *mut NcxDevice;
+    fn ncx_device_new(neurons_log2: u32, inputs_log2: u32, slots: u32, history: u32, lanes_log2: u32)
+    -> *mut NcxDevice;
     fn ncx_device_free(m: *mut NcxDevice);
     fn ncx_device_divisor(m: *const NcxDevice) -> u32;
     fn ncx_device_cycle(m: *const NcxDevice) -> u64;
@@ -53,16 +54,18 @@ pub(crate) struct Built {
     /// `InputSlots` and `OutputHistory`.
     pub(crate) input_slots: u32,
     pub(crate) output_history: u32,
+    /// `LanesLog2`: log2 of the core's accumulate lanes.
+    pub(crate) lanes_log2: u32,
 }
 
 /// The configurations the build verilated.
 #[cfg(have_verilator)]
 pub(crate) fn geometries() -> Vec<Built> {
-    let mut buf = [0u32; 5 * 16];
-    // SAFETY: `buf` is a valid, exclusively borrowed array of 5 × 16 u32; the shim writes
-    // at most `capacity` = 16 records of 5 into it and keeps no pointer.
+    let mut buf = [0u32; 6 * 16];
+    // SAFETY: `buf` is a valid, exclusively borrowed array of 6 × 16 u32; the shim writes
+    // at most `capacity` = 16 records of 6 into it and keeps no pointer.
     let count = unsafe { ncx_device_geometries(buf.as_mut_ptr(), 16) };
-    buf.chunks_exact(5)
+    buf.chunks_exact(6)
         .take(count.min(16))
         .map(|c| Built {
             neurons_log2: c[0],
@@ -70,6 +73,7 @@ pub(crate) fn geometries() -> Vec<Built> {
             divisor: c[2],
             input_slots: c[3],
             output_history: c[4],
+            lanes_log2: c[5],
         })
         .collect()
 }
@@ -84,12 +88,12 @@ pub(crate) struct Model {
 
 #[cfg(have_verilator)]
 impl Model {
-    /// A device of the geometry and buffers just out of reset, or `None` if it was not
-    /// built or the shim could not make it.
-    pub(crate) fn new(neurons_log2: u32, inputs_log2: u32, slots: u32, history: u32) -> Option<Model> {
-        // SAFETY: ncx_device_new takes four integers and returns an owned pointer or null;
+    /// A device of the geometry, buffers and lanes just out of reset, or `None` if it was
+    /// not built or the shim could not make it.
+    pub(crate) fn new(neurons_log2: u32, inputs_log2: u32, slots: u32, history: u32, lanes_log2: u32) -> Option<Model> {
+        // SAFETY: ncx_device_new takes five integers and returns an owned pointer or null;
         // it catches every C++ exception.
-        let raw = unsafe { ncx_device_new(neurons_log2, inputs_log2, slots, history) };
+        let raw = unsafe { ncx_device_new(neurons_log2, inputs_log2, slots, history, lanes_log2) };
         NonNull::new(raw).map(|raw| Model { raw })
     }
 
@@ -178,7 +182,7 @@ pub(crate) enum Model {}
 
 #[cfg(not(have_verilator))]
 impl Model {
-    pub(crate) fn new(_: u32, _: u32, _: u32, _: u32) -> Option<Model> {
+    pub(crate) fn new(_: u32, _: u32, _: u32, _: u32, _: u32) -> Option<Model> {
         None
     }
     pub(crate) fn divisor(&self) -> u32 {

@@ -35,16 +35,20 @@ fn run_case(knobs: Knobs, steps: usize, rate: u64, reset_halfway: bool) -> Resul
     Ok(check.matched())
 }
 
-fn knobs_strategy(neurons_log2: u32, inputs_log2: u32) -> impl Strategy<Value = (Knobs, u64, bool)> {
+fn knobs_strategy(neurons_log2: u32, inputs_log2: u32, lanes_log2: u8) -> impl Strategy<Value = (Knobs, u64, bool)> {
     (any::<u64>(), 0u64..=60, 0u64..=100, any::<bool>(), prop_oneof![Just(0u32), 1u32..4000], 0u64..=40, any::<bool>())
         .prop_map(move |(seed, density, plasticity, stdp, period, rate, reset)| {
-            (Knobs { neurons_log2, inputs_log2, seed, density, plasticity, stdp, period }, rate, reset)
+            (Knobs { neurons_log2, inputs_log2, seed, density, plasticity, stdp, period, lanes_log2 }, rate, reset)
         })
 }
 
 fn lockstep_property(neurons_log2: u32, inputs_log2: u32, ci_cases: u32, steps: usize) {
+    lockstep_lanes_property(neurons_log2, inputs_log2, 0, ci_cases, steps);
+}
+
+fn lockstep_lanes_property(neurons_log2: u32, inputs_log2: u32, lanes_log2: u8, ci_cases: u32, steps: usize) {
     let config = ProptestConfig { cases: cases(ci_cases), failure_persistence: None, ..ProptestConfig::default() };
-    proptest!(config, |((knobs, rate, reset) in knobs_strategy(neurons_log2, inputs_log2))| {
+    proptest!(config, |((knobs, rate, reset) in knobs_strategy(neurons_log2, inputs_log2, lanes_log2))| {
         let result = run_case(knobs, steps, rate, reset);
         prop_assert!(result.is_ok(), "{knobs:?}, rate {rate}%, reset {reset}: {}", result.unwrap_err());
     });
@@ -84,6 +88,7 @@ fn a_random_image_reads_back_byte_for_byte_from_any_offset() {
         plasticity: 50,
         stdp: true,
         period: 0,
+        lanes_log2: 0,
     });
     let mut check = LockStep::new(core.clone()).unwrap();
     check.check_memories().unwrap();
@@ -100,7 +105,16 @@ fn a_random_image_reads_back_byte_for_byte_from_any_offset() {
 
 #[test]
 fn a_state_reset_takes_n_plus_m_cycles_and_restarts_the_clock() {
-    let knobs = Knobs { neurons_log2: 4, inputs_log2: 6, seed: 3, density: 40, plasticity: 80, stdp: true, period: 0 };
+    let knobs = Knobs {
+        neurons_log2: 4,
+        inputs_log2: 6,
+        seed: 3,
+        density: 40,
+        plasticity: 80,
+        stdp: true,
+        period: 0,
+        lanes_log2: 0,
+    };
     let mut check = LockStep::new(random_core(knobs)).unwrap();
     check.step(&[1, 2, 3]).unwrap();
     check.reset_state().unwrap();
@@ -127,6 +141,45 @@ fn lockstep_16x64() {
 #[test]
 fn lockstep_256x256() {
     lockstep_property(8, 8, 6, 4);
+}
+
+/// Four accumulate lanes (the ULX3S's build): ACC_IN and ACC_REC slots of N/4 + 2 cycles.
+#[test]
+fn lockstep_64x64_four_lanes() {
+    lockstep_lanes_property(6, 6, 2, 24, 8);
+}
+
+#[test]
+fn the_lanes_build_is_listed_and_others_are_a_clear_error() {
+    let g = Geometry::new(64, 64).unwrap();
+    assert!(CoreSim::builds().contains(&(g, 2)), "{:?}", CoreSim::builds());
+    assert!(!CoreSim::geometries().is_empty() && CoreSim::with_lanes(g, 2).is_ok());
+    let err = CoreSim::with_lanes(Geometry::new(16, 16).unwrap(), 3).unwrap_err();
+    assert!(matches!(err, SimError::Geometry { lanes_log2: 3, .. }));
+    let text = err.to_string();
+    assert!(text.contains("16×16 with 8 lanes") && text.contains("64×64 with 4 lanes"), "{text}");
+}
+
+/// A lanes core's power-on regions and a random image, loaded and read back through the
+/// lanes' banks.
+#[test]
+fn a_random_image_reads_back_through_the_lanes() {
+    let knobs = Knobs {
+        neurons_log2: 6,
+        inputs_log2: 6,
+        seed: 11,
+        density: 60,
+        plasticity: 50,
+        stdp: true,
+        period: 0,
+        lanes_log2: 2,
+    };
+    let mut check = LockStep::new(Core::with_lanes(Geometry::new(64, 64).unwrap(), 2).unwrap()).unwrap();
+    check.check_memories().unwrap();
+    let mut check = LockStep::new(random_core(knobs)).unwrap();
+    check.check_memories().unwrap();
+    check.step(&[0, 5, 63]).unwrap();
+    check.check_memories().unwrap();
 }
 
 /// Fault injection into one side: a change the RTL does not have must be caught at the
@@ -161,8 +214,16 @@ fn a_fault_injected_into_the_model_is_caught_at_its_first_event() {
 fn an_stdp_window_off_by_one_is_caught() {
     let mut caught = 0;
     for seed in 0..8 {
-        let knobs =
-            Knobs { neurons_log2: 4, inputs_log2: 4, seed, density: 60, plasticity: 100, stdp: true, period: 0 };
+        let knobs = Knobs {
+            neurons_log2: 4,
+            inputs_log2: 4,
+            seed,
+            density: 60,
+            plasticity: 100,
+            stdp: true,
+            period: 0,
+            lanes_log2: 0,
+        };
         let core = random_core(knobs);
         let mut config = *core.config();
         if config.stdp.shift == 15 || config.stdp.a_plus == 0 {

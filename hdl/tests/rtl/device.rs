@@ -6,11 +6,14 @@
 //! the cycle its start bit begins (docs/protocol.md §10.1). The default buffers (16 input
 //! slots, 16 kept frames) at 16×16 and 64×64, and the iCEBreaker's build (2 slots, no
 //! kept frames: `BOARD_BUFFERS`; synapses and enable bits in SPRAM) at
-//! `BOARD_GEOMETRY` (32×32, the board table's).
+//! `BOARD_GEOMETRY` (32×32, the board table's), and four accumulate lanes (`LANES_LOG2`,
+//! the ULX3S's) at `LANES_GEOMETRY` (64×64) against the model with the same lanes.
 
 #[cfg(have_verilator)]
 mod rtl {
-    use ncx_hdl::device::{BOARD_BUFFERS, BOARD_GEOMETRY, Buffers, DEFAULT_BUFFERS, DeviceSim};
+    use ncx_hdl::device::{
+        BOARD_BUFFERS, BOARD_GEOMETRY, Buffers, DEFAULT_BUFFERS, DeviceSim, LANES_GEOMETRY, LANES_LOG2,
+    };
     use ncx_model::device::{Device, OUTPUT_OPCODE, Opcode, OutputFormat, OutputFrame, ResetScope, request};
     use ncx_model::wire::layout::{self, Region};
     use ncx_model::wire::{Decoded, Decoder, Frame, encode};
@@ -36,8 +39,12 @@ mod rtl {
         }
 
         fn with_buffers(n: usize, m: usize, buffers: Buffers) -> Pair {
+            Pair::with_lanes(n, m, buffers, 0)
+        }
+
+        fn with_lanes(n: usize, m: usize, buffers: Buffers, lanes_log2: u8) -> Pair {
             let g = Geometry::new(n, m).unwrap();
-            let sim = DeviceSim::with_buffers(g, buffers).unwrap();
+            let sim = DeviceSim::with_lanes(g, buffers, lanes_log2).unwrap();
             let model = Device::new(g, sim.config());
             Pair { sim, model, seq: 0, outputs: 0, spikes: 0, probes: 0, bitmaps: 0, naks: 0 }
         }
@@ -601,11 +608,39 @@ mod rtl {
     /// The same at 64 × 64, fewer cases (a soak: `NCX_DEVICE_SOAK=n` runs n seeds).
     #[test]
     fn random_commands_64() {
+        random_commands_64_case(0);
+    }
+
+    /// The same with four accumulate lanes (the ULX3S's build) at `LANES_GEOMETRY`.
+    #[test]
+    fn random_commands_64_four_lanes() {
+        random_commands_64_case(LANES_LOG2);
+    }
+
+    /// HELLO of the lanes build reports them (features bits 8..11), as the model's; a
+    /// random image runs and reads back as the model's.
+    #[test]
+    fn lanes_hello_and_image() {
+        let (n, m) = LANES_GEOMETRY;
+        let mut p = Pair::with_lanes(n, m, DEFAULT_BUFFERS, LANES_LOG2);
+        assert_eq!(p.sim.config().lanes_log2, LANES_LOG2);
+        p.cmd(Opcode::Hello, &request::hello());
+        let mut rng = Rng::new(0x1A7E5);
+        upload(&mut p, &mut rng, 0);
+        p.cmd(Opcode::Run, &request::run(6));
+        for t in 0..6u32 {
+            let inputs: Vec<u16> = (0..1 + rng.below(12)).map(|_| rng.below(m as u64) as u16).collect();
+            p.cmd(Opcode::Input, &request::input(t, &inputs));
+        }
+        read_back(&mut p, 200);
+    }
+
+    fn random_commands_64_case(lanes_log2: u8) {
         let seeds: u64 = std::env::var("NCX_DEVICE_SOAK").ok().and_then(|s| s.parse().ok()).unwrap_or(8);
         let first: u64 = std::env::var("NCX_DEVICE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
         for seed in first..first + seeds {
             println!("seed {seed}");
-            let mut p = Pair::new(64, 64);
+            let mut p = Pair::with_lanes(64, 64, DEFAULT_BUFFERS, lanes_log2);
             let mut rng = Rng::new(seed ^ 0xD1CE);
             upload(&mut p, &mut rng, 0);
             let mut last = Vec::new();
@@ -669,8 +704,12 @@ mod rtl {
             }
 
             pub(super) fn with_buffers(n: usize, m: usize, buffers: Buffers) -> TimedPair {
+                TimedPair::with_lanes(n, m, buffers, 0)
+            }
+
+            pub(super) fn with_lanes(n: usize, m: usize, buffers: Buffers, lanes_log2: u8) -> TimedPair {
                 let g = Geometry::new(n, m).unwrap();
-                let sim = DeviceSim::with_buffers(g, buffers).unwrap();
+                let sim = DeviceSim::with_lanes(g, buffers, lanes_log2).unwrap();
                 let model = TimedDevice::new(Device::new(g, sim.config()));
                 TimedPair { sim, model, seq: 0 }
             }
@@ -766,14 +805,15 @@ mod rtl {
             }
         }
 
-        /// Runs: free-running and paced with P > C and P < C, at both geometries, with
-        /// commands (STATUS, PROBE, INPUT, a duplicate) arriving while timesteps run, and
-        /// INPUTs sent back to back so that they queue behind held frames.
+        /// Runs: free-running and paced with P > C and P < C, at both geometries and with
+        /// four accumulate lanes at 64 × 64, with commands (STATUS, PROBE, INPUT, a
+        /// duplicate) arriving while timesteps run, and INPUTs sent back to back so that
+        /// they queue behind held frames.
         #[test]
         fn runs_and_commands_during_timesteps() {
-            for (n, m) in [(16, 16), (64, 64)] {
+            for (n, m, lanes_log2) in [(16, 16, 0), (64, 64, 0), (LANES_GEOMETRY.0, LANES_GEOMETRY.1, LANES_LOG2)] {
                 for period in [0u32, 40, 3000] {
-                    let mut p = TimedPair::new(n, m);
+                    let mut p = TimedPair::with_lanes(n, m, DEFAULT_BUFFERS, lanes_log2);
                     let at = p.now() + 3;
                     p.cmd_at(at, Opcode::Write, &request::write(Region::Config, 0, &stdp_config(period)));
                     let mut rng = Rng::new(period as u64 + n as u64);
