@@ -34,6 +34,13 @@ param_sets() {
                 echo "NeuronsLog2=$1 InputsLog2=$2 +define+NCX_TRACE"
             done
             echo "NeuronsLog2=6 InputsLog2=6 Spram=1"
+            # Accumulate lanes: the co-simulated 64x64 and the ULX3S's 256x256 with
+            # four, and the extremes (8 lanes at the smallest geometry, 2 at the largest).
+            echo "NeuronsLog2=6 InputsLog2=6 LanesLog2=2"
+            echo "NeuronsLog2=6 InputsLog2=6 LanesLog2=2 +define+NCX_TRACE"
+            echo "NeuronsLog2=8 InputsLog2=8 LanesLog2=2"
+            echo "NeuronsLog2=4 InputsLog2=4 LanesLog2=3"
+            echo "NeuronsLog2=10 InputsLog2=10 LanesLog2=1"
             ;;
         ncx_region_port | ncx_core_mem | ncx_region_size | ncx_ctrl_check | ncx_ctrl_reply)
             local module=$1
@@ -44,6 +51,12 @@ param_sets() {
             if [[ $module == ncx_core_mem ]]; then
                 echo "NeuronsLog2=6 InputsLog2=6 Spram=1"
                 echo "NeuronsLog2=4 InputsLog2=10 Spram=1"
+                echo "NeuronsLog2=6 InputsLog2=6 LanesLog2=2"
+                echo "NeuronsLog2=8 InputsLog2=8 LanesLog2=2"
+                echo "NeuronsLog2=4 InputsLog2=4 LanesLog2=3"
+                echo "NeuronsLog2=10 InputsLog2=10 LanesLog2=1"
+            elif [[ $module == ncx_ctrl_reply ]]; then
+                echo "NeuronsLog2=8 InputsLog2=8 LanesLog2=2"
             fi
             ;;
         ncx_ctrl_run)
@@ -66,6 +79,9 @@ param_sets() {
                 echo "NeuronsLog2=$1 InputsLog2=$2"
             done
             echo "NeuronsLog2=4 InputsLog2=4 BaudDivisor=4"
+            # Four accumulate lanes: the co-simulated 64x64 and the ULX3S's 256x256.
+            echo "NeuronsLog2=6 InputsLog2=6 BaudDivisor=4 LanesLog2=2"
+            echo "NeuronsLog2=8 InputsLog2=8 LanesLog2=2"
             if [[ $module == ncx_top ]]; then
                 # The iCEBreaker's: synapses and enable bits in SPRAM.
                 echo "NeuronsLog2=6 InputsLog2=6 Spram=1"
