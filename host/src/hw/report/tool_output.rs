@@ -36,14 +36,16 @@ pub struct ToolOutputError {
     pub expected: &'static str,
 }
 
-/// What nextpnr printed: the device utilisation after packing and the last fmax line.
+/// What nextpnr printed: the device utilisation after packing and the tightest clock's fmax.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NextpnrSummary {
     /// Used and available, by short resource name.
     pub resources: Vec<Resource>,
-    /// Max frequency of the clock, MHz (the last report: after routing).
+    /// Max frequency, MHz, of the clock with the least margin (the smallest fmax ÷
+    /// target) in each clock's last report (after routing): nextpnr reports every clock
+    /// domain, including ones it infers for a combinational path, in no fixed order.
     pub fmax_mhz: Option<f64>,
-    /// The target frequency, MHz.
+    /// That clock's target frequency, MHz.
     pub target_mhz: Option<f64>,
 }
 
@@ -222,24 +224,27 @@ fn short_name(kind: &str) -> String {
 
 const FMAX_START: &str = "Max frequency for clock";
 
-/// `Max frequency for clock 'clk': 52.59 MHz (PASS at 24.00 MHz)` (trimmed): fmax and
-/// the target, MHz.
-fn fmax_line(input: &str) -> Res<'_, (f64, f64)> {
+/// `Max frequency for clock 'clk': 52.59 MHz (PASS at 24.00 MHz)` (trimmed): the clock,
+/// its fmax and its target, MHz.
+fn fmax_line(input: &str) -> Res<'_, (&str, f64, f64)> {
     let (input, _) = expect("`Max frequency for clock`", tag(FMAX_START)).parse(input)?;
-    let (input, _) = expect("the clock's name in quotes", (space1, char('\''), take_till1(|c| c == '\''), char('\'')))
-        .parse(input)?;
+    let (input, (_, _, clock, _)) =
+        expect("the clock's name in quotes", (space1, char('\''), take_till1(|c| c == '\''), char('\'')))
+            .parse(input)?;
     let (input, _) = expect("`: ` after the clock's name", (char(':'), space1)).parse(input)?;
     let (input, (fmax, _)) = expect("the frequency in MHz", (double, tag(" MHz"))).parse(input)?;
     let (input, _) =
         expect("`(PASS at` or `(FAIL at`", (space1, char('('), alt((tag("PASS"), tag("FAIL"))), tag(" at ")))
             .parse(input)?;
     let (input, (target, _)) = expect("the target frequency in MHz and `)`", (double, tag(" MHz)"))).parse(input)?;
-    Ok((input, (fmax, target)))
+    Ok((input, (clock, fmax, target)))
 }
 
-/// Parse nextpnr's log: the last utilisation table and the last fmax line.
+/// Parse nextpnr's log: the last utilisation table, and of each clock's last fmax line the
+/// one with the least margin.
 pub fn parse_nextpnr(log: &str) -> Result<NextpnrSummary, ToolOutputError> {
     let mut out = NextpnrSummary::default();
+    let mut clocks: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
     let mut in_util = false;
     for (i, line) in log.lines().enumerate() {
         let t = line.strip_prefix("Info:").unwrap_or(line).trim();
@@ -255,10 +260,12 @@ pub fn parse_nextpnr(log: &str) -> Result<NextpnrSummary, ToolOutputError> {
         }
         in_util = false;
         if t.starts_with(FMAX_START) {
-            let (fmax, target) = at_line(i + 1, line, t, fmax_line)?;
-            (out.fmax_mhz, out.target_mhz) = (Some(fmax), Some(target));
+            let (clock, fmax, target) = at_line(i + 1, line, t, fmax_line)?;
+            clocks.insert(clock, (fmax, target));
         }
     }
+    let tightest = clocks.into_values().min_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)));
+    (out.fmax_mhz, out.target_mhz) = (tightest.map(|c| c.0), tightest.map(|c| c.1));
     Ok(out)
 }
 
@@ -341,7 +348,7 @@ Info: Max frequency for clock '$glbnet$clk': 178.19 MHz (PASS at 24.00 MHz)
     }
 
     #[test]
-    fn a_real_nextpnr_log_gives_its_table_and_last_fmax() {
+    fn a_real_nextpnr_log_gives_its_table_and_its_clocks_last_fmax() {
         let s = parse_nextpnr(NEXTPNR_ECHO).expect("parses");
         assert_eq!(
             s.resources,
@@ -351,6 +358,25 @@ Info: Max frequency for clock '$glbnet$clk': 178.19 MHz (PASS at 24.00 MHz)
                 .collect::<Vec<_>>()
         );
         assert_eq!((s.fmax_mhz, s.target_mhz), (Some(59.36), Some(12.0)));
+    }
+
+    /// nextpnr reports a clock domain of its own for a combinational DSP's path (the
+    /// constant net's 307 MHz), after the real clock: the report takes, of each clock's
+    /// last line, the one with the least margin — also when it fails.
+    #[test]
+    fn the_clock_with_the_least_margin_is_the_fmax() {
+        let log = "Info: Max frequency for clock 'clk': 14.10 MHz (FAIL at 12.00 MHz)
+Info: Max frequency for clock '$PACKER_GND_NET': 250.00 MHz (PASS at 12.00 MHz)
+Info: Max frequency for clock 'clk': 15.21 MHz (PASS at 12.00 MHz)
+Info: Max frequency for clock '$PACKER_GND_NET': 307.10 MHz (PASS at 12.00 MHz)
+";
+        let s = parse_nextpnr(log).expect("parses");
+        assert_eq!((s.fmax_mhz, s.target_mhz), (Some(15.21), Some(12.0)));
+        let failing = "Info: Max frequency for clock 'fast': 90.00 MHz (PASS at 50.00 MHz)
+Info: Max frequency for clock 'slow': 11.00 MHz (FAIL at 12.00 MHz)
+";
+        let s = parse_nextpnr(failing).expect("parses");
+        assert_eq!((s.fmax_mhz, s.target_mhz), (Some(11.0), Some(12.0)));
     }
 
     #[test]
